@@ -1,0 +1,1 @@
+"""The ``cjm`` command line."""

@@ -1,0 +1,47 @@
+"""Shared pieces of the command line: opening the library, printing, error handling."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from knowledge.errors import LibraryError, UserInputError
+from knowledge.library import Library
+from knowledge.settings import get_settings
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+WorkspaceOption = Annotated[
+    str, typer.Option("--workspace", "-w", help="Workspace (one research library per team).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@contextmanager
+def open_library() -> Iterator[Library]:
+    """The library for this process, with user mistakes and run failures turned into a one-line
+    message and exit status 2 or 1 (no traceback)."""
+    library = Library(get_settings())
+    try:
+        yield library
+    except UserInputError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    except LibraryError as exc:
+        err.print(f"[red]failed:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    finally:
+        library.close()

@@ -1,0 +1,29 @@
+"""The ``cjm`` application: one module per command group, registered here."""
+
+from __future__ import annotations
+
+import typer
+
+from api.cli.demo import demo
+from api.cli.ingest import ingest, reindex_command
+from api.cli.search import search
+from api.cli.status import status
+
+app = typer.Typer(
+    name="cjm",
+    help=(
+        "Multilingual, evidence-grounded customer journey maps from raw research "
+        "(fa, ru, th, zh, en). Data lives in CJM_HOME (default ~/.cjm)."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("demo")(demo)
+app.command("ingest")(ingest)
+app.command("search")(search)
+app.command("reindex")(reindex_command)
+app.command("status")(status)
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,1 @@
+"""LLM tasks over the evidence: analysis, drafting, translation, answering."""

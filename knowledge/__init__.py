@@ -1,0 +1,1 @@
+"""What the system knows: research documents, evidence chunks, embeddings, the index, search."""

@@ -1,0 +1,42 @@
+"""The research library: the store, the embedder and the index, opened together."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from knowledge.embeddings import CachedEmbedder, Embedder, make_embedder
+from knowledge.index import EvidenceIndex, make_client
+from knowledge.settings import Settings
+from knowledge.store import Database
+
+
+class Library:
+    """Everything ingest, reindex and search need; parts are opened on first use."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self._embedder = embedder
+        self._chroma: Any = None
+
+    @cached_property
+    def db(self) -> Database:
+        return Database(self.settings)
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        return self._embedder or make_embedder(self.settings)
+
+    @cached_property
+    def cached_embedder(self) -> CachedEmbedder:
+        return CachedEmbedder(self.embedder, self.db, self.settings.embed_batch_size)
+
+    @cached_property
+    def index(self) -> EvidenceIndex:
+        if self._chroma is None:
+            self._chroma = make_client(self.settings)
+        return EvidenceIndex(self._chroma, self.embedder.id, self.embedder.dim)
+
+    def close(self) -> None:
+        if "db" in self.__dict__:
+            self.db.dispose()

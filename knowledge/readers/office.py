@@ -1,0 +1,50 @@
+"""Word documents and PDFs (text layer only; scanned pages are refused, not OCR'd)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from knowledge.errors import BadFileError
+from knowledge.readers.base import ParsedDocument, ReadOptions, Segment
+from knowledge.readers.text import read_text
+
+
+def read_docx(data: bytes, options: ReadOptions, path: str) -> tuple[list[ParsedDocument], int]:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+        raise BadFileError(path, f"not a readable .docx document: {exc}") from exc
+    paragraphs = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            cells = [c.text.strip() for c in row.cells if c.text.strip()]
+            if cells:
+                paragraphs.append(" | ".join(dict.fromkeys(cells)))
+    text = "\n".join(paragraphs)
+    if not text.strip():
+        raise BadFileError(path, "the document has no text")
+    return read_text(text, options, markdown=False)
+
+
+def read_pdf(data: bytes, options: ReadOptions, path: str) -> tuple[list[ParsedDocument], int]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise BadFileError(path, f"not a readable PDF: {exc}") from exc
+    if not any(p.strip() for p in pages):
+        raise BadFileError(
+            path, "the PDF has no text layer (scanned images?); run OCR first and ingest the text"
+        )
+    if options.kind == "interview":
+        docs, skipped = read_text("\n".join(pages), options, markdown=False)
+        return docs, skipped
+    segments = [Segment(p, {"page": i}) for i, p in enumerate(pages, start=1) if p.strip()]
+    return [ParsedDocument(segments)], 0

@@ -1,0 +1,292 @@
+"""Hybrid search over evidence: dense (Chroma, multilingual e5) and lexical (BM25 over
+segmented text), fused. A query in one language finds evidence in the others through the dense
+channel and through lexical feedback from the dense hits (see ``fuse``)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import func, select
+
+from knowledge.errors import UserInputError
+from knowledge.fusion import FusionParams, fuse
+from knowledge.languages import ALL_LANGUAGES
+from knowledge.lexical import BM25Index
+from knowledge.library import Library
+from knowledge.readers.base import KINDS
+from knowledge.segment import tokenize
+from knowledge.store import ChunkRow, SourceRow
+
+Mode = Literal["hybrid", "dense", "lexical"]
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    workspace: str = "default"
+    langs: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    product: str | None = None
+    segment: str | None = None
+    date_from: str | None = None  # YYYY-MM-DD, inclusive
+    date_to: str | None = None
+    rating_min: float | None = None
+    rating_max: float | None = None
+    labels: tuple[str, ...] = ()
+
+    def validate(self) -> None:
+        bad = [lang for lang in self.langs if lang not in ALL_LANGUAGES]
+        if bad:
+            raise UserInputError(
+                f"unknown language {bad[0]!r}; use one of {', '.join(ALL_LANGUAGES)}"
+            )
+        bad = [k for k in self.kinds if k not in KINDS]
+        if bad:
+            raise UserInputError(f"unknown kind {bad[0]!r}; use one of {', '.join(KINDS)}")
+        for d in (self.date_from, self.date_to):
+            if d is not None and not _is_iso_date(d):
+                raise UserInputError(f"date {d!r} is not in YYYY-MM-DD form")
+
+    def chroma_where(self) -> dict[str, Any]:
+        clauses: list[dict[str, Any]] = [{"workspace": self.workspace}]
+        if self.langs:
+            clauses.append({"lang": {"$in": list(self.langs)}})
+        if self.kinds:
+            clauses.append({"kind": {"$in": list(self.kinds)}})
+        if self.product:
+            clauses.append({"product": self.product})
+        if self.segment:
+            clauses.append({"segment": self.segment})
+        if self.date_from:
+            clauses.append({"date": {"$gte": int(self.date_from.replace("-", ""))}})
+        if self.date_to:
+            clauses.append({"date": {"$lte": int(self.date_to.replace("-", ""))}})
+        if self.rating_min is not None:
+            clauses.append({"rating": {"$gte": self.rating_min}})
+        if self.rating_max is not None:
+            clauses.append({"rating": {"$lte": self.rating_max}})
+        if self.labels:
+            clauses.append({"label": {"$in": list(self.labels)}})
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _is_iso_date(value: str) -> bool:
+    from datetime import date
+
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+@dataclass
+class Hit:
+    evidence_id: str
+    document_id: str
+    source_id: str
+    text: str
+    lang: str
+    kind: str
+    location: dict[str, Any]
+    score: float
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "evidence_id": self.evidence_id,
+            "document_id": self.document_id,
+            "source_id": self.source_id,
+            "lang": self.lang,
+            "kind": self.kind,
+            "location": self.location,
+            "text": self.text,
+            "score": round(self.score, 6),
+            "dense_rank": self.dense_rank,
+            "lexical_rank": self.lexical_rank,
+            "meta": self.meta,
+        }
+
+
+class _LexicalSnapshot:
+    """BM25 over one workspace plus the columns filters need, as numpy arrays."""
+
+    def __init__(self, rows: list[Any]) -> None:
+        self.ids = [r.id for r in rows]
+        self.position = {cid: i for i, cid in enumerate(self.ids)}
+        self.bm25 = BM25Index(self.ids, [r.tokens.split() for r in rows])
+        self.lang = np.array([r.lang for r in rows], dtype=object)
+        self.kind = np.array([r.kind for r in rows], dtype=object)
+        self.product = np.array([r.product for r in rows], dtype=object)
+        self.segment = np.array([r.segment for r in rows], dtype=object)
+        self.date = np.array([r.date or "" for r in rows], dtype=object)
+        self.rating = np.array(
+            [np.nan if r.rating is None else r.rating for r in rows], dtype=np.float64
+        )
+        self.label = np.array([r.label for r in rows], dtype=object)
+
+    def mask(self, f: SearchFilters) -> npt.NDArray[np.bool_] | None:
+        m = np.ones(len(self.ids), dtype=bool)
+        if f.langs:
+            m &= np.isin(self.lang, list(f.langs))
+        if f.kinds:
+            m &= np.isin(self.kind, list(f.kinds))
+        if f.product:
+            m &= self.product == f.product
+        if f.segment:
+            m &= self.segment == f.segment
+        if f.date_from:
+            m &= (self.date >= f.date_from) & (self.date != "")
+        if f.date_to:
+            m &= (self.date <= f.date_to) & (self.date != "")
+        with np.errstate(invalid="ignore"):
+            if f.rating_min is not None:
+                m &= self.rating >= f.rating_min
+            if f.rating_max is not None:
+                m &= self.rating <= f.rating_max
+        if f.labels:
+            m &= np.isin(self.label, list(f.labels))
+        return None if m.all() else m
+
+
+class Searcher:
+    """Hybrid search; keeps one lexical snapshot per workspace, rebuilt when ingest changed it."""
+
+    def __init__(self, library: Library, params: FusionParams | None = None) -> None:
+        self.library = library
+        self.params = params or FusionParams()
+        self._snapshots: dict[str, tuple[tuple[Any, ...], _LexicalSnapshot]] = {}
+        self._lock = threading.Lock()
+
+    def _signature(self, workspace: str) -> tuple[Any, ...]:
+        with self.library.db.session() as s:
+            row = s.execute(
+                select(
+                    func.count(SourceRow.id),
+                    func.sum(SourceRow.n_chunks),
+                    func.max(SourceRow.created_at),
+                ).where(SourceRow.workspace == workspace, SourceRow.status == "indexed")
+            ).one()
+        return tuple(row)
+
+    def snapshot(self, workspace: str) -> _LexicalSnapshot:
+        signature = self._signature(workspace)
+        with self._lock:
+            cached = self._snapshots.get(workspace)
+            if cached is not None and cached[0] == signature:
+                return cached[1]
+            with self.library.db.session() as s:
+                rows = list(
+                    s.execute(
+                        select(
+                            ChunkRow.id,
+                            ChunkRow.tokens,
+                            ChunkRow.lang,
+                            ChunkRow.kind,
+                            ChunkRow.product,
+                            ChunkRow.segment,
+                            ChunkRow.date,
+                            ChunkRow.rating,
+                            ChunkRow.label,
+                        )
+                        .join(SourceRow, SourceRow.id == ChunkRow.source_id)
+                        .where(
+                            ChunkRow.workspace == workspace,
+                            ChunkRow.role == "customer",
+                            SourceRow.status == "indexed",
+                        )
+                        .order_by(ChunkRow.id)
+                    )
+                )
+            snap = _LexicalSnapshot(rows)
+            self._snapshots[workspace] = (signature, snap)
+            return snap
+
+    def search(
+        self, query: str, k: int = 10, filters: SearchFilters | None = None, mode: Mode = "hybrid"
+    ) -> list[Hit]:
+        filters = filters or SearchFilters()
+        filters.validate()
+        if not query.strip():
+            raise UserInputError("the query is empty")
+        if k < 1:
+            raise UserInputError("k must be at least 1")
+        ranked = self.rank(query, k, filters, mode)
+        return self._hydrate(ranked)
+
+    def rank(
+        self, query: str, k: int, filters: SearchFilters, mode: Mode
+    ) -> list[tuple[str, float, int | None, int | None]]:
+        """(evidence id, fused score, dense rank, lexical rank), best first."""
+        p = self.params
+        pool = max(k, p.pool)
+        dense: list[tuple[str, float]] = []
+        lexical: list[tuple[str, float]] = []
+        query_vector: Any = None
+        if mode in ("hybrid", "dense"):
+            query_vector = self.library.embedder.embed_query(query)
+            dense = self.library.index.query(query_vector, pool, filters.chroma_where())
+        if mode in ("hybrid", "lexical"):
+            snap = self.snapshot(filters.workspace)
+            mask = snap.mask(filters)
+            q_tokens = tokenize(query)
+            if mode == "hybrid":
+                q_tokens = q_tokens + self._feedback_terms(snap, dense, q_tokens)
+            lexical = [(snap.ids[i], s) for i, s in snap.bm25.top(q_tokens, pool, mask)]
+        return fuse(dense, lexical, k, p, mode)
+
+    def _feedback_terms(
+        self, snap: _LexicalSnapshot, dense: list[tuple[str, float]], q_tokens: list[str]
+    ) -> list[str]:
+        return []
+
+    def _hydrate(self, ranked: list[tuple[str, float, int | None, int | None]]) -> list[Hit]:
+        if not ranked:
+            return []
+        ids = [r[0] for r in ranked]
+        with self.library.db.session() as s:
+            rows = {c.id: c for c in s.scalars(select(ChunkRow).where(ChunkRow.id.in_(ids)))}
+        hits: list[Hit] = []
+        for cid, score, d_rank, l_rank in ranked:
+            c = rows.get(cid)
+            if c is None:  # index entry whose store row was removed
+                continue
+            meta = {
+                key: value
+                for key, value in (
+                    ("rating", c.rating),
+                    ("label", c.label),
+                    ("date", c.date),
+                    ("product", c.product),
+                    ("segment", c.segment),
+                )
+                if value is not None
+            }
+            hits.append(
+                Hit(
+                    c.id,
+                    c.document_id,
+                    c.source_id,
+                    c.text,
+                    c.lang,
+                    c.kind,
+                    c.location,
+                    score,
+                    d_rank,
+                    l_rank,
+                    meta,
+                )
+            )
+        return hits
+
+
+def timed_search(searcher: Searcher, query: str, **kwargs: Any) -> tuple[list[Hit], float]:
+    started = time.perf_counter()
+    hits = searcher.search(query, **kwargs)
+    return hits, time.perf_counter() - started

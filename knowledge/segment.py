@@ -1,0 +1,88 @@
+"""Word segmentation for keyword search.
+
+Text is split into runs of one writing system: Han runs go through jieba, Thai runs through
+pythainlp's dictionary segmenter (both ship their dictionaries), everything else through a
+Unicode word pattern. Tokens are case-folded; Persian words written with ZWNJ produce the joined
+form and its parts, so «می‌خواهم», «میخواهم» and «می خواهم» meet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+from knowledge.languages import script_of
+from knowledge.normalize import normalize_search_text
+
+_ZWNJ = "\u200c"
+_MARKS = (
+    "\u0300-\u036f\u0483-\u0489\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+    "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
+)
+_WORD = re.compile(rf"[\w\u200c{_MARKS}]+")
+_ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")  # harakat, superscript alef, tatweel
+
+
+@lru_cache(maxsize=1)
+def _jieba() -> Any:
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.ERROR)
+    jieba.initialize()
+    return jieba
+
+
+@lru_cache(maxsize=1)
+def _thai_tokenize() -> Any:
+    from pythainlp.tokenize import word_tokenize
+
+    return word_tokenize
+
+
+def _runs(text: str) -> Iterator[tuple[str, str]]:
+    """Split text into (kind, run) where kind is 'han', 'thai' or 'other'."""
+    current = ""
+    kind = "other"
+    for ch in text:
+        script = script_of(ch)
+        k = script if script in ("han", "thai") else ("other" if script else kind)
+        if k != kind and current:
+            yield kind, current
+            current = ""
+        kind = k
+        current += ch
+    if current:
+        yield kind, current
+
+
+def _words(run: str) -> Iterator[str]:
+    for m in _WORD.finditer(run):
+        word = _ARABIC_MARKS.sub("", m.group()).strip(_ZWNJ)
+        if not word:
+            continue
+        if _ZWNJ in word:
+            parts = [p for p in word.split(_ZWNJ) if p]
+            yield word.replace(_ZWNJ, "")
+            yield from parts
+        else:
+            yield word
+
+
+def tokenize(text: str) -> list[str]:
+    """Search tokens of a text, for documents and queries alike."""
+    text = normalize_search_text(text).casefold()
+    tokens: list[str] = []
+    for kind, run in _runs(text):
+        if kind == "han":
+            pieces = _jieba().lcut_for_search(run)
+        elif kind == "thai":
+            pieces = _thai_tokenize()(run, engine="newmm", keep_whitespace=False)
+        else:
+            tokens.extend(_words(run))
+            continue
+        tokens.extend(p for piece in pieces if (p := piece.strip()) and _WORD.search(p))
+    return tokens

@@ -1,0 +1,6 @@
+"""The canonical SQL store (SQLAlchemy 2): SQLite by default, PostgreSQL by URL."""
+
+from knowledge.store.database import Database
+from knowledge.store.schema import Base, ChunkRow, DocumentRow, EmbeddingRow, SourceRow
+
+__all__ = ["Base", "ChunkRow", "Database", "DocumentRow", "EmbeddingRow", "SourceRow"]

@@ -1,0 +1,1 @@
+"""Prompt templates as versioned data files, one per task."""
