@@ -1,13 +1,17 @@
 """The Chroma index of evidence vectors: embedded ``PersistentClient`` under CJM_HOME, or a
 Chroma server (``HttpClient``) when ``CJM_CHROMA_URL`` is set.
 
-Vectors always come from our embedder; collections are created with no embedding function, so
-Chroma's default (English-only, downloaded at run time) is never used. The collection records the
-embedder that filled it and refuses vectors from another one.
+One collection per workspace and language (``ev-<workspace hash>-<lang>``): search asks each
+language separately (see ``knowledge.dense``) and a collection per language answers that without
+a metadata pre-filter. Vectors always come from our embedder; collections are created with no
+embedding function, so Chroma's default (English-only, downloaded at run time) is never used.
+Each collection records the embedder that filled it and refuses vectors from another one.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlparse
@@ -18,7 +22,7 @@ from knowledge.embeddings import Vectors
 from knowledge.errors import EmbedderMismatchError
 from knowledge.settings import Settings
 
-COLLECTION = "evidence"
+PREFIX = "ev-"
 
 
 def make_client(settings: Settings) -> Any:
@@ -38,6 +42,11 @@ def make_client(settings: Settings) -> Any:
     return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
 
 
+def collection_name(workspace: str, lang: str) -> str:
+    digest = hashlib.sha256(workspace.encode("utf-8")).hexdigest()[:16]
+    return f"{PREFIX}{digest}-{lang}"
+
+
 class EvidenceIndex:
     """Dense index of evidence chunks with filterable metadata."""
 
@@ -45,73 +54,113 @@ class EvidenceIndex:
         self.client = client
         self.embedder_id = embedder_id
         self.dim = dim
-        self._collection: Any = None
+        self._collections: dict[str, Any] = {}
 
-    def _create(self) -> Any:
-        return self.client.get_or_create_collection(
-            COLLECTION,
-            embedding_function=None,
-            metadata={"embedder": self.embedder_id, "dim": self.dim},
-            configuration={"hnsw": {"space": "cosine", "ef_search": 200}},
-        )
+    def _collection(self, workspace: str, lang: str, create: bool) -> Any | None:
+        name = collection_name(workspace, lang)
+        if name in self._collections:
+            return self._collections[name]
+        if create:
+            collection = self.client.get_or_create_collection(
+                name,
+                embedding_function=None,
+                metadata={
+                    "embedder": self.embedder_id,
+                    "dim": self.dim,
+                    "workspace": workspace,
+                    "lang": lang,
+                },
+                configuration={"hnsw": {"space": "cosine", "ef_search": 200}},
+            )
+        else:
+            try:
+                collection = self.client.get_collection(name, embedding_function=None)
+            except Exception:  # noqa: BLE001 - chroma raises NotFoundError / ValueError by version
+                return None
+        built_by = (collection.metadata or {}).get("embedder")
+        if built_by != self.embedder_id:
+            raise EmbedderMismatchError(str(built_by), self.embedder_id)
+        self._collections[name] = collection
+        return collection
 
-    @property
-    def collection(self) -> Any:
-        if self._collection is None:
-            collection = self._create()
-            built_by = (collection.metadata or {}).get("embedder")
-            if built_by != self.embedder_id:
-                raise EmbedderMismatchError(str(built_by), self.embedder_id)
-            self._collection = collection
-        return self._collection
+    def _names(self) -> list[str]:
+        names = []
+        for c in self.client.list_collections():
+            name = c if isinstance(c, str) else c.name
+            if name.startswith(PREFIX):
+                names.append(name)
+        return names
+
+    def check_embedder(self) -> None:
+        """Raise ``EmbedderMismatchError`` if any collection was built by another embedder."""
+        for name in self._names():
+            metadata = self.client.get_collection(name, embedding_function=None).metadata or {}
+            if metadata.get("embedder") != self.embedder_id:
+                raise EmbedderMismatchError(str(metadata.get("embedder")), self.embedder_id)
 
     def reset(self) -> None:
-        """Drop the collection and start an empty one for the configured embedder."""
-        try:
-            self.client.delete_collection(COLLECTION)
-        except Exception:  # noqa: BLE001,S110 - absent collection: nothing to drop
-            pass
-        self._collection = None
-        self._collection = self._create()
+        """Drop every evidence collection (``cjm reindex`` then fills new ones)."""
+        for name in self._names():
+            self.client.delete_collection(name)
+        self._collections.clear()
 
     def upsert(
         self, ids: Sequence[str], vectors: Vectors, metadatas: Sequence[dict[str, Any]]
     ) -> None:
-        step = 2000
-        for i in range(0, len(ids), step):
-            self.collection.upsert(
-                ids=list(ids[i : i + step]),
-                embeddings=np.asarray(vectors[i : i + step], dtype=np.float32),
-                metadatas=list(metadatas[i : i + step]),
-            )
+        groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for i, meta in enumerate(metadatas):
+            groups[(meta["workspace"], meta["lang"])].append(i)
+        for (workspace, lang), rows in groups.items():
+            collection = self._collection(workspace, lang, create=True)
+            assert collection is not None
+            for start in range(0, len(rows), 2000):
+                part = rows[start : start + 2000]
+                collection.upsert(
+                    ids=[ids[i] for i in part],
+                    embeddings=np.asarray(vectors[part], dtype=np.float32),
+                    metadatas=[metadatas[i] for i in part],
+                )
 
-    def delete(self, ids: Sequence[str]) -> None:
-        if ids:
-            self.collection.delete(ids=list(ids))
-
-    def count(self) -> int:
-        return int(self.collection.count())
+    def count(self, workspace: str | None = None) -> int:
+        total = 0
+        for name in self._names():
+            collection = self.client.get_collection(name, embedding_function=None)
+            if workspace is None or (collection.metadata or {}).get("workspace") == workspace:
+                total += int(collection.count())
+        return total
 
     def query(
-        self, vector: Vectors, k: int, where: dict[str, Any] | None
-    ) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) of the ``k`` nearest chunks that match ``where``."""
-        n = self.count()
+        self, workspace: str, lang: str, vector: Vectors, k: int, where: dict[str, Any] | None
+    ) -> tuple[list[str], Vectors]:
+        """Ids and stored vectors of the ``k`` chunks of one language nearest to ``vector``."""
+        collection = self._collection(workspace, lang, create=False)
+        if collection is None:
+            return [], np.zeros((0, self.dim), dtype=np.float32)
+        n = int(collection.count())
         if n == 0:
-            return []
-        result = self.collection.query(
+            return [], np.zeros((0, self.dim), dtype=np.float32)
+        result = collection.query(
             query_embeddings=[np.asarray(vector, dtype=np.float32)],
             n_results=min(k, n),
             where=where or None,
-            include=["distances"],
+            include=["embeddings"],
         )
-        ids = result["ids"][0]
-        distances = result["distances"][0]
-        return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
+        ids = list(result["ids"][0])
+        embeddings = result["embeddings"][0] if result["embeddings"] is not None else []
+        vectors = np.asarray(embeddings, dtype=np.float32).reshape(len(ids), self.dim)
+        return ids, vectors
 
-    def existing(self, ids: Sequence[str]) -> set[str]:
+    def existing(self, keys: Sequence[tuple[str, str, str]]) -> set[str]:
+        """Which of the (workspace, lang, chunk id) entries the index holds."""
+        groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for workspace, lang, cid in keys:
+            groups[(workspace, lang)].append(cid)
         found: set[str] = set()
-        for i in range(0, len(ids), 2000):
-            got = self.collection.get(ids=list(ids[i : i + 2000]), include=[])
-            found.update(got["ids"])
+        for (workspace, lang), ids in groups.items():
+            collection = self._collection(workspace, lang, create=False)
+            if collection is None:
+                continue
+            for start in range(0, len(ids), 5000):
+                got = collection.get(ids=ids[start : start + 5000], include=[])
+                found.update(got["ids"])
         return found

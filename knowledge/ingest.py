@@ -16,15 +16,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from knowledge.dense import add_to_centroids
 from knowledge.errors import BadFileError, EmbedderMismatchError, UnsupportedFormatError
 from knowledge.evidence import EvidenceChunk, Extraction, extract_evidence, stable_id
 from knowledge.library import Library
 from knowledge.readers import SUPPORTED_EXTENSIONS, ReadOptions, read_file
 from knowledge.readers.base import Kind
-from knowledge.store import ChunkRow, DocumentRow, SourceRow
+from knowledge.store import CentroidRow, ChunkRow, DocumentRow, SourceRow
 
 FileStatus = Literal["ingested", "unchanged", "resumed", "failed", "skipped"]
 
@@ -172,6 +173,15 @@ class Ingestor:
                 existing = s.get(SourceRow, source_id)
                 status = existing.status if existing else None
             if status == "indexed":
+                repaired = self._repair_index(source_id)
+                if repaired:
+                    return FileResult(
+                        name,
+                        "resumed",
+                        f"restored {repaired} chunks missing from the index",
+                        chunks=repaired,
+                        source_id=source_id,
+                    )
                 return FileResult(name, "unchanged", "already ingested", source_id=source_id)
             if status == "stored":
                 n = self._index_source(source_id, name)
@@ -284,16 +294,34 @@ class Ingestor:
             meta={},
         )
 
-    def _index_source(self, source_id: str, name: str) -> int:
-        """Embed (through the cache) and upsert a stored source's evidence, then mark it indexed."""
+    def _evidence(self, source_id: str) -> list[ChunkRow]:
         with self.library.db.session() as s:
-            chunks = list(
+            return list(
                 s.scalars(
                     select(ChunkRow)
                     .where(ChunkRow.source_id == source_id, ChunkRow.role == "customer")
                     .order_by(ChunkRow.document_id, ChunkRow.ordinal)
                 )
             )
+
+    def _repair_index(self, source_id: str) -> int:
+        """Re-upsert an indexed source's chunks that the index lost (an embedded Chroma killed
+        before it persisted its last writes); returns how many were missing."""
+        chunks = self._evidence(source_id)
+        present = self.library.index.existing([(c.workspace, c.lang, c.id) for c in chunks])
+        missing = [c for c in chunks if c.id not in present]
+        if missing:
+            vectors = self.library.cached_embedder.embed(
+                [c.search_text for c in missing], [c.text_hash for c in missing]
+            )
+            self.library.index.upsert(
+                [c.id for c in missing], vectors, [_chunk_metadata(c) for c in missing]
+            )
+        return len(missing)
+
+    def _index_source(self, source_id: str, name: str) -> int:
+        """Embed (through the cache) and upsert a stored source's evidence, then mark it indexed."""
+        chunks = self._evidence(source_id)
         if self.progress is not None:
             self.progress.file_started(name, len(chunks))
         vectors = self.library.cached_embedder.embed(
@@ -305,6 +333,10 @@ class Ingestor:
             [c.id for c in chunks], vectors, [_chunk_metadata(c) for c in chunks]
         )
         with self.library.db.session() as s:
+            # the centroid sums and the status change commit together: counted exactly once
+            add_to_centroids(
+                s, self.library.embedder.id, [(c.workspace, c.lang) for c in chunks], vectors
+            )
             s.execute(update(SourceRow).where(SourceRow.id == source_id).values(status="indexed"))
         return len(chunks)
 
@@ -313,6 +345,8 @@ def reindex(library: Library, progress: Progress | None = None) -> int:
     """Rebuild the whole Chroma index from the store with the configured embedder; returns
     the number of evidence chunks indexed."""
     library.index.reset()
+    with library.db.session() as s:
+        s.execute(delete(CentroidRow))
     with library.db.session() as s:
         query = select(SourceRow.id, SourceRow.name).order_by(SourceRow.created_at, SourceRow.id)
         sources = list(s.execute(query))

@@ -46,14 +46,25 @@ class BM25Index:
             (weights.astype(np.float32), tf.indices, tf.indptr), shape=tf.shape
         ).tocsc()
         self.vocab = vocab
+        self.terms = list(vocab)
+        # rows of idf-weighted term weights, each summing to 1: what a document is "about"
+        rows_w = sparse.csr_matrix(self.matrix.multiply(self.idf[None, :]))
+        sums = np.asarray(rows_w.sum(axis=1)).ravel()
+        self.profiles = sparse.csr_matrix(
+            sparse.diags(1.0 / np.where(sums == 0, 1.0, sums)) @ rows_w, dtype=np.float32
+        )
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def scores(self, query_tokens: Sequence[str]) -> npt.NDArray[np.float32]:
         """BM25 score of every document for the query (zeros where no term matches)."""
+        return self.weighted_scores({t: float(n) for t, n in _counts(query_tokens).items()})
+
+    def weighted_scores(self, weights: dict[str, float]) -> npt.NDArray[np.float32]:
+        """BM25 with a weight per query term (feedback queries weigh their terms)."""
         out = np.zeros(len(self.ids), dtype=np.float32)
-        for term, count in _counts(query_tokens).items():
+        for term, count in weights.items():
             col = self.vocab.get(term)
             if col is None:
                 continue
@@ -63,10 +74,33 @@ class BM25Index:
             )
         return out
 
+    def feedback_query(
+        self, query_tokens: Sequence[str], rows: Sequence[int], terms: int, mix: float
+    ) -> dict[str, float]:
+        """Query weights mixing the query's own terms (share ``1 - mix``) with the ``terms``
+        strongest terms of the given documents (share ``mix``), RM3-style."""
+        weights: dict[str, float] = {}
+        own = _counts(query_tokens)
+        total = sum(own.values())
+        for t, n in own.items():
+            weights[t] = (1 - mix) * n / total
+        if rows and mix > 0:
+            profile = np.asarray(self.profiles[list(rows)].mean(axis=0)).ravel()
+            best = np.argsort(-profile)[:terms]
+            best = best[profile[best] > 0]
+            z = float(profile[best].sum()) or 1.0
+            for col in best:
+                term = self.terms[int(col)]
+                weights[term] = weights.get(term, 0.0) + mix * float(profile[col]) / z
+        return weights
+
     def top(
-        self, query_tokens: Sequence[str], k: int, mask: npt.NDArray[np.bool_] | None = None
+        self,
+        query: Sequence[str] | dict[str, float],
+        k: int,
+        mask: npt.NDArray[np.bool_] | None = None,
     ) -> list[tuple[int, float]]:
-        scores = self.scores(query_tokens)
+        scores = self.weighted_scores(query) if isinstance(query, dict) else self.scores(query)
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
         candidates = np.flatnonzero(scores > 0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from knowledge.normalize import unify_digits
@@ -54,6 +55,22 @@ def _iban_ok(candidate: str) -> bool:
     return number % 97 == 1
 
 
+def _card_ok(candidate: str) -> bool:
+    digits = re.sub(r"\D", "", candidate)
+    return 13 <= len(digits) <= 19 and _luhn_ok(digits)
+
+
+def _valid_prefix(candidate: str, ok: Callable[[str], bool]) -> int | None:
+    """Length of the longest valid prefix of a greedy match that ends before a space.
+
+    The patterns run on past the number into whatever follows it ("… 0130 00 ASAP",
+    "4111 1111 1111 1111 12/27"); the checksum then fails on the whole match although the
+    number itself is valid, so shorter cuts at the spaces are tried too.
+    """
+    ends = [len(candidate)] + [i for i in range(len(candidate) - 1, 0, -1) if candidate[i] == " "]
+    return next((end for end in ends if ok(candidate[:end])), None)
+
+
 @dataclass(frozen=True)
 class Redaction:
     text: str
@@ -75,12 +92,13 @@ def find_pii(text: str) -> list[tuple[int, int, str]]:
     for m in _EMAIL.finditer(probe):
         spans.append((m.start(), m.end(), "EMAIL"))
     for m in _IBAN.finditer(probe):
-        if free(m.start(), m.end()) and _iban_ok(m.group()):
-            spans.append((m.start(), m.end(), "IBAN"))
+        end = _valid_prefix(m.group(), _iban_ok)
+        if end is not None and free(m.start(), m.start() + end):
+            spans.append((m.start(), m.start() + end, "IBAN"))
     for m in _CARD.finditer(probe):
-        digits = re.sub(r"\D", "", m.group())
-        if free(m.start(), m.end()) and 13 <= len(digits) <= 19 and _luhn_ok(digits):
-            spans.append((m.start(), m.end(), "CARD"))
+        end = _valid_prefix(m.group(), _card_ok)
+        if end is not None and free(m.start(), m.start() + end):
+            spans.append((m.start(), m.start() + end, "CARD"))
     for pattern in _PHONES:
         for m in pattern.finditer(probe):
             if free(m.start(), m.end()):

@@ -7,22 +7,22 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import func, select
 
+from knowledge.dense import LanguageCentroids, rocchio_scores
+from knowledge.embeddings import Vectors
 from knowledge.errors import UserInputError
-from knowledge.fusion import FusionParams, fuse
+from knowledge.fusion import Mode, Ranked, SearchParams, fuse
 from knowledge.languages import ALL_LANGUAGES
 from knowledge.lexical import BM25Index
 from knowledge.library import Library
 from knowledge.readers.base import KINDS
 from knowledge.segment import tokenize
 from knowledge.store import ChunkRow, SourceRow
-
-Mode = Literal["hybrid", "dense", "lexical"]
 
 
 @dataclass(frozen=True)
@@ -51,10 +51,9 @@ class SearchFilters:
             if d is not None and not _is_iso_date(d):
                 raise UserInputError(f"date {d!r} is not in YYYY-MM-DD form")
 
-    def chroma_where(self) -> dict[str, Any]:
-        clauses: list[dict[str, Any]] = [{"workspace": self.workspace}]
-        if self.langs:
-            clauses.append({"lang": {"$in": list(self.langs)}})
+    def chroma_where(self) -> dict[str, Any] | None:
+        """Filters beyond workspace and language, which pick the collection (None: none)."""
+        clauses: list[dict[str, Any]] = []
         if self.kinds:
             clauses.append({"kind": {"$in": list(self.kinds)}})
         if self.product:
@@ -71,6 +70,8 @@ class SearchFilters:
             clauses.append({"rating": {"$lte": self.rating_max}})
         if self.labels:
             clauses.append({"label": {"$in": list(self.labels)}})
+        if not clauses:
+            return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
@@ -158,9 +159,9 @@ class _LexicalSnapshot:
 class Searcher:
     """Hybrid search; keeps one lexical snapshot per workspace, rebuilt when ingest changed it."""
 
-    def __init__(self, library: Library, params: FusionParams | None = None) -> None:
+    def __init__(self, library: Library, params: SearchParams | None = None) -> None:
         self.library = library
-        self.params = params or FusionParams()
+        self.params = params or SearchParams()
         self._snapshots: dict[str, tuple[tuple[Any, ...], _LexicalSnapshot]] = {}
         self._lock = threading.Lock()
 
@@ -217,34 +218,54 @@ class Searcher:
             raise UserInputError("the query is empty")
         if k < 1:
             raise UserInputError("k must be at least 1")
-        ranked = self.rank(query, k, filters, mode)
-        return self._hydrate(ranked)
+        return self._hydrate(self.rank(query, k, filters, mode))
 
-    def rank(
-        self, query: str, k: int, filters: SearchFilters, mode: Mode
-    ) -> list[tuple[str, float, int | None, int | None]]:
+    def rank(self, query: str, k: int, filters: SearchFilters, mode: Mode) -> Ranked:
         """(evidence id, fused score, dense rank, lexical rank), best first."""
         p = self.params
         pool = max(k, p.pool)
         dense: list[tuple[str, float]] = []
-        lexical: list[tuple[str, float]] = []
-        query_vector: Any = None
         if mode in ("hybrid", "dense"):
-            query_vector = self.library.embedder.embed_query(query)
-            dense = self.library.index.query(query_vector, pool, filters.chroma_where())
+            dense = self.dense(query, pool, filters)
+        lexical: list[tuple[str, float]] = []
         if mode in ("hybrid", "lexical"):
             snap = self.snapshot(filters.workspace)
-            mask = snap.mask(filters)
             q_tokens = tokenize(query)
-            if mode == "hybrid":
-                q_tokens = q_tokens + self._feedback_terms(snap, dense, q_tokens)
-            lexical = [(snap.ids[i], s) for i, s in snap.bm25.top(q_tokens, pool, mask)]
+            seeds = [
+                snap.position[cid] for cid, _ in dense[: p.feedback_docs] if cid in snap.position
+            ]
+            weights = snap.bm25.feedback_query(
+                q_tokens, seeds, p.feedback_terms, p.feedback_mix if seeds else 0.0
+            )
+            lexical = [
+                (snap.ids[i], s) for i, s in snap.bm25.top(weights, pool, snap.mask(filters))
+            ]
         return fuse(dense, lexical, k, p, mode)
 
-    def _feedback_terms(
-        self, snap: _LexicalSnapshot, dense: list[tuple[str, float]], q_tokens: list[str]
-    ) -> list[str]:
-        return []
+    def dense(self, query: str, pool: int, filters: SearchFilters) -> list[tuple[str, float]]:
+        """Language-centred dense ranking with Rocchio feedback (see ``knowledge.dense``)."""
+        p = self.params
+        vector = self.library.embedder.embed_query(query)
+        with self.library.db.session() as s:
+            centroids = LanguageCentroids.load(s, filters.workspace, self.library.embedder.id)
+        languages = [
+            lang for lang in centroids.languages if not filters.langs or lang in filters.langs
+        ]
+        if p.centre:
+            vector = centroids.centre_query(vector)
+        where = filters.chroma_where()
+        ids: list[str] = []
+        parts: list[Vectors] = []
+        for lang in languages:
+            got, vectors = self.library.index.query(filters.workspace, lang, vector, pool, where)
+            ids.extend(got)
+            parts.append(centroids.centre(lang, vectors) if p.centre else vectors)
+        if not ids:
+            return []
+        matrix = np.concatenate(parts)
+        scores = rocchio_scores(vector, matrix, p.rocchio_k, p.rocchio_beta)
+        order = np.argsort(-scores, kind="stable")[:pool]
+        return [(ids[i], float(scores[i])) for i in order]
 
     def _hydrate(self, ranked: list[tuple[str, float, int | None, int | None]]) -> list[Hit]:
         if not ranked:

@@ -15,11 +15,20 @@ from knowledge.languages import script_of
 _LEGACY = (
     ("cp1256", "arabic", "windows-1256 (Persian/Arabic)"),
     ("cp1251", "cyrillic", "windows-1251 (Cyrillic)"),
-    ("koi8_r", "cyrillic", "KOI8-R (Cyrillic)"),
     ("gb18030", "han", "GB18030 (Chinese)"),
-    ("big5", "han", "Big5 (Chinese)"),
     ("tis_620", "thai", "TIS-620 (Thai)"),
 )
+# The most frequent letters of each script's main language: real text is full of them,
+# mojibake (bytes decoded with the wrong table) is not.
+_COMMON = {
+    "arabic": frozenset("اینردهومتبلکسشیيكةعگخپزف"),
+    "cyrillic": frozenset("оеаинтсрвлкмдпуяыьгзб"),
+    "han": frozenset(
+        "的一是不了人我在有他这中大来上个们到说和地也子时道出而要于就下得可你年生自会那后能对着事"
+        "其里所去行过家十用发天如然作方成者多日都三小没好吃送菜饭点单店家外卖味道很太慢快钱"
+    ),
+    "thai": frozenset("านรอกงมเ่ยวดลสบ้ตทะิีัำไป"),
+}
 
 
 def looks_binary(data: bytes) -> bool:
@@ -30,7 +39,7 @@ def looks_binary(data: bytes) -> bool:
 
 
 def guess_legacy_encoding(data: bytes) -> tuple[str, str] | None:
-    """The legacy codec whose decoding looks most like its own script, if any does."""
+    """The legacy codec whose decoding reads most like real text of its script, if any."""
     best: tuple[float, str, str] | None = None
     sample = data[:65536]
     for codec, script, label in _LEGACY:
@@ -38,13 +47,16 @@ def guess_legacy_encoding(data: bytes) -> tuple[str, str] | None:
             text = sample.decode(codec)
         except UnicodeDecodeError:
             continue
-        letters = [s for s in map(script_of, text) if s is not None and s != "latin"]
+        letters = [ch for ch in text if ord(ch) > 127 and script_of(ch) is not None]
         if not letters:
             continue
-        share = sum(1 for s in letters if s == script) / len(letters)
-        if best is None or share > best[0]:
-            best = (share, codec, label)
-    if best is None or best[0] < 0.8:
+        in_script = sum(1 for ch in letters if script_of(ch) == script) / len(letters)
+        common = sum(1 for ch in letters if ch in _COMMON[script]) / len(letters)
+        # Chinese has thousands of characters: the common set covers a smaller share of them
+        score = in_script * min(1.0, common * (2.5 if script == "han" else 1.0))
+        if best is None or score > best[0]:
+            best = (score, codec, label)
+    if best is None or best[0] < 0.2:
         return None
     return best[1], best[2]
 

@@ -199,6 +199,17 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def _where(location: dict[str, Any]) -> str:
+    """A record's place in words: "sheet Reviews row 3", "row 2 (line 5)", "record 4"."""
+    parts = [f"sheet {location['sheet']}"] if "sheet" in location else []
+    for key in ("row", "record"):
+        if key in location:
+            parts.append(f"{key} {location[key]}")
+    if "line" in location:
+        parts.append(f"(line {location['line']})" if parts else f"line {location['line']}")
+    return " ".join(parts) or "an earlier record"
+
+
 def documents_from_records(
     rows: Sequence[tuple[dict[str, Any], dict[str, Any]]],
     keys: Iterable[str],
@@ -230,7 +241,7 @@ def documents_from_records(
         for name, aliases in _META_ALIASES.items()
     }
     documents: list[ParsedDocument] = []
-    seen_ids: dict[str, int] = {}
+    seen_ids: dict[str, str] = {}
     empty = 0
     for location, row in rows:
         raw = row.get(text_key)
@@ -245,18 +256,25 @@ def documents_from_records(
                 raise BadFileError(
                     path,
                     f"record id {record_id!r} appears twice ({seen_ids[record_id]} and "
-                    f"{location}); ids must be unique within a file",
+                    f"{_where(location)}); ids must be unique within a file",
                 )
-            seen_ids[record_id] = len(documents)
+            seen_ids[record_id] = _where(location)
         meta: dict[str, Any] = {
             str(k): _jsonable(v) for k, v in row.items() if k not in (text_key, id_key)
         }
-        if (k := meta_keys["rating"]) is not None and (r := parse_rating(row.get(k))) is not None:
-            meta["rating"] = r
+        typed = {
+            "rating": parse_rating(row.get(k)) if (k := meta_keys["rating"]) else None,
+            "date": parse_date(row.get(k)) if (k := meta_keys["date"]) else None,
+        }
+        for name, value in typed.items():
+            if value is not None:
+                meta[name] = value
+            elif name in meta:
+                # a column of that very name whose value does not parse ("date": "yesterday"):
+                # keep it, but not where a typed value is expected
+                meta[f"{name}_raw"] = meta.pop(name)
         if (k := meta_keys["label"]) is not None and row.get(k) not in (None, ""):
             meta["label"] = str(row[k]).strip()
-        if (k := meta_keys["date"]) is not None and (d := parse_date(row.get(k))) is not None:
-            meta["date"] = d
         if (k := meta_keys["channel"]) is not None and row.get(k) not in (None, ""):
             meta["channel"] = str(row[k]).strip()
         loc = dict(location)

@@ -11,14 +11,15 @@ from knowledge.readers.fields import documents_from_records
 
 
 def _object_rows(
-    items: list[Any], path: str, where: str
+    items: list[Any], path: str, where: str, numbers: list[int] | None = None
 ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     rows: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for index, item in enumerate(items, start=1):
         if isinstance(item, str):
             item = {"text": item}
         if not isinstance(item, dict):
-            raise BadFileError(path, f"{where} {index} is not an object or a string")
+            number = numbers[index - 1] if numbers else index
+            raise BadFileError(path, f"{where} {number} is not an object or a string")
         rows.append(({"record": index}, item))
     return rows
 
@@ -34,7 +35,7 @@ def read_jsonl(text: str, options: ReadOptions, path: str) -> tuple[list[ParsedD
         except json.JSONDecodeError as exc:
             raise BadFileError(path, f"line {lineno} is not valid JSON: {exc.msg}") from exc
         lines.append(lineno)
-    rows = _object_rows(items, path, "line")
+    rows = _object_rows(items, path, "line", lines)
     for (loc, _), lineno in zip(rows, lines, strict=True):
         loc["line"] = lineno
     keys = [k for _, r in rows for k in r]
@@ -45,9 +46,11 @@ def _find_records(value: Any) -> list[Any] | None:
     if isinstance(value, list):
         return value
     if isinstance(value, dict):
-        for v in value.values():
-            if isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
-                return v
+        # a list of objects first; failing that a list of strings ({"comments": ["…", "…"]})
+        for kind in (dict, str):
+            for v in value.values():
+                if isinstance(v, list) and v and all(isinstance(x, kind) for x in v):
+                    return v
     return None
 
 

@@ -1,6 +1,21 @@
 """The canonical SQL store (SQLAlchemy 2): SQLite by default, PostgreSQL by URL."""
 
 from knowledge.store.database import Database
-from knowledge.store.schema import Base, ChunkRow, DocumentRow, EmbeddingRow, SourceRow
+from knowledge.store.schema import (
+    Base,
+    CentroidRow,
+    ChunkRow,
+    DocumentRow,
+    EmbeddingRow,
+    SourceRow,
+)
 
-__all__ = ["Base", "ChunkRow", "Database", "DocumentRow", "EmbeddingRow", "SourceRow"]
+__all__ = [
+    "Base",
+    "CentroidRow",
+    "ChunkRow",
+    "Database",
+    "DocumentRow",
+    "EmbeddingRow",
+    "SourceRow",
+]

@@ -121,3 +121,17 @@ class EmbeddingRow(Base):
     embedder: Mapped[str] = mapped_column(String(200), primary_key=True)
     text_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class CentroidRow(Base):
+    """Running sum of the evidence vectors of one language in one workspace (per embedder).
+    Search subtracts each language's mean so that a query meets evidence in every language
+    instead of mostly its own (see ``knowledge.dense``)."""
+
+    __tablename__ = "language_centroids"
+
+    workspace: Mapped[str] = mapped_column(String(100), primary_key=True)
+    lang: Mapped[str] = mapped_column(String(8), primary_key=True)
+    embedder: Mapped[str] = mapped_column(String(200), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+    total: Mapped[bytes] = mapped_column(LargeBinary)

