@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections import Counter
 from dataclasses import replace
 from typing import Any
 
@@ -76,16 +75,16 @@ def main() -> None:
     per_lang: dict[str, dict[str, list[float]]] = {}
     for name, mode, params in configs:
         searcher = Searcher(library, params)
-        totals: Counter[str] = Counter()
-        counted: Counter[str] = Counter()
+        totals: dict[str, float] = {}
+        counted: dict[str, int] = {}
         per_lang[name] = {lang: [] for lang in LANGS}
         for q in queries:
             ranked = [chunk_item[cid] for cid, *_ in searcher.rank(q["query"], 10, filters, mode)]
             m = _metrics(ranked, by_aspect[q["aspect"]], item_lang, q["lang"])
             for key, value in m.items():
                 if not math.isnan(value):
-                    totals[key] += value
-                    counted[key] += 1
+                    totals[key] = totals.get(key, 0.0) + value
+                    counted[key] = counted.get(key, 0) + 1
             per_lang[name][q["lang"]].append(m["ndcg@10"])
         results[name] = {k: totals[k] / counted[k] for k in totals}
         r = results[name]
@@ -111,8 +110,8 @@ def main() -> None:
     for field, values in variants:
         row = []
         for value in values:
-            params: Any = replace(SearchParams(), **{field: value})
-            searcher = Searcher(library, params)
+            changes: dict[str, Any] = {field: value}
+            searcher = Searcher(library, replace(SearchParams(), **changes))
             scores = [
                 _metrics(
                     [chunk_item[c] for c, *_ in searcher.rank(q["query"], 10, filters, "hybrid")],

@@ -143,6 +143,7 @@ class Ingestor:
 
     def run(self, paths: Iterable[Path], options: IngestOptions) -> IngestReport:
         started = time.perf_counter()
+        self.library.index.check_embedder()
         report = IngestReport()
         embedded_before = self.library.cached_embedder.computed
         for path, explicit in walk(paths):

@@ -164,6 +164,7 @@ class Searcher:
         self.params = params or SearchParams()
         self._snapshots: dict[str, tuple[tuple[Any, ...], _LexicalSnapshot]] = {}
         self._lock = threading.Lock()
+        self._checked = False
 
     def _signature(self, workspace: str) -> tuple[Any, ...]:
         with self.library.db.session() as s:
@@ -245,6 +246,9 @@ class Searcher:
     def dense(self, query: str, pool: int, filters: SearchFilters) -> list[tuple[str, float]]:
         """Language-centred dense ranking with Rocchio feedback (see ``knowledge.dense``)."""
         p = self.params
+        if not self._checked:
+            self.library.index.check_embedder()
+            self._checked = True
         vector = self.library.embedder.embed_query(query)
         with self.library.db.session() as s:
             centroids = LanguageCentroids.load(s, filters.workspace, self.library.embedder.id)

@@ -24,7 +24,7 @@ QUERIES = (
     "پیک دیر رسید و غذا سرد بود",
     "не сработал промокод",
     "คืนเงินช้ามาก",
-    "漏送了菜",
+    "退款一直没到账",
     "friendly courier",
 )
 
@@ -44,7 +44,7 @@ def demo() -> None:
                 report.embedded += part.embedded
                 report.seconds += part.seconds
         out.rule("[bold]Ingested the sample research (workspace 'sample')")
-        _print_report(report)
+        _print_report(report, base=Path(root))
         searcher = Searcher(library)
         for query in QUERIES:
             out.rule(f"[bold]cjm search -w sample {query!r} --k 3")

@@ -50,15 +50,24 @@ def _bar(enabled: bool) -> Progress:
     )
 
 
-def _print_report(report: IngestReport) -> None:
+def _short(path: str, base: Path | None = None) -> str:
+    """The path as the user would type it: relative to ``base`` or the working directory."""
+    try:
+        return str(Path(path).resolve().relative_to((base or Path.cwd()).resolve()))
+    except ValueError:
+        return path
+
+
+def _print_report(report: IngestReport, base: Path | None = None) -> None:
     s = report.summary()
     table = Table(show_header=True, header_style="bold")
     for col in ("file", "status", "documents", "chunks", "note"):
         table.add_column(col)
     for f in report.files:
+        shown = _short(f.path, base)
         color = {"failed": "red", "skipped": "yellow", "unchanged": "dim"}.get(f.status, "green")
         table.add_row(
-            f.path,
+            shown,
             f"[{color}]{f.status}[/{color}]",
             str(f.documents or ""),
             str(f.chunks or ""),

