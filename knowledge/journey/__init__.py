@@ -1,0 +1,1 @@
+"""The journey-map domain: the map model and stage frameworks."""

@@ -1,0 +1,195 @@
+"""The journey map, in strict-schema shape: every model forbids extra fields, every field is
+required (``X | None`` where a value may be absent), lists instead of free-form dicts, and every
+field is described — so the same models can be handed to a language model as a JSON schema and
+validated on the way back.
+
+Every text a person reads carries its origin: ``evidence`` (taken from customer words or counted
+from them), ``inferred`` (written by a model from the evidence) or ``human`` (edited by a
+reviewer). Numbers that rank pain points — frequency, per-language counts, severity, priority —
+come from the evidence analysis, never from a model.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Origin = Literal["evidence", "inferred", "human"]
+MapType = Literal["current_state", "future_state", "day_in_the_life", "service_blueprint"]
+LanguageCode = Literal["fa", "ru", "th", "zh", "en", "other"]
+EvidenceKind = Literal["feedback", "review", "survey", "support", "interview", "competitor"]
+Level = Literal["low", "medium", "high"]
+Polarity = Literal["negative", "positive", "neutral", "mixed"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Text(Strict):
+    """A piece of text someone reads, with where it came from."""
+
+    text: str = Field(description="The text, in the map's language unless it is a quote.")
+    origin: Origin = Field(
+        description="evidence: customer words or counted from them; inferred: written by a "
+        "model from the evidence; human: written or edited by a reviewer."
+    )
+
+
+class EvidenceRef(Strict):
+    """A verbatim quote from one piece of evidence in the library."""
+
+    evidence_id: str = Field(description="Id of the evidence chunk (ev_...).")
+    quote: str = Field(description="Verbatim substring of the evidence text, never translated.")
+    lang: LanguageCode = Field(description="Language the customer wrote in.")
+    kind: EvidenceKind = Field(description="What kind of research the evidence comes from.")
+    translation: str | None = Field(
+        description="Translation of the quote into the map's language, when it differs."
+    )
+
+
+class LanguageCount(Strict):
+    lang: LanguageCode
+    count: int = Field(ge=0)
+
+
+class PainPoint(Strict):
+    id: str = Field(description="Stable id within the map (pp-...).")
+    title: Text
+    description: Text
+    severity: float = Field(ge=1, le=3, description="Mean severity, 1 minor to 3 severe.")
+    frequency: int = Field(ge=0, description="Evidence items that raise it.")
+    priority: float = Field(ge=0, description="frequency x severity.")
+    language_counts: list[LanguageCount] = Field(description="Frequency per language.")
+    evidence: list[EvidenceRef] = Field(description="Representative verbatim quotes.")
+
+
+class Delighter(Strict):
+    id: str = Field(description="Stable id within the map (dl-...).")
+    title: Text
+    description: Text
+    frequency: int = Field(ge=0)
+    language_counts: list[LanguageCount]
+    evidence: list[EvidenceRef]
+
+
+class Touchpoint(Strict):
+    id: str
+    name: Text
+    channel: Text = Field(description="Where it happens: app, web, phone, courier at the door...")
+    owner_team: Text | None = Field(description="Team that owns this touchpoint, if known.")
+
+
+class Emotion(Strict):
+    score: float = Field(
+        ge=-1, le=1, description="-1 very negative ... 0 neutral ... +1 very positive."
+    )
+    label: Text = Field(description="A word or two for the feeling at this stage.")
+
+
+class CompetitorNote(Strict):
+    text: Text
+    evidence: list[EvidenceRef]
+
+
+class Stage(Strict):
+    id: str = Field(description="Stage id from the stage framework.")
+    name: Text
+    actions: list[Text] = Field(description="What the customer does.")
+    thoughts: list[Text] = Field(description="What the customer thinks or asks.")
+    emotion: Emotion | None
+    touchpoints: list[Touchpoint]
+    pain_points: list[PainPoint] = Field(description="Ordered by priority, highest first.")
+    delighters: list[Delighter]
+    moments_of_truth: list[Text]
+    opportunities: list[Text]
+    frontstage: list[Text] = Field(description="Service blueprint: what the customer sees.")
+    backstage: list[Text] = Field(description="Service blueprint: what staff do out of sight.")
+    support_processes: list[Text] = Field(description="Service blueprint: systems and partners.")
+    competitor_notes: list[CompetitorNote] = Field(
+        description="What competitor research says about this stage (kept out of the counts)."
+    )
+    evidence_count: int = Field(ge=0, description="Customer evidence placed in this stage.")
+
+
+class Persona(Strict):
+    id: str
+    name: Text
+    description: Text
+    goals: list[Text]
+    frustrations: list[Text]
+    evidence: list[EvidenceRef]
+
+
+class Recommendation(Strict):
+    id: str
+    action: Text = Field(description="A concrete change someone can make.")
+    addresses: list[str] = Field(description="Ids of the pain points it addresses.")
+    owner_team: Text | None
+    effort: Level | None
+    impact: Level | None
+    kpi: Text | None = Field(description="How success would be measured.")
+
+
+class StageCount(Strict):
+    stage_id: str = Field(description="Stage id, or 'none' for unplaced evidence.")
+    count: int = Field(ge=0)
+
+
+class KindCount(Strict):
+    kind: EvidenceKind
+    count: int = Field(ge=0)
+
+
+class Coverage(Strict):
+    total_evidence: int = Field(ge=0)
+    by_language: list[LanguageCount]
+    by_kind: list[KindCount]
+    by_stage: list[StageCount]
+    unplaced: int = Field(ge=0, description="Evidence that fits no stage.")
+    competitor_evidence: int = Field(ge=0, description="Competitor evidence, not counted as pain.")
+    warnings: list[str] = Field(description="E.g. a stage resting on a single source or language.")
+
+
+class Scope(Strict):
+    workspace: str
+    product: str | None
+    segment: str | None
+    goal: str | None
+    languages: list[LanguageCode] = Field(description="Evidence languages included; empty: all.")
+    kinds: list[EvidenceKind] = Field(description="Evidence kinds included; empty: all.")
+
+
+class FrameworkRef(Strict):
+    id: str
+    name: str
+    stage_ids: list[str]
+
+
+class Provenance(Strict):
+    generator: Literal["evidence-only", "llm"]
+    model: str | None
+    endpoint_kind: str | None
+    prompt_versions: list[str]
+    parameters: list[str] = Field(
+        description="name=value pairs of the analysis and model settings."
+    )
+    created_at: datetime
+    tool_version: str
+
+
+class JourneyMap(Strict):
+    id: str
+    title: Text
+    language: LanguageCode = Field(description="Language of every non-quote text in the map.")
+    map_type: MapType
+    scope: Scope
+    framework: FrameworkRef
+    personas: list[Persona]
+    stages: list[Stage]
+    recommendations: list[Recommendation]
+    coverage: Coverage
+    provenance: Provenance
+    evidence_only: bool = Field(description="True when no language model wrote any of it.")
