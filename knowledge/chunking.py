@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from knowledge.languages import script_of
+from knowledge.languages import script_counts
 
 # Characters per chunk: CJK and Thai carry more tokens per character than spaced scripts.
 MAX_CHARS_SPACED = 900
@@ -31,8 +31,9 @@ class Span:
 
 
 def _max_chars(text: str) -> int:
-    dense = sum(1 for ch in text if script_of(ch) in ("han", "thai", "kana"))
-    letters = sum(1 for ch in text if script_of(ch) is not None) or 1
+    counts = script_counts(text)
+    dense = counts["han"] + counts["thai"] + counts["kana"]
+    letters = sum(counts.values()) or 1
     return MAX_CHARS_DENSE if dense / letters > 0.3 else MAX_CHARS_SPACED
 
 
@@ -61,9 +62,10 @@ def _thai_boundaries(segment: str) -> list[int]:
 def _hard_split(text: str, span: Span, limit: int) -> list[Span]:
     """Cut an over-long sentence at word boundaries close to ``limit``."""
     segment = text[span.start : span.end]
-    if any(script_of(ch) == "thai" for ch in segment):
+    counts = script_counts(segment)
+    if counts["thai"]:
         cuts = _thai_boundaries(segment)
-    elif any(script_of(ch) in ("han", "kana") for ch in segment):
+    elif counts["han"] or counts["kana"]:
         cuts = list(range(1, len(segment) + 1))
     else:
         cuts = [m.end() for m in re.finditer(r"\s+", segment)] + [len(segment)]

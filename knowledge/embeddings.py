@@ -22,6 +22,7 @@ from sqlalchemy import select
 from knowledge.errors import EmbeddingEndpointError, UserInputError
 from knowledge.settings import Settings
 from knowledge.store import Database, EmbeddingRow
+from knowledge.store.database import insert_ignoring_duplicates
 
 Vectors = npt.NDArray[np.float32]
 
@@ -199,12 +200,12 @@ class CachedEmbedder:
         for i in range(0, len(todo), self.batch_size):
             batch = todo[i : i + self.batch_size]
             vectors = self.embedder.embed_passages([t for _, t in batch])
+            rows = []
+            for (h, _), v in zip(batch, vectors, strict=True):
+                known[h] = v
+                rows.append({"embedder": self.embedder.id, "text_hash": h, "vector": v.tobytes()})
             with self.db.session() as s:
-                for (h, _), v in zip(batch, vectors, strict=True):
-                    known[h] = v
-                    s.merge(
-                        EmbeddingRow(embedder=self.embedder.id, text_hash=h, vector=v.tobytes())
-                    )
+                insert_ignoring_duplicates(s, EmbeddingRow.__table__, rows)
             self.computed += len(batch)
             if on_batch is not None:
                 on_batch(sum(occurrences[h] for h, _ in batch))

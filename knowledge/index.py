@@ -130,13 +130,20 @@ class EvidenceIndex:
         return total
 
     def query(
-        self, workspace: str, lang: str, vector: Vectors, k: int, where: dict[str, Any] | None
+        self,
+        workspace: str,
+        lang: str,
+        vector: Vectors,
+        k: int,
+        where: dict[str, Any] | None,
+        size: int | None = None,
     ) -> tuple[list[str], Vectors]:
-        """Ids and stored vectors of the ``k`` chunks of one language nearest to ``vector``."""
+        """Ids and stored vectors of the ``k`` chunks of one language nearest to ``vector``;
+        ``size`` is the collection's size when the caller knows it (saves a round trip)."""
         collection = self._collection(workspace, lang, create=False)
         if collection is None:
             return [], np.zeros((0, self.dim), dtype=np.float32)
-        n = int(collection.count())
+        n = int(collection.count()) if size is None else size
         if n == 0:
             return [], np.zeros((0, self.dim), dtype=np.float32)
         result = collection.query(

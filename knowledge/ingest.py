@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from knowledge.dense import add_to_centroids
@@ -231,7 +231,6 @@ class Ingestor:
         extraction: Extraction,
         options: IngestOptions,
     ) -> None:
-        rows: list[Any] = []
         source = SourceRow(
             id=source_id,
             workspace=options.workspace,
@@ -248,52 +247,59 @@ class Ingestor:
             n_documents=len(extraction.documents),
             n_chunks=len(extraction.chunks),
         )
-        for doc in extraction.documents:
-            rows.append(
-                DocumentRow(
-                    id=doc.id,
-                    source_id=source_id,
-                    workspace=options.workspace,
-                    ordinal=doc.ordinal,
-                    record_id=doc.record_id,
-                    location=doc.location,
-                    meta=doc.meta,
-                )
-            )
-            rows.extend(self._chunk_row(c, doc.meta, source_id, options) for c in doc.chunks)
-        with self.library.db.session() as s:
+        documents = [
+            {
+                "id": doc.id,
+                "source_id": source_id,
+                "workspace": options.workspace,
+                "ordinal": doc.ordinal,
+                "record_id": doc.record_id,
+                "location": doc.location,
+                "meta": doc.meta,
+            }
+            for doc in extraction.documents
+        ]
+        chunks = [
+            self._chunk_row(c, doc.meta, source_id, options)
+            for doc in extraction.documents
+            for c in doc.chunks
+        ]
+        with self.library.db.session() as s:  # one transaction: the whole file or nothing
             s.add(source)
             s.flush()
-            s.add_all(rows)
+            for start in range(0, len(documents), 5000):
+                s.execute(insert(DocumentRow), documents[start : start + 5000])
+            for start in range(0, len(chunks), 5000):
+                s.execute(insert(ChunkRow), chunks[start : start + 5000])
 
     @staticmethod
     def _chunk_row(
         c: EvidenceChunk, meta: dict[str, Any], source_id: str, options: IngestOptions
-    ) -> ChunkRow:
+    ) -> dict[str, Any]:
         rating = meta.get("rating")
-        return ChunkRow(
-            id=c.id,
-            document_id=c.document_id,
-            source_id=source_id,
-            workspace=options.workspace,
-            ordinal=c.ordinal,
-            kind=options.kind,
-            role=c.role,
-            lang=c.lang,
-            product=options.product,
-            segment=options.segment,
-            date=meta.get("date"),
-            rating=float(rating) if isinstance(rating, int | float) else None,
-            label=meta.get("label"),
-            text=c.text,
-            search_text=c.search_text,
-            tokens=c.tokens,
-            text_hash=c.text_hash,
-            char_start=c.char_start,
-            char_end=c.char_end,
-            location=c.location,
-            meta={},
-        )
+        return {
+            "id": c.id,
+            "document_id": c.document_id,
+            "source_id": source_id,
+            "workspace": options.workspace,
+            "ordinal": c.ordinal,
+            "kind": options.kind,
+            "role": c.role,
+            "lang": c.lang,
+            "product": options.product,
+            "segment": options.segment,
+            "date": meta.get("date"),
+            "rating": float(rating) if isinstance(rating, int | float) else None,
+            "label": meta.get("label"),
+            "text": c.text,
+            "search_text": c.search_text,
+            "tokens": c.tokens,
+            "text_hash": c.text_hash,
+            "char_start": c.char_start,
+            "char_end": c.char_end,
+            "location": c.location,
+            "meta": {},
+        }
 
     def _evidence(self, source_id: str) -> list[ChunkRow]:
         with self.library.db.session() as s:

@@ -7,6 +7,7 @@ Latin-script languages. Anything outside fa/ru/th/zh/en is reported as ``"other"
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import lru_cache
 from typing import Any, Literal, get_args
@@ -75,6 +76,35 @@ def script_of(ch: str) -> str | None:
     return None
 
 
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+THAI = "\u0e00-\u0e7f"
+_SCRIPT_PATTERNS = {
+    "thai": re.compile(f"[{THAI}]"),
+    "han": re.compile(f"[{HAN}]"),
+    "kana": re.compile("[\u3040-\u30ff]"),
+    "hangul": re.compile("[\uac00-\ud7af\u1100-\u11ff]"),
+    "cyrillic": re.compile("[\u0400-\u04ff]"),
+    "arabic": re.compile(
+        "[\u0621-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc]"
+    ),
+    "latin": re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]"),
+}
+
+
+def script_counts(text: str) -> Counter[str]:
+    """Letters per writing system (thai, han, kana, hangul, cyrillic, arabic, latin, other)."""
+    counts: Counter[str] = Counter()
+    for name, pattern in _SCRIPT_PATTERNS.items():
+        n = len(pattern.findall(text))
+        if n:
+            counts[name] = n
+    known = sum(counts.values())
+    letters = sum(map(str.isalpha, text))
+    if letters > known:
+        counts["other"] = letters - known
+    return counts
+
+
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
@@ -93,7 +123,7 @@ def _best_of(text: str, candidates: tuple[str, ...]) -> str:
 
 def detect_language(text: str) -> Language:
     """Detect fa/ru/th/zh/en (else ``"other"``) from the dominant writing system."""
-    scripts = Counter(s for s in map(script_of, text) if s is not None)
+    scripts = script_counts(text)
     if not scripts:
         return "other"
     script, count = scripts.most_common(1)[0]

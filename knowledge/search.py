@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -165,6 +166,7 @@ class Searcher:
         self._snapshots: dict[str, tuple[tuple[Any, ...], _LexicalSnapshot]] = {}
         self._lock = threading.Lock()
         self._checked = False
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="cjm-search")
 
     def _signature(self, workspace: str) -> tuple[Any, ...]:
         with self.library.db.session() as s:
@@ -260,10 +262,17 @@ class Searcher:
         where = filters.chroma_where()
         ids: list[str] = []
         parts: list[Vectors] = []
-        for lang in languages:
-            got, vectors = self.library.index.query(filters.workspace, lang, vector, pool, where)
+
+        def one(lang: str) -> tuple[list[str], Vectors]:
+            got, vectors = self.library.index.query(
+                filters.workspace, lang, vector, pool, where, size=centroids.counts.get(lang)
+            )
+            return got, (centroids.centre(lang, vectors) if p.centre else vectors)
+
+        # each language is its own collection; Chroma answers them in parallel
+        for got, vectors in self._pool.map(one, languages):
             ids.extend(got)
-            parts.append(centroids.centre(lang, vectors) if p.centre else vectors)
+            parts.append(vectors)
         if not ids:
             return []
         matrix = np.concatenate(parts)

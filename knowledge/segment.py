@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from knowledge.languages import script_of
+from knowledge.languages import HAN, THAI
 from knowledge.normalize import normalize_search_text
 
 _ZWNJ = "\u200c"
@@ -43,20 +43,19 @@ def _thai_tokenize() -> Any:
     return word_tokenize
 
 
+_RUN = re.compile(f"(?P<han>[{HAN}]+)|(?P<thai>[{THAI}]+)")
+
+
 def _runs(text: str) -> Iterator[tuple[str, str]]:
     """Split text into (kind, run) where kind is 'han', 'thai' or 'other'."""
-    current = ""
-    kind = "other"
-    for ch in text:
-        script = script_of(ch)
-        k = script if script in ("han", "thai") else ("other" if script else kind)
-        if k != kind and current:
-            yield kind, current
-            current = ""
-        kind = k
-        current += ch
-    if current:
-        yield kind, current
+    pos = 0
+    for m in _RUN.finditer(text):
+        if m.start() > pos:
+            yield "other", text[pos : m.start()]
+        yield ("han" if m.group("han") else "thai"), m.group()
+        pos = m.end()
+    if pos < len(text):
+        yield "other", text[pos:]
 
 
 def _words(run: str) -> Iterator[str]:

@@ -6,6 +6,7 @@ import typer
 
 from api.cli.demo import demo
 from api.cli.ingest import ingest, reindex_command
+from api.cli.schema import schema
 from api.cli.search import search
 from api.cli.status import status
 
@@ -24,6 +25,7 @@ app.command("ingest")(ingest)
 app.command("search")(search)
 app.command("reindex")(reindex_command)
 app.command("status")(status)
+app.command("schema")(schema)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -1,0 +1,1 @@
+"""Offline evidence analysis: stages, themes, polarity and severity, priorities, coverage."""

@@ -1,0 +1,110 @@
+"""The evidence an analysis works on: one workspace's customer chunks in scope, with their
+stored vectors (from the embedding cache, so nothing is embedded again)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+
+from knowledge.embeddings import Vectors
+from knowledge.errors import UserInputError
+from knowledge.library import Library
+from knowledge.store import ChunkRow, DocumentRow, EmbeddingRow, SourceRow
+
+
+@dataclass(frozen=True)
+class EvidenceScope:
+    workspace: str = "default"
+    langs: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    product: str | None = None
+    segment: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+
+
+@dataclass
+class Evidence:
+    id: str
+    document_id: str
+    source_id: str
+    text: str
+    lang: str
+    kind: str
+    location: dict[str, Any]
+    tokens: list[str]
+    rating: float | None
+    label: str | None
+    date: str | None
+    record_meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class EvidenceSet:
+    items: list[Evidence]
+    vectors: Vectors  # row i belongs to items[i], L2-normalised
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def load_evidence(library: Library, scope: EvidenceScope) -> EvidenceSet:
+    """Customer evidence (not interviewer turns) in scope, in a stable order."""
+    query = (
+        select(ChunkRow, DocumentRow.meta, EmbeddingRow.vector)
+        .join(SourceRow, SourceRow.id == ChunkRow.source_id)
+        .join(DocumentRow, DocumentRow.id == ChunkRow.document_id)
+        .join(
+            EmbeddingRow,
+            (EmbeddingRow.text_hash == ChunkRow.text_hash)
+            & (EmbeddingRow.embedder == library.embedder.id),
+        )
+        .where(
+            ChunkRow.workspace == scope.workspace,
+            ChunkRow.role == "customer",
+            SourceRow.status == "indexed",
+        )
+        .order_by(ChunkRow.source_id, ChunkRow.document_id, ChunkRow.ordinal)
+    )
+    if scope.langs:
+        query = query.where(ChunkRow.lang.in_(scope.langs))
+    if scope.kinds:
+        query = query.where(ChunkRow.kind.in_(scope.kinds))
+    if scope.product:
+        query = query.where(ChunkRow.product == scope.product)
+    if scope.segment:
+        query = query.where(ChunkRow.segment == scope.segment)
+    if scope.date_from:
+        query = query.where(ChunkRow.date >= scope.date_from)
+    if scope.date_to:
+        query = query.where(ChunkRow.date <= scope.date_to)
+    items: list[Evidence] = []
+    vectors: list[Vectors] = []
+    with library.db.session() as s:
+        for chunk, doc_meta, blob in s.execute(query):
+            items.append(
+                Evidence(
+                    id=chunk.id,
+                    document_id=chunk.document_id,
+                    source_id=chunk.source_id,
+                    text=chunk.text,
+                    lang=chunk.lang,
+                    kind=chunk.kind,
+                    location=chunk.location,
+                    tokens=chunk.tokens.split(),
+                    rating=chunk.rating,
+                    label=chunk.label,
+                    date=chunk.date,
+                    record_meta=doc_meta,
+                )
+            )
+            vectors.append(np.frombuffer(blob, dtype=np.float32))
+    if not items:
+        raise UserInputError(
+            f"workspace {scope.workspace!r} has no evidence in scope; ingest research first "
+            "(`cjm ingest PATH --kind KIND --workspace W`) or widen the filters"
+        )
+    return EvidenceSet(items, np.stack(vectors).astype(np.float32))
