@@ -40,3 +40,7 @@ class Library:
     def close(self) -> None:
         if "db" in self.__dict__:
             self.db.dispose()
+        if self._chroma is not None and hasattr(self._chroma, "close"):
+            self._chroma.close()
+            self._chroma = None
+            self.__dict__.pop("index", None)

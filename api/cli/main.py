@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from api.cli.analysis import analyze_command, draft_command
 from api.cli.demo import demo
 from api.cli.ingest import ingest, reindex_command
 from api.cli.schema import schema
@@ -26,6 +27,8 @@ app.command("search")(search)
 app.command("reindex")(reindex_command)
 app.command("status")(status)
 app.command("schema")(schema)
+app.command("analyze")(analyze_command)
+app.command("draft")(draft_command)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -27,8 +27,8 @@ class Placement:
 class Theme:
     id: str
     stage: str
-    title: str
-    keyphrases: list[str]
+    title: str  # keyphrases of the theme's most frequent language
+    keyphrases: dict[str, list[str]]  # per language
     members: list[str]
     language_counts: dict[str, int]
     polarity_counts: dict[str, int]
@@ -47,6 +47,11 @@ class Theme:
     @property
     def is_pain(self) -> bool:
         return self.pain_count * 2 >= self.count
+
+    def title_in(self, lang: str) -> str:
+        """Title from the keyphrases of members in ``lang``, else the dominant language's."""
+        phrases = self.keyphrases.get(lang)
+        return " · ".join(phrases) if phrases else self.title
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)

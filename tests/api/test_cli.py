@@ -115,3 +115,35 @@ def test_demo_ingests_the_sample_research_and_searches_it(settings: Settings) ->
     assert "VESNA20" in result.output or "SONGKRAN50" in result.output
     for query in ("پیک دیر رسید و غذا سرد بود", "не сработал промокод", "friendly courier"):
         assert query in result.output
+
+
+def test_analyze_and_draft_from_the_command_line(settings: Settings, tmp_path: Path) -> None:
+    from tests.conftest import SAMPLES
+
+    runner.invoke(app, ["ingest", str(SAMPLES / "reviews.csv"), "--kind", "review", "-w", "s"])
+    analysis = runner.invoke(
+        app, ["analyze", "-w", "s", "-f", "six_stage", "--rating-scale", "5", "--json"]
+    )
+    assert analysis.exit_code == 0, analysis.output
+    payload = json.loads(analysis.stdout)
+    assert payload["coverage"]["total_evidence"] == 60
+    assert {p["polarity_source"] for p in payload["evidence"]} == {"rating"}
+
+    target = tmp_path / "map.json"
+    draft = runner.invoke(
+        app, ["draft", "-w", "s", "-f", "six_stage", "--lang", "fa", "-o", str(target)]
+    )
+    assert draft.exit_code == 0, draft.output
+    journey = json.loads(target.read_text(encoding="utf-8"))
+    assert journey["evidence_only"] is True and journey["language"] == "fa"
+    assert "CJM_LLM_BASE_URL" in draft.output  # says how to get the full draft
+
+    schema = json.loads(runner.invoke(app, ["schema"]).stdout)
+    import jsonschema
+
+    jsonschema.validate(journey, schema)
+
+    empty = runner.invoke(app, ["draft", "-w", "nobody", "-f", "six_stage"])
+    assert empty.exit_code == 2 and "no evidence" in empty.output
+    bad = runner.invoke(app, ["analyze", "-w", "s", "-f", "missing.yaml"])
+    assert bad.exit_code == 2 and "no framework" in bad.output

@@ -1,0 +1,1 @@
+"""Drafting journey maps from an evidence analysis."""

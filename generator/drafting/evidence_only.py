@@ -1,0 +1,209 @@
+"""The evidence-only journey map: what can be said without a language model — the framework's
+stages, the analysis' themes as pain points and delighters with their counts, priorities and
+verbatim quotes, an emotion score per stage from the evidence's polarity, competitor notes and
+coverage. Personas, lanes and recommendations need a model and stay empty."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+
+from generator.analysis.evidence import Evidence, EvidenceSet
+from generator.analysis.result import Analysis, Theme
+from generator.drafting.wording import emotion_key, phrase
+from knowledge.evidence import stable_id
+from knowledge.journey.frameworks import StageFramework
+from knowledge.journey.model import (
+    CompetitorNote,
+    Coverage,
+    Delighter,
+    Emotion,
+    EvidenceRef,
+    FrameworkRef,
+    JourneyMap,
+    KindCount,
+    LanguageCount,
+    PainPoint,
+    Provenance,
+    Scope,
+    Stage,
+    StageCount,
+    Text,
+)
+
+MAX_QUOTE = 300
+QUOTES_PER_ELEMENT = 5
+_SENTENCE_END = re.compile(r"(?<=[.!?؟。！？])\s*")
+
+
+def tool_version() -> str:
+    try:
+        return version("cjm")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+source"
+
+
+def quote_of(text: str) -> str:
+    """A verbatim substring short enough to read: the whole text, or its leading sentences."""
+    if len(text) <= MAX_QUOTE:
+        return text
+    cut = 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.end() > MAX_QUOTE:
+            break
+        cut = m.end()
+    quote = text[: cut or MAX_QUOTE].rstrip()
+    return quote or text[:MAX_QUOTE]
+
+
+def evidence_ref(item: Evidence) -> EvidenceRef:
+    return EvidenceRef(
+        evidence_id=item.id,
+        quote=quote_of(item.text),
+        lang=item.lang,
+        kind=item.kind,
+        translation=None,
+    )
+
+
+def _lang_counts(counts: dict[str, int]) -> list[LanguageCount]:
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [LanguageCount(lang=lang, count=n) for lang, n in ordered]
+
+
+def _langs_text(counts: dict[str, int]) -> str:
+    return ", ".join(f"{lang} {n}" for lang, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+def _pain_point(theme: Theme, items: dict[str, Evidence], lang: str) -> PainPoint:
+    severity = theme.severity or 1.0
+    return PainPoint(
+        id=f"pp-{theme.id}",
+        title=Text(text=theme.title_in(lang), origin="evidence"),
+        description=Text(
+            text=phrase(
+                "pain",
+                lang,
+                {
+                    "n": theme.pain_count,
+                    "langs": _langs_text(theme.language_counts),
+                    "severity": severity,
+                },
+            ),
+            origin="evidence",
+        ),
+        severity=round(severity, 2),
+        frequency=theme.pain_count,
+        priority=round(theme.priority, 2),
+        language_counts=_lang_counts(theme.language_counts),
+        evidence=[evidence_ref(items[e]) for e in theme.representatives[:QUOTES_PER_ELEMENT]],
+    )
+
+
+def _delighter(theme: Theme, items: dict[str, Evidence], lang: str) -> Delighter:
+    positive = theme.polarity_counts.get("positive", 0)
+    return Delighter(
+        id=f"dl-{theme.id}",
+        title=Text(text=theme.title_in(lang), origin="evidence"),
+        description=Text(
+            text=phrase(
+                "delight", lang, {"n": positive, "langs": _langs_text(theme.language_counts)}
+            ),
+            origin="evidence",
+        ),
+        frequency=positive,
+        language_counts=_lang_counts(theme.language_counts),
+        evidence=[evidence_ref(items[e]) for e in theme.representatives[:QUOTES_PER_ELEMENT]],
+    )
+
+
+def build_evidence_only_map(
+    analysis: Analysis,
+    evidence: EvidenceSet,
+    framework: StageFramework,
+    lang: str,
+    scope: Scope,
+) -> JourneyMap:
+    items = {e.id: e for e in evidence.items}
+    themes_by_stage: dict[str, list[Theme]] = {}
+    for theme in analysis.themes:
+        themes_by_stage.setdefault(theme.stage, []).append(theme)
+    summaries = {s.stage: s for s in analysis.stages}
+    stages: list[Stage] = []
+    for definition in framework.stages:
+        themes = sorted(themes_by_stage.get(definition.id, []), key=lambda t: -t.priority)
+        summary = summaries.get(definition.id)
+        polarities = [
+            p.polarity
+            for p in analysis.placements
+            if p.stage == definition.id and p.kind != "competitor"
+        ]
+        emotion = None
+        if polarities:
+            pos = sum(1 for x in polarities if x == "positive")
+            neg = sum(1 for x in polarities if x == "negative")
+            score = round((pos - neg) / len(polarities), 2)
+            emotion = Emotion(
+                score=score, label=Text(text=phrase(emotion_key(score), lang), origin="evidence")
+            )
+        competitor = summary.competitor_evidence if summary else []
+        stages.append(
+            Stage(
+                id=definition.id,
+                name=Text(text=definition.name(lang), origin="human"),
+                actions=[],
+                thoughts=[],
+                emotion=emotion,
+                touchpoints=[],
+                pain_points=[_pain_point(t, items, lang) for t in themes if t.is_pain],
+                delighters=[_delighter(t, items, lang) for t in themes if not t.is_pain],
+                moments_of_truth=[],
+                opportunities=[],
+                frontstage=[],
+                backstage=[],
+                support_processes=[],
+                competitor_notes=[
+                    CompetitorNote(
+                        text=Text(text=quote_of(items[e].text), origin="evidence"),
+                        evidence=[evidence_ref(items[e])],
+                    )
+                    for e in competitor[:QUOTES_PER_ELEMENT]
+                ],
+                evidence_count=summary.evidence if summary else 0,
+            )
+        )
+    cov = analysis.coverage()
+    scope_name = " / ".join(x for x in (scope.workspace, scope.product, scope.segment) if x)
+    return JourneyMap(
+        id=stable_id("map", analysis.workspace, framework.id, lang, datetime.now(UTC).isoformat()),
+        title=Text(text=phrase("title", lang, {"scope": scope_name}), origin="evidence"),
+        language=lang,
+        map_type="current_state",
+        scope=scope,
+        framework=FrameworkRef(
+            id=framework.id, name=framework.title(lang), stage_ids=framework.stage_ids
+        ),
+        personas=[],
+        stages=stages,
+        recommendations=[],
+        coverage=Coverage(
+            total_evidence=cov["total_evidence"],
+            by_language=_lang_counts(cov["by_language"]),
+            by_kind=[KindCount(kind=k, count=n) for k, n in sorted(cov["by_kind"].items())],
+            by_stage=[StageCount(stage_id=s, count=n) for s, n in sorted(cov["by_stage"].items())],
+            unplaced=cov["unplaced"],
+            competitor_evidence=cov["competitor_evidence"],
+            warnings=cov["warnings"],
+        ),
+        provenance=Provenance(
+            generator="evidence-only",
+            model=None,
+            endpoint_kind=None,
+            prompt_versions=[],
+            parameters=analysis.parameters,
+            created_at=datetime.now(UTC),
+            tool_version=tool_version(),
+        ),
+        evidence_only=True,
+    )

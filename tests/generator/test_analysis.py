@@ -1,0 +1,165 @@
+"""The offline analysis on multilingual fixtures: stages, themes, counts, competitor evidence,
+coverage, and the evidence-only map built from it."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import jsonschema
+import pytest
+from sqlalchemy import select
+
+from api.cli.schema import journey_map_schema
+from generator.analysis.analyze import AnalysisOptions, analyze
+from generator.analysis.evidence import EvidenceScope
+from generator.analysis.result import Analysis
+from generator.analysis.sentiment_map import SourceMapping
+from generator.drafting.evidence_only import build_evidence_only_map
+from knowledge.errors import UserInputError
+from knowledge.ingest import IngestOptions, Ingestor
+from knowledge.journey.frameworks import load_framework
+from knowledge.journey.model import JourneyMap, Scope
+from knowledge.library import Library
+from knowledge.store import ChunkRow
+from tests.conftest import FIXTURES, SAMPLES
+
+FRAMEWORK = FIXTURES / "delivery_framework.yaml"
+
+
+@pytest.fixture
+def sample(library: Library) -> Iterator[tuple[Library, Path]]:
+    ingestor = Ingestor(library)
+    for name, kind in (("reviews.csv", "review"), ("competitors.md", "competitor")):
+        report = ingestor.run([SAMPLES / name], IngestOptions(kind=kind, workspace="s"))  # type: ignore[arg-type]
+        assert report.ok
+    yield library, FRAMEWORK
+
+
+def _analysis(library: Library, framework: Path, mapping: SourceMapping | None = None) -> Analysis:
+    options = AnalysisOptions(
+        scope=EvidenceScope(workspace="s"),
+        framework=load_framework(str(framework)),
+        mapping=mapping or SourceMapping(),
+    )
+    return analyze(library, options)[0]
+
+
+def test_every_evidence_is_placed_and_counts_equal_members(sample: tuple[Library, Path]) -> None:
+    library, framework = sample
+    analysis = _analysis(library, framework)
+    stage_ids = {"ordering", "delivery", "food", "support", "none"}
+    assert len(analysis.placements) == 60 + 7  # reviews + competitor note chunks
+    assert {p.stage for p in analysis.placements} <= stage_ids
+    by_theme = Counter(p.theme for p in analysis.placements if p.theme)
+    for theme in analysis.themes:
+        assert theme.count == by_theme[theme.id] == len(set(theme.members))
+        assert sum(theme.language_counts.values()) == theme.count
+        assert sum(theme.polarity_counts.values()) == theme.count
+        assert set(theme.representatives) <= set(theme.members)
+        if theme.severity is not None:
+            assert theme.priority == pytest.approx(theme.pain_count * theme.severity, abs=0.01)
+        if len(theme.language_counts) >= 2:
+            reps = {p.lang for p in analysis.placements if p.evidence_id in theme.representatives}
+            assert len(reps) >= 2  # quotes from several languages
+    for summary in analysis.stages:
+        placed = [p for p in analysis.placements if p.stage == summary.stage]
+        assert summary.evidence == sum(1 for p in placed if p.kind != "competitor")
+        assert sum(summary.languages.values()) == summary.evidence
+
+
+def test_competitor_evidence_is_reported_per_stage_not_counted(
+    sample: tuple[Library, Path],
+) -> None:
+    library, framework = sample
+    analysis = _analysis(library, framework)
+    competitor = [p for p in analysis.placements if p.kind == "competitor"]
+    assert competitor and all(p.theme is None for p in competitor)
+    listed = {e for s in analysis.stages for e in s.competitor_evidence}
+    assert listed == {p.evidence_id for p in competitor}
+    members = {m for t in analysis.themes for m in t.members}
+    assert not members & listed
+    assert analysis.coverage()["competitor_evidence"] == len(competitor)
+
+
+def test_stages_follow_the_meaning_across_languages(sample: tuple[Library, Path]) -> None:
+    library, framework = sample
+    analysis = _analysis(library, framework)
+    with library.db.session() as s:
+        texts = {c.id: c.text for c in s.scalars(select(ChunkRow))}
+    placed = {texts[p.evidence_id]: p.stage for p in analysis.placements}
+    # a promo code in four languages, late couriers in four
+    codes = [
+        t for t in placed if any(k in t for k in ("VESNA20", "SONGKRAN50", "满50减10", "WELCOME15"))
+    ]
+    assert codes and Counter(placed[t] for t in codes).most_common(1)[0][0] == "ordering"
+    assert placed["送餐太慢了"] == "delivery"
+
+
+def test_ratings_decide_polarity_when_mapped(sample: tuple[Library, Path]) -> None:
+    library, framework = sample
+    analysis = _analysis(library, framework, SourceMapping.parse(None, 5))
+    reviews = [p for p in analysis.placements if p.kind == "review"]
+    assert {p.polarity_source for p in reviews} == {"rating"}
+    with library.db.session() as s:
+        rating = {c.id: c.rating for c in s.scalars(select(ChunkRow))}
+    for p in reviews:
+        r = rating[p.evidence_id]
+        assert r is not None
+        if r <= 1:
+            assert (p.polarity, p.severity) == ("negative", 3)
+        elif r >= 4:
+            assert p.polarity in ("positive", "mixed") and p.severity in (None, 1, 2, 3)
+
+
+@pytest.mark.parametrize("bad", [["HAPPY"], ["HAPPY=glad"], ["=positive"]])
+def test_bad_label_maps_are_user_errors(bad: list[str]) -> None:
+    with pytest.raises(UserInputError, match="LABEL=polarity"):
+        SourceMapping.parse(bad, None)
+
+
+def test_analysis_json_lets_results_be_checked_against_labels(
+    sample: tuple[Library, Path],
+) -> None:
+    library, framework = sample
+    payload = json.loads(json.dumps(_analysis(library, framework).as_dict(), ensure_ascii=False))
+    first = payload["evidence"][0]
+    assert {"evidence_id", "location", "stage", "theme", "confidence", "polarity"} <= set(first)
+    assert first["location"]["file"] == "reviews.csv" and "record_id" in first["location"]
+    theme = payload["themes"][0]
+    assert {"members", "count", "language_counts", "priority", "title"} <= set(theme)
+    assert payload["coverage"]["total_evidence"] == 60
+
+
+@pytest.mark.parametrize("lang", ["fa", "ru", "th", "zh", "en"])
+def test_evidence_only_map_validates_and_quotes_are_verbatim(
+    sample: tuple[Library, Path], lang: str
+) -> None:
+    library, framework = sample
+    options = AnalysisOptions(
+        scope=EvidenceScope(workspace="s"), framework=load_framework(str(framework))
+    )
+    analysis, evidence = analyze(library, options)
+    scope = Scope(workspace="s", product=None, segment=None, goal=None, languages=[], kinds=[])
+    journey = build_evidence_only_map(analysis, evidence, options.framework, lang, scope)
+    payload = json.loads(journey.model_dump_json())
+    jsonschema.validate(payload, journey_map_schema())
+    assert JourneyMap.model_validate(payload) == journey
+    assert journey.evidence_only and journey.provenance.generator == "evidence-only"
+    assert journey.language == lang
+    assert [s.id for s in journey.stages] == ["ordering", "delivery", "food", "support"]
+    with library.db.session() as s:
+        texts = {c.id: c.text for c in s.scalars(select(ChunkRow))}
+    refs = [ref for stage in journey.stages for p in stage.pain_points for ref in p.evidence]
+    refs += [ref for stage in journey.stages for d in stage.delighters for ref in d.evidence]
+    assert refs
+    for ref in refs:
+        assert ref.quote in texts[ref.evidence_id]
+    pains = [p for s in journey.stages for p in s.pain_points]
+    assert pains and all(
+        p.priority == pytest.approx(p.frequency * p.severity, abs=0.05) for p in pains
+    )
+    if lang == "fa":
+        assert journey.stages[0].name.text == "سفارش و پرداخت"
