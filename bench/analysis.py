@@ -18,7 +18,9 @@ holds that corpus (bench.ingest builds one); otherwise it is ingested first (abo
 from __future__ import annotations
 
 import argparse
+import json
 import math
+import tempfile
 import time
 import tracemalloc
 from collections import Counter, defaultdict
@@ -105,9 +107,20 @@ def quality() -> None:
     }
     rows: dict[str, dict[str, str]] = {}
     totals: dict[str, list[float]] = defaultdict(list)
+    blind = Path(tempfile.mkdtemp(prefix="cjm-bench-blind-"))
+    for lang in ("fa", "ru", "th", "zh", "en"):
+        # the analysis sees what a user's export would have: id, text and the source's own
+        # label; never the gold stage, aspect, polarity or severity
+        visible = [
+            {"id": it["id"], "text": it["text"], "label": it["source_label"]}
+            for it in read_jsonl(data / f"{lang}.jsonl")
+        ]
+        (blind / f"{lang}.jsonl").write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in visible), encoding="utf-8"
+        )
     for domain, langs in DOMAINS.items():
         Ingestor(library).run(
-            [data / f"{lang}.jsonl" for lang in langs],
+            [blind / f"{lang}.jsonl" for lang in langs],
             IngestOptions(kind="review", workspace=domain),
         )
         path = FRAMEWORKS / f"{domain}.yaml"
