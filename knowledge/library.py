@@ -41,6 +41,12 @@ class Library:
         if "db" in self.__dict__:
             self.db.dispose()
         if self._chroma is not None and hasattr(self._chroma, "close"):
+            # chromadb's HTTP client (and its admin client) keep httpx sessions that its own
+            # close() leaves open
+            for owner in (self._chroma, getattr(self._chroma, "_admin_client", None)):
+                session = getattr(getattr(owner, "_server", None), "_session", None)
+                if session is not None and hasattr(session, "close"):
+                    session.close()
             self._chroma.close()
             self._chroma = None
             self.__dict__.pop("index", None)

@@ -29,11 +29,12 @@ Matrix = npt.NDArray[np.float32]
 @dataclass(frozen=True)
 class StageParams:
     k: int = 3
-    beta: float = 0.5
+    beta: float = 1.0
     tau: float = 1.0
     em_iters: int = 3
     min_group: int = 30
     none_below: float = 0.78
+    text_side: str = "passage"  # embed framework texts as e5 "query" or "passage"
 
     def describe(self) -> list[str]:
         return [
@@ -95,7 +96,10 @@ class StageClassifier:
         self.texts = texts
         self.owner = np.asarray(owner, dtype=np.int64)
         self.text_langs = [detect_language(t) for t in texts]
-        self.vectors = np.stack([embedder.embed_query(t) for t in texts]).astype(np.float32)
+        if self.params.text_side == "passage":
+            self.vectors = embedder.embed_passages(texts).astype(np.float32)
+        else:
+            self.vectors = np.stack([embedder.embed_query(t) for t in texts]).astype(np.float32)
 
     def scores(self, evidence: EvidenceSet) -> tuple[Matrix, Matrix]:
         """(combined scores, raw scores), items x stages."""
