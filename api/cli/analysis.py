@@ -24,7 +24,7 @@ FrameworkOption = Annotated[
     typer.Option(
         "--framework",
         "-f",
-        help="Built-in framework (aida, six_stage, purchase) or a framework YAML file.",
+        help="Built-in framework (aida, six_stage, purchase, food_delivery) or a YAML file.",
     ),
 ]
 KindsOption = Annotated[

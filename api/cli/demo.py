@@ -1,14 +1,22 @@
-"""``cjm demo``: ingest the sample research that ships with the product and search it."""
+"""``cjm demo``: ingest the sample research that ships with the product, search it and draft
+its evidence-only journey map."""
 
 from __future__ import annotations
 
 from importlib.resources import as_file, files
 from pathlib import Path
 
+from api.cli.analysis import HOW_TO_CONFIGURE
 from api.cli.common import err, open_library, out
 from api.cli.ingest import BarProgress, _bar, _print_report
 from api.cli.search import print_hits
+from generator.analysis.analyze import AnalysisOptions, analyze
+from generator.analysis.evidence import EvidenceScope
+from generator.drafting.evidence_only import build_evidence_only_map
 from knowledge.ingest import IngestOptions, Ingestor, IngestReport
+from knowledge.journey.frameworks import load_framework
+from knowledge.journey.model import JourneyMap, Scope
+from knowledge.library import Library
 from knowledge.readers.base import Kind
 from knowledge.search import Searcher, SearchFilters
 
@@ -29,8 +37,44 @@ QUERIES = (
 )
 
 
+def _draft(library: Library, target: Path) -> JourneyMap:
+    options = AnalysisOptions(
+        scope=EvidenceScope(workspace=WORKSPACE), framework=load_framework("food_delivery")
+    )
+    analysis, evidence = analyze(library, options)
+    scope = Scope(
+        workspace=WORKSPACE, product=None, segment=None, goal=None, languages=[], kinds=[]
+    )
+    journey = build_evidence_only_map(analysis, evidence, options.framework, "en", scope)
+    target.write_text(journey.model_dump_json(indent=2), encoding="utf-8")
+    out.print(f"wrote the evidence-only journey map to {target}")
+    return journey
+
+
+def _print_map(journey: JourneyMap) -> None:
+    for stage in journey.stages:
+        mood = f"{stage.emotion.label.text} ({stage.emotion.score:+.2f})" if stage.emotion else "-"
+        out.print(f"[bold]{stage.name.text}[/bold] · {stage.evidence_count} evidence · {mood}")
+        for pain in stage.pain_points[:2]:
+            langs = " ".join(f"{c.lang}:{c.count}" for c in pain.language_counts)
+            out.print(
+                f"  pain [red]{pain.title.text}[/red] · frequency {pain.frequency} · severity "
+                f"{pain.severity:.1f} · priority {pain.priority:.1f} · {langs}",
+                highlight=False,
+            )
+            if pain.evidence:
+                quote = pain.evidence[0].quote
+                out.print(f"    “{quote[:120]}”", markup=False, highlight=False)
+        for delight in stage.delighters[:1]:
+            out.print(
+                f"  delight [green]{delight.title.text}[/green] · frequency {delight.frequency}",
+                highlight=False,
+            )
+
+
 def demo() -> None:
-    """Ingest the bundled multilingual sample research into workspace 'sample' and search it."""
+    """Ingest the bundled sample research (workspace 'sample'), search it in five languages and
+    draft its evidence-only journey map."""
     with as_file(files("knowledge") / "samples") as root, open_library() as library:
         report = IngestReport()
         with _bar(err.is_terminal) as bar:
@@ -49,6 +93,11 @@ def demo() -> None:
         for query in QUERIES:
             out.rule(f"[bold]cjm search -w sample {query!r} --k 3")
             print_hits(searcher.search(query, k=3, filters=SearchFilters(workspace=WORKSPACE)))
+        target = library.settings.ensure_home() / "sample-map.json"
+        out.rule(f"[bold]cjm draft -w sample -f food_delivery --lang en -o {target}")
+        journey = _draft(library, target)
+    _print_map(journey)
+    err.print(HOW_TO_CONFIGURE)
     out.print(
         "\nNext: ingest your own research with "
         "[bold]cjm ingest PATH --kind review --workspace NAME[/bold] and search it with "

@@ -9,13 +9,14 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 
+from generator.analysis.lexicon import load_lexicon
 from knowledge.languages import script_of
 
 STOP_SHARE = 0.15  # a word in more than this share of a language's evidence is a stopword
 
 
 def _content(token: str) -> bool:
-    if token.isdigit():
+    if token.isdigit() or token in load_lexicon().stopwords:
         return False
     scripts = {script_of(ch) for ch in token} - {None}
     if not scripts:

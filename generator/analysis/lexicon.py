@@ -16,6 +16,7 @@ class Lexicon:
     contrast: dict[str, list[str]]  # language -> contrast markers
     severe: dict[str, list[str]]  # language -> cues of severe problems
     moderate: dict[str, list[str]]  # language -> cues of real problems
+    stopwords: frozenset[str]  # function words of every language, case-folded
 
     def contrast_in(self, text: str, lang: str) -> bool:
         return any(marker in f" {text} " for marker in self.contrast.get(lang, []))
@@ -36,4 +37,7 @@ def load_lexicon() -> Lexicon:
         contrast={k: list(v) for k, v in raw["contrast"].items()},
         severe={lang: [str(c) for c in levels.get(2, [])] for lang, levels in cues.items()},
         moderate={lang: [str(c) for c in levels.get(1, [])] for lang, levels in cues.items()},
+        stopwords=frozenset(
+            str(w).casefold() for words in raw.get("stopwords", {}).values() for w in words
+        ),
     )

@@ -48,15 +48,26 @@ class Theme:
     def is_pain(self) -> bool:
         return self.pain_count * 2 >= self.count
 
+    @property
+    def is_delight(self) -> bool:
+        positive = self.polarity_counts.get("positive", 0)
+        return not self.is_pain and positive * 2 >= self.count
+
     def title_in(self, lang: str) -> str:
-        """Title from the keyphrases of members in ``lang``, else the dominant language's."""
+        """Title from the keyphrases of members in ``lang`` when that language is well
+        represented in the theme (2+ members, a quarter of it), else the dominant language's."""
+        n = self.language_counts.get(lang, 0)
         phrases = self.keyphrases.get(lang)
-        return " · ".join(phrases) if phrases else self.title
+        if phrases and n >= 2 and n * 4 >= self.count:
+            return " · ".join(phrases)
+        return self.title
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["count"] = self.count
-        out["kind"] = "pain_point" if self.is_pain else "delighter"
+        out["kind"] = (
+            "pain_point" if self.is_pain else "delighter" if self.is_delight else "neutral"
+        )
         return out
 
 

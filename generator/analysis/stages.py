@@ -32,6 +32,7 @@ class StageParams:
     beta: float = 1.0
     tau: float = 1.0
     em_iters: int = 3
+    prior_power: float = 1.0
     min_group: int = 30
     none_below: float = 0.78
     text_side: str = "passage"  # embed framework texts as e5 "query" or "passage"
@@ -67,8 +68,9 @@ def softmax(scores: Matrix, temperature: float) -> Matrix:
     return out
 
 
-def prior_em(scores: Matrix, temperature: float, iters: int) -> Matrix:
-    """Posteriors after re-estimating the class prior on the unlabelled items."""
+def prior_em(scores: Matrix, temperature: float, iters: int, power: float = 1.0) -> Matrix:
+    """Posteriors after re-estimating the class prior on the unlabelled items; ``power`` < 1
+    trusts the estimated prior only partly."""
     base = softmax(scores, temperature)
     prior = np.full(scores.shape[1], 1.0 / scores.shape[1], dtype=np.float32)
     for _ in range(iters):
@@ -76,7 +78,7 @@ def prior_em(scores: Matrix, temperature: float, iters: int) -> Matrix:
         post /= post.sum(axis=1, keepdims=True)
         prior = np.clip(post.mean(axis=0), 1e-4, None)
         prior /= prior.sum()
-    post = base * prior
+    post = base * prior**power
     result: Matrix = (post / post.sum(axis=1, keepdims=True)).astype(np.float32)
     return result
 
@@ -124,7 +126,7 @@ class StageClassifier:
             group = combined[rows]
             temperature = p.tau * float(group.std(axis=1).mean())
             if p.em_iters and len(rows) >= p.min_group:
-                post = prior_em(group, temperature, p.em_iters)
+                post = prior_em(group, temperature, p.em_iters, p.prior_power)
             else:
                 post = softmax(group, temperature)
             best = post.argmax(axis=1)

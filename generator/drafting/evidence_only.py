@@ -157,7 +157,7 @@ def build_evidence_only_map(
                 emotion=emotion,
                 touchpoints=[],
                 pain_points=[_pain_point(t, items, lang) for t in themes if t.is_pain],
-                delighters=[_delighter(t, items, lang) for t in themes if not t.is_pain],
+                delighters=[_delighter(t, items, lang) for t in themes if t.is_delight],
                 moments_of_truth=[],
                 opportunities=[],
                 frontstage=[],

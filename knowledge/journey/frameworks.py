@@ -2,8 +2,9 @@
 descriptions and example phrases (used by the offline stage classifier).
 
 Built in: ``aida``, ``six_stage`` (awareness, consideration, acquisition, purchase, service,
-loyalty) and ``purchase`` (pre-purchase, purchase, post-purchase). Teams write their own as YAML
-files of the same shape; a mistake in one is reported with its line number.
+loyalty), ``purchase`` (pre-purchase, purchase, post-purchase) and ``food_delivery`` (browse and
+order, payment, delivery wait, courier, food quality, packaging, support, loyalty). Teams write
+their own as YAML files of the same shape; a mistake in one is reported with its line number.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from knowledge.errors import UserInputError
 from knowledge.languages import SUPPORTED_LANGUAGES
 
-BUILTIN = ("aida", "six_stage", "purchase")
+BUILTIN = ("aida", "six_stage", "purchase", "food_delivery")
 NONE_STAGE = "none"
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 

@@ -100,5 +100,5 @@ def test_bad_framework_files_name_the_line(tmp_path: Path, text: str, expected: 
 
 
 def test_unknown_framework_name() -> None:
-    with pytest.raises(FrameworkError, match="aida, six_stage, purchase"):
+    with pytest.raises(FrameworkError, match="aida, six_stage, purchase, food_delivery"):
         load_framework("kanban")
