@@ -32,8 +32,9 @@ from scipy.stats import spearmanr
 
 from bench.common import fresh_library, read_jsonl, require_shared
 from generator.analysis.analyze import AnalysisOptions, analyze, analyze_evidence
-from generator.analysis.evidence import EvidenceScope, EvidenceSet, load_evidence
+from generator.analysis.evidence import EvidenceSet, load_evidence
 from generator.analysis.sentiment_map import SourceMapping
+from knowledge.filters import EvidenceFilter
 from knowledge.ingest import IngestOptions, Ingestor
 from knowledge.journey.frameworks import load_framework
 from knowledge.library import Library
@@ -125,7 +126,7 @@ def quality() -> None:
         )
         path = FRAMEWORKS / f"{domain}.yaml"
         options = AnalysisOptions(
-            scope=EvidenceScope(workspace=domain), framework=load_framework(str(path))
+            scope=EvidenceFilter(workspace=domain), framework=load_framework(str(path))
         )
         analysis, evidence = analyze(library, options)
         labelled = {}
@@ -205,10 +206,10 @@ def scale(home: Path | None) -> None:
         Ingestor(library).run(files, IngestOptions(kind="review", workspace="bench"))
     else:
         library = Library(Settings(home=home))
-    full = load_evidence(library, EvidenceScope(workspace="bench"))
+    full = load_evidence(library, EvidenceFilter(workspace="bench"))
     order = np.random.default_rng(11).permutation(len(full))
     options = AnalysisOptions(
-        scope=EvidenceScope(workspace="bench"), framework=load_framework("six_stage")
+        scope=EvidenceFilter(workspace="bench"), framework=load_framework("six_stage")
     )
     print(f"\nscale (six_stage framework, {len(full)} items available):")
     base = None

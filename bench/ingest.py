@@ -19,8 +19,9 @@ import time
 from pathlib import Path
 
 from bench.common import fresh_library, peak_rss_mib, percentile, read_jsonl, require_shared
+from knowledge.filters import EvidenceFilter
 from knowledge.ingest import IngestOptions, Ingestor
-from knowledge.search import Searcher, SearchFilters
+from knowledge.search import Searcher
 
 
 def _inputs(limit: int | None) -> list[Path]:
@@ -68,7 +69,7 @@ def main() -> None:
 
     queries = [q["query"] for q in read_jsonl(require_shared() / "gold_dev" / "queries.jsonl")]
     searcher = Searcher(library)
-    filters = SearchFilters(workspace="bench")
+    filters = EvidenceFilter(workspace="bench")
     searcher.search("warm-up", k=10, filters=filters)
     latencies = []
     for _ in range(3):

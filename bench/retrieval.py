@@ -17,9 +17,10 @@ from dataclasses import replace
 from typing import Any
 
 from bench.common import fresh_library, percentile, read_jsonl, require_shared
+from knowledge.filters import EvidenceFilter
 from knowledge.fusion import Mode, SearchParams
 from knowledge.ingest import IngestOptions, Ingestor
-from knowledge.search import Searcher, SearchFilters
+from knowledge.search import Searcher
 from knowledge.store import ChunkRow
 
 LANGS = ("fa", "ru", "th", "zh", "en")
@@ -69,7 +70,7 @@ def main() -> None:
         ("lexical, BM25", "lexical", SearchParams()),
         ("hybrid (default)", "hybrid", SearchParams()),
     ]
-    filters = SearchFilters(workspace=WORKSPACE)
+    filters = EvidenceFilter(workspace=WORKSPACE)
     print(f"\n{'method':42} {'nDCG@10':>8} {'R@10':>6} {'MRR':>6} {'x-ling':>7}")
     results: dict[str, dict[str, float]] = {}
     per_lang: dict[str, dict[str, list[float]]] = {}

@@ -17,73 +17,12 @@ from sqlalchemy import func, select
 from knowledge.dense import LanguageCentroids, rocchio_scores
 from knowledge.embeddings import Vectors
 from knowledge.errors import UserInputError
+from knowledge.filters import EvidenceFilter
 from knowledge.fusion import Mode, Ranked, SearchParams, fuse
-from knowledge.languages import ALL_LANGUAGES
 from knowledge.lexical import BM25Index
 from knowledge.library import Library
-from knowledge.readers.base import KINDS
 from knowledge.segment import tokenize
 from knowledge.store import ChunkRow, SourceRow
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    workspace: str = "default"
-    langs: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    product: str | None = None
-    segment: str | None = None
-    date_from: str | None = None  # YYYY-MM-DD, inclusive
-    date_to: str | None = None
-    rating_min: float | None = None
-    rating_max: float | None = None
-    labels: tuple[str, ...] = ()
-
-    def validate(self) -> None:
-        bad = [lang for lang in self.langs if lang not in ALL_LANGUAGES]
-        if bad:
-            raise UserInputError(
-                f"unknown language {bad[0]!r}; use one of {', '.join(ALL_LANGUAGES)}"
-            )
-        bad = [k for k in self.kinds if k not in KINDS]
-        if bad:
-            raise UserInputError(f"unknown kind {bad[0]!r}; use one of {', '.join(KINDS)}")
-        for d in (self.date_from, self.date_to):
-            if d is not None and not _is_iso_date(d):
-                raise UserInputError(f"date {d!r} is not in YYYY-MM-DD form")
-
-    def chroma_where(self) -> dict[str, Any] | None:
-        """Filters beyond workspace and language, which pick the collection (None: none)."""
-        clauses: list[dict[str, Any]] = []
-        if self.kinds:
-            clauses.append({"kind": {"$in": list(self.kinds)}})
-        if self.product:
-            clauses.append({"product": self.product})
-        if self.segment:
-            clauses.append({"segment": self.segment})
-        if self.date_from:
-            clauses.append({"date": {"$gte": int(self.date_from.replace("-", ""))}})
-        if self.date_to:
-            clauses.append({"date": {"$lte": int(self.date_to.replace("-", ""))}})
-        if self.rating_min is not None:
-            clauses.append({"rating": {"$gte": self.rating_min}})
-        if self.rating_max is not None:
-            clauses.append({"rating": {"$lte": self.rating_max}})
-        if self.labels:
-            clauses.append({"label": {"$in": list(self.labels)}})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-
-def _is_iso_date(value: str) -> bool:
-    from datetime import date
-
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return len(value) == 10
 
 
 @dataclass
@@ -133,7 +72,7 @@ class _LexicalSnapshot:
         )
         self.label = np.array([r.label for r in rows], dtype=object)
 
-    def mask(self, f: SearchFilters) -> npt.NDArray[np.bool_] | None:
+    def mask(self, f: EvidenceFilter) -> npt.NDArray[np.bool_] | None:
         m = np.ones(len(self.ids), dtype=bool)
         if f.langs:
             m &= np.isin(self.lang, list(f.langs))
@@ -213,9 +152,9 @@ class Searcher:
             return snap
 
     def search(
-        self, query: str, k: int = 10, filters: SearchFilters | None = None, mode: Mode = "hybrid"
+        self, query: str, k: int = 10, filters: EvidenceFilter | None = None, mode: Mode = "hybrid"
     ) -> list[Hit]:
-        filters = filters or SearchFilters()
+        filters = filters or EvidenceFilter()
         filters.validate()
         if not query.strip():
             raise UserInputError("the query is empty")
@@ -223,7 +162,7 @@ class Searcher:
             raise UserInputError("k must be at least 1")
         return self._hydrate(self.rank(query, k, filters, mode))
 
-    def rank(self, query: str, k: int, filters: SearchFilters, mode: Mode) -> Ranked:
+    def rank(self, query: str, k: int, filters: EvidenceFilter, mode: Mode) -> Ranked:
         """(evidence id, fused score, dense rank, lexical rank), best first."""
         p = self.params
         pool = max(k, p.pool)
@@ -245,7 +184,7 @@ class Searcher:
             ]
         return fuse(dense, lexical, k, p, mode)
 
-    def dense(self, query: str, pool: int, filters: SearchFilters) -> list[tuple[str, float]]:
+    def dense(self, query: str, pool: int, filters: EvidenceFilter) -> list[tuple[str, float]]:
         """Language-centred dense ranking with Rocchio feedback (see ``knowledge.dense``)."""
         p = self.params
         if not self._checked:

@@ -11,10 +11,10 @@ from rich.table import Table
 
 from api.cli.common import JsonOption, WorkspaceOption, err, open_library, out, print_json
 from generator.analysis.analyze import AnalysisOptions, analyze
-from generator.analysis.evidence import EvidenceScope
 from generator.analysis.result import Analysis
 from generator.analysis.sentiment_map import SourceMapping
 from generator.drafting.evidence_only import build_evidence_only_map
+from knowledge.filters import EvidenceFilter
 from knowledge.journey.frameworks import load_framework
 from knowledge.journey.model import Scope
 from knowledge.languages import SUPPORTED_LANGUAGES
@@ -68,7 +68,7 @@ def _options(
     rating_scale: float | None,
 ) -> AnalysisOptions:
     return AnalysisOptions(
-        scope=EvidenceScope(
+        scope=EvidenceFilter(
             workspace=workspace,
             langs=tuple(lang or ()),
             kinds=tuple(kind or ()),

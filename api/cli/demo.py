@@ -11,14 +11,14 @@ from api.cli.common import err, open_library, out
 from api.cli.ingest import BarProgress, _bar, _print_report
 from api.cli.search import print_hits
 from generator.analysis.analyze import AnalysisOptions, analyze
-from generator.analysis.evidence import EvidenceScope
 from generator.drafting.evidence_only import build_evidence_only_map
+from knowledge.filters import EvidenceFilter
 from knowledge.ingest import IngestOptions, Ingestor, IngestReport
 from knowledge.journey.frameworks import load_framework
 from knowledge.journey.model import JourneyMap, Scope
 from knowledge.library import Library
 from knowledge.readers.base import Kind
-from knowledge.search import Searcher, SearchFilters
+from knowledge.search import Searcher
 
 WORKSPACE = "sample"
 SAMPLE_KINDS: tuple[tuple[str, Kind], ...] = (
@@ -39,7 +39,7 @@ QUERIES = (
 
 def _draft(library: Library, target: Path) -> JourneyMap:
     options = AnalysisOptions(
-        scope=EvidenceScope(workspace=WORKSPACE), framework=load_framework("food_delivery")
+        scope=EvidenceFilter(workspace=WORKSPACE), framework=load_framework("food_delivery")
     )
     analysis, evidence = analyze(library, options)
     scope = Scope(
@@ -73,8 +73,7 @@ def _print_map(journey: JourneyMap) -> None:
 
 
 def demo() -> None:
-    """Ingest the bundled sample research (workspace 'sample'), search it in five languages and
-    draft its evidence-only journey map."""
+    """Ingest the bundled sample research, search it in five languages, draft its map."""
     with as_file(files("knowledge") / "samples") as root, open_library() as library:
         report = IngestReport()
         with _bar(err.is_terminal) as bar:
@@ -92,7 +91,7 @@ def demo() -> None:
         searcher = Searcher(library)
         for query in QUERIES:
             out.rule(f"[bold]cjm search -w sample {query!r} --k 3")
-            print_hits(searcher.search(query, k=3, filters=SearchFilters(workspace=WORKSPACE)))
+            print_hits(searcher.search(query, k=3, filters=EvidenceFilter(workspace=WORKSPACE)))
         target = library.settings.ensure_home() / "sample-map.json"
         out.rule(f"[bold]cjm draft -w sample -f food_delivery --lang en -o {target}")
         journey = _draft(library, target)

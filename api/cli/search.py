@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from api.cli.common import JsonOption, WorkspaceOption, open_library, out, print_json
-from knowledge.search import Hit, Searcher, SearchFilters
+from knowledge.filters import EvidenceFilter
+from knowledge.search import Hit, Searcher
 
 
 def print_hits(hits: list[Hit]) -> None:
@@ -49,7 +50,7 @@ def search(
     """Search the evidence: hybrid dense + keyword search, across languages."""
     if mode not in ("hybrid", "dense", "lexical"):
         raise typer.BadParameter("mode must be hybrid, dense or lexical", param_hint="--mode")
-    filters = SearchFilters(
+    filters = EvidenceFilter(
         workspace=workspace,
         langs=tuple(lang or ()),
         kinds=tuple(kind or ()),

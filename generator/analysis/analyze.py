@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from generator.analysis.centring import LanguageCentring, normalise
-from generator.analysis.evidence import EvidenceScope, EvidenceSet, load_evidence
+from generator.analysis.evidence import EvidenceSet, load_evidence
 from generator.analysis.keyphrases import Background, keyphrases
 from generator.analysis.result import Analysis, Placement, StageSummary, Theme
 from generator.analysis.sentiment import SentimentEstimator, SentimentParams
 from generator.analysis.sentiment_map import SourceMapping
 from generator.analysis.stages import StageClassifier, StageParams
 from generator.analysis.themes import ThemeParams, cluster_stage, tfidf
+from knowledge.filters import EvidenceFilter
 from knowledge.journey.frameworks import NONE_STAGE, StageFramework
 from knowledge.library import Library
 
@@ -29,7 +30,7 @@ REPRESENTATIVES = 6
 
 @dataclass(frozen=True)
 class AnalysisOptions:
-    scope: EvidenceScope
+    scope: EvidenceFilter
     framework: StageFramework
     mapping: SourceMapping = field(default_factory=SourceMapping)
     stage: StageParams = field(default_factory=StageParams)

@@ -11,19 +11,9 @@ from sqlalchemy import select
 
 from knowledge.embeddings import Vectors
 from knowledge.errors import UserInputError
+from knowledge.filters import EvidenceFilter
 from knowledge.library import Library
 from knowledge.store import ChunkRow, DocumentRow, EmbeddingRow, SourceRow
-
-
-@dataclass(frozen=True)
-class EvidenceScope:
-    workspace: str = "default"
-    langs: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    product: str | None = None
-    segment: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
 
 
 @dataclass
@@ -51,7 +41,7 @@ class EvidenceSet:
         return len(self.items)
 
 
-def load_evidence(library: Library, scope: EvidenceScope) -> EvidenceSet:
+def load_evidence(library: Library, scope: EvidenceFilter) -> EvidenceSet:
     """Customer evidence (not interviewer turns) in scope, in a stable order."""
     query = (
         select(ChunkRow, DocumentRow.meta, EmbeddingRow.vector)
@@ -81,6 +71,13 @@ def load_evidence(library: Library, scope: EvidenceScope) -> EvidenceSet:
         query = query.where(ChunkRow.date >= scope.date_from)
     if scope.date_to:
         query = query.where(ChunkRow.date <= scope.date_to)
+    if scope.rating_min is not None:
+        query = query.where(ChunkRow.rating >= scope.rating_min)
+    if scope.rating_max is not None:
+        query = query.where(ChunkRow.rating <= scope.rating_max)
+    if scope.labels:
+        query = query.where(ChunkRow.label.in_(scope.labels))
+    scope.validate()
     items: list[Evidence] = []
     vectors: list[Vectors] = []
     with library.db.session() as s:

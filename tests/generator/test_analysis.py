@@ -14,11 +14,11 @@ from sqlalchemy import select
 
 from api.cli.schema import journey_map_schema
 from generator.analysis.analyze import AnalysisOptions, analyze
-from generator.analysis.evidence import EvidenceScope
 from generator.analysis.result import Analysis
 from generator.analysis.sentiment_map import SourceMapping
 from generator.drafting.evidence_only import build_evidence_only_map
 from knowledge.errors import UserInputError
+from knowledge.filters import EvidenceFilter
 from knowledge.ingest import IngestOptions, Ingestor
 from knowledge.journey.frameworks import load_framework
 from knowledge.journey.model import JourneyMap, Scope
@@ -40,7 +40,7 @@ def sample(library: Library) -> Iterator[tuple[Library, Path]]:
 
 def _analysis(library: Library, framework: Path, mapping: SourceMapping | None = None) -> Analysis:
     options = AnalysisOptions(
-        scope=EvidenceScope(workspace="s"),
+        scope=EvidenceFilter(workspace="s"),
         framework=load_framework(str(framework)),
         mapping=mapping or SourceMapping(),
     )
@@ -139,7 +139,7 @@ def test_evidence_only_map_validates_and_quotes_are_verbatim(
 ) -> None:
     library, framework = sample
     options = AnalysisOptions(
-        scope=EvidenceScope(workspace="s"), framework=load_framework(str(framework))
+        scope=EvidenceFilter(workspace="s"), framework=load_framework(str(framework))
     )
     analysis, evidence = analyze(library, options)
     scope = Scope(workspace="s", product=None, segment=None, goal=None, languages=[], kinds=[])

