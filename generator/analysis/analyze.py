@@ -15,7 +15,7 @@ import numpy as np
 
 from generator.analysis.centring import LanguageCentring, normalise
 from generator.analysis.evidence import EvidenceSet, load_evidence
-from generator.analysis.keyphrases import Background, keyphrases
+from generator.analysis.keyphrases import Background, keyphrases, show, surface_forms
 from generator.analysis.result import Analysis, Placement, StageSummary, Theme
 from generator.analysis.sentiment import SentimentEstimator, SentimentParams
 from generator.analysis.sentiment_map import SourceMapping
@@ -98,10 +98,14 @@ def _themes(
         for n, members in enumerate(ordered, start=1):
             theme_id = f"{stage}-{n}"
             lang_counts = Counter(langs[i] for i in members)
+            forms = surface_forms([items[i].text for i in members])
             phrases = {
-                lang: keyphrases(
-                    [items[i].tokens for i in members if langs[i] == lang], backgrounds[lang]
-                )
+                lang: [
+                    show(term, forms)
+                    for term in keyphrases(
+                        [items[i].tokens for i in members if langs[i] == lang], backgrounds[lang]
+                    )
+                ]
                 for lang in lang_counts
             }
             dominant = lang_counts.most_common(1)[0][0]

@@ -6,11 +6,13 @@ segmented at ingest). Words that occur in a large share of the language's eviden
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 
 from generator.analysis.lexicon import load_lexicon
 from knowledge.languages import script_of
+from knowledge.normalize import normalize_search_text
 
 STOP_SHARE = 0.15  # a word in more than this share of a language's evidence is a stopword
 
@@ -75,3 +77,22 @@ def keyphrases(members: Sequence[Sequence[str]], background: Background, k: int 
         if len(chosen) == k:
             break
     return chosen
+
+
+_WORD = re.compile(r"[\w\u200c]+")
+
+
+def surface_forms(texts: Sequence[str]) -> dict[str, str]:
+    """Search token -> the spelling customers used, so titles show «راضی‌ام», not «راضیام»
+    (search tokens drop ZWNJ and fold letters and case)."""
+    forms: dict[str, str] = {}
+    for text in texts:
+        for word in _WORD.findall(text):
+            if "\u200c" in word:
+                key = normalize_search_text(word).replace("\u200c", "").casefold()
+                forms.setdefault(key, word)
+    return forms
+
+
+def show(term: str, forms: dict[str, str]) -> str:
+    return " ".join(forms.get(w, w) for w in term.split(" "))

@@ -163,3 +163,12 @@ def test_evidence_only_map_validates_and_quotes_are_verbatim(
     )
     if lang == "fa":
         assert journey.stages[0].name.text == "سفارش و پرداخت"
+
+
+def test_titles_keep_the_spelling_customers_used() -> None:
+    from generator.analysis.keyphrases import show, surface_forms
+
+    forms = surface_forms(["خیلی راضی‌ام، ممنون", "باز هم سفارش می‌دهم"])
+    assert show("راضیام", forms) == "راضی‌ام"
+    assert show("میدهم سفارش", forms) == "می‌دهم سفارش"
+    assert show("送餐 太慢", forms) == "送餐 太慢"
