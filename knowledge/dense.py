@@ -31,7 +31,7 @@ from knowledge.store import CentroidRow
 SHRINK = 5.0
 
 
-def _normalise(x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+def normalise(x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     norms = np.linalg.norm(x, axis=-1, keepdims=True)
     return (x / np.where(norms == 0, 1, norms)).astype(np.float32)
 
@@ -101,11 +101,11 @@ class LanguageCentroids:
 
     def centre_query(self, query: Vectors) -> Vectors:
         offset = self.query_offset()
-        return query if offset is None else _normalise(query - offset)
+        return query if offset is None else normalise(query - offset)
 
     def centre(self, lang: str, vectors: Vectors) -> Vectors:
         mean = self.means.get(lang)
-        return vectors if mean is None else _normalise(vectors - mean)
+        return vectors if mean is None else normalise(vectors - mean)
 
 
 def rocchio_scores(query: Vectors, pool: Vectors, k: int, beta: float) -> npt.NDArray[np.float32]:
@@ -115,5 +115,5 @@ def rocchio_scores(query: Vectors, pool: Vectors, k: int, beta: float) -> npt.ND
         return scores.astype(np.float32)
     k = min(k, len(pool))
     top = np.argpartition(-scores, k - 1)[:k]
-    moved = _normalise(query + beta * pool[top].mean(axis=0))
+    moved = normalise(query + beta * pool[top].mean(axis=0))
     return (pool @ moved).astype(np.float32)

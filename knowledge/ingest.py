@@ -20,7 +20,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from knowledge.dense import add_to_centroids
-from knowledge.errors import BadFileError, EmbedderMismatchError, UnsupportedFormatError
+from knowledge.errors import BadFileError
 from knowledge.evidence import EvidenceChunk, Extraction, extract_evidence, stable_id
 from knowledge.library import Library
 from knowledge.readers import SUPPORTED_EXTENSIONS, ReadOptions, read_file
@@ -211,12 +211,8 @@ class Ingestor:
                 skipped_records=empty,
                 source_id=source_id,
             )
-        except UnsupportedFormatError as exc:
+        except BadFileError as exc:  # unsupported formats included
             return FileResult(name, "failed", exc.reason)
-        except BadFileError as exc:
-            return FileResult(name, "failed", exc.reason)
-        except EmbedderMismatchError:
-            raise
         except OSError as exc:
             return FileResult(name, "failed", f"cannot read the file: {exc.strerror or exc}")
         except IntegrityError:

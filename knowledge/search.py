@@ -5,7 +5,6 @@ channel and through lexical feedback from the dense hits (see ``fuse``)."""
 from __future__ import annotations
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -257,9 +256,3 @@ class Searcher:
                 )
             )
         return hits
-
-
-def timed_search(searcher: Searcher, query: str, **kwargs: Any) -> tuple[list[Hit], float]:
-    started = time.perf_counter()
-    hits = searcher.search(query, **kwargs)
-    return hits, time.perf_counter() - started

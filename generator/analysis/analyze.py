@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from generator.analysis.centring import LanguageCentring, normalise
+from generator.analysis.centring import LanguageCentring
 from generator.analysis.evidence import EvidenceSet, load_evidence
 from generator.analysis.keyphrases import Background, keyphrases, show, surface_forms
 from generator.analysis.result import Analysis, Placement, StageSummary, Theme
@@ -21,6 +21,7 @@ from generator.analysis.sentiment import SentimentEstimator, SentimentParams
 from generator.analysis.sentiment_map import SourceMapping
 from generator.analysis.stages import StageClassifier, StageParams
 from generator.analysis.themes import ThemeParams, cluster_stage, tfidf
+from knowledge.dense import normalise
 from knowledge.filters import EvidenceFilter
 from knowledge.journey.frameworks import NONE_STAGE, StageFramework
 from knowledge.library import Library

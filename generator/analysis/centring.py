@@ -7,15 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import numpy.typing as npt
 
-from knowledge.dense import SHRINK
+from knowledge.dense import SHRINK, normalise
 from knowledge.embeddings import Vectors
-
-
-def normalise(x: npt.NDArray[np.float32]) -> Vectors:
-    norms = np.linalg.norm(x, axis=-1, keepdims=True)
-    return (x / np.where(norms == 0, 1, norms)).astype(np.float32)
 
 
 class LanguageCentring:

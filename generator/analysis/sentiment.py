@@ -22,11 +22,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from generator.analysis.centring import LanguageCentring, normalise
+from generator.analysis.centring import LanguageCentring
 from generator.analysis.evidence import EvidenceSet
 from generator.analysis.lexicon import Lexicon, load_lexicon
 from generator.analysis.sentiment_map import SourceMapping
 from generator.analysis.stages import prior_em
+from knowledge.dense import normalise
 from knowledge.embeddings import Embedder
 from knowledge.languages import detect_language
 

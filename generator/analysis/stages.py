@@ -17,8 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from generator.analysis.centring import LanguageCentring, normalise
+from generator.analysis.centring import LanguageCentring
 from generator.analysis.evidence import EvidenceSet
+from knowledge.dense import normalise
 from knowledge.embeddings import Embedder
 from knowledge.journey.frameworks import NONE_STAGE, StageFramework
 from knowledge.languages import detect_language

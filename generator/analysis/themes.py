@@ -23,7 +23,7 @@ from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
-from generator.analysis.centring import normalise
+from knowledge.dense import normalise
 from knowledge.embeddings import Vectors
 
 Labels = npt.NDArray[np.int64]
