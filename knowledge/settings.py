@@ -56,6 +56,44 @@ class Settings(BaseSettings):
         default=200 * 1024 * 1024, ge=1024, description="Largest file ingest accepts."
     )
 
+    llm_base_url: str | None = Field(
+        default=None,
+        description="Base URL of an OpenAI-compatible chat endpoint (OpenAI, Azure OpenAI, "
+        "Ollama, vLLM, llama.cpp server). Unset: drafts are evidence-only.",
+    )
+    llm_model: str | None = Field(default=None, description="Chat model (Azure: deployment).")
+    llm_api_key_env: str = Field(
+        default="OPENAI_API_KEY",
+        description="Name of the environment variable that holds the chat endpoint's API key.",
+    )
+    llm_azure_api_version: str | None = Field(
+        default=None, description="Set for Azure OpenAI, e.g. 2024-10-21."
+    )
+    llm_output_method: Literal["json_schema", "function_calling", "json_mode"] = Field(
+        default="json_schema",
+        description="How structured output is requested; many local servers only honour "
+        "json_mode. The answer is validated on our side in every case.",
+    )
+    llm_max_tokens_param: Literal["max_tokens", "max_completion_tokens"] = Field(
+        default="max_tokens", description="Name the endpoint uses for the output-token limit."
+    )
+    llm_temperature: float = Field(default=0.2, ge=0, le=2)
+    llm_max_output_tokens: int = Field(default=4096, ge=256)
+    llm_timeout: float = Field(default=120.0, gt=0, description="Seconds per request.")
+    llm_max_attempts: int = Field(
+        default=4,
+        ge=1,
+        le=20,
+        description="Requests per drafting part, counting retries after rate limits, server "
+        "errors and timeouts as well as re-asks after invalid answers.",
+    )
+    llm_deadline: float = Field(
+        default=1800.0, gt=0, description="Seconds a whole drafting job may take."
+    )
+    llm_max_retry_wait: float = Field(
+        default=60.0, ge=0, description="Longest Retry-After wait honoured before failing."
+    )
+
     @property
     def sqlite_path(self) -> Path:
         return self.home / "cjm.sqlite3"

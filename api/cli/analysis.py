@@ -1,23 +1,18 @@
-"""``cjm analyze`` and ``cjm draft`` (the evidence-only draft when no model is configured)."""
+"""``cjm analyze``, and the options it shares with ``cjm draft``."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from api.cli.common import JsonOption, WorkspaceOption, err, open_library, out, print_json
+from api.cli.common import JsonOption, WorkspaceOption, open_library, out, print_json
 from generator.analysis.analyze import AnalysisOptions, analyze
 from generator.analysis.result import Analysis
 from generator.analysis.sentiment_map import SourceMapping
-from generator.drafting.evidence_only import build_evidence_only_map
 from knowledge.filters import EvidenceFilter
 from knowledge.journey.frameworks import load_framework
-from knowledge.journey.model import Scope
-from knowledge.languages import SUPPORTED_LANGUAGES
 
 FrameworkOption = Annotated[
     str,
@@ -47,17 +42,8 @@ RatingScaleOption = Annotated[
     typer.Option(help="Read ratings as polarity and severity on a 1..N scale, e.g. 5."),
 ]
 
-HOW_TO_CONFIGURE = (
-    "No language model is configured, so this is an evidence-only draft: stages, themes with "
-    "counts, priorities and verbatim quotes, coverage — no personas, lanes or recommendations. "
-    "For the full draft, point cjm at any OpenAI-compatible chat endpoint (OpenAI, Azure "
-    "OpenAI, Ollama, vLLM, llama.cpp server):\n"
-    "  export CJM_LLM_BASE_URL=https://api.openai.com/v1 CJM_LLM_MODEL=gpt-4o-mini "
-    "CJM_LLM_API_KEY_ENV=OPENAI_API_KEY"
-)
 
-
-def _options(
+def analysis_options(
     workspace: str,
     framework: str,
     kind: list[str] | None,
@@ -126,7 +112,7 @@ def analyze_command(
 ) -> None:
     """Place evidence in stages, cluster it into themes, count, rate and prioritise it."""
     with open_library() as library:
-        options = _options(
+        options = analysis_options(
             workspace, framework, kind, lang, product, segment, label_map, rating_scale
         )
         analysis, _ = analyze(library, options)
@@ -134,57 +120,3 @@ def analyze_command(
         print_json(analysis.as_dict())
     else:
         _print_analysis(analysis)
-
-
-def draft_command(
-    workspace: WorkspaceOption = "default",
-    framework: FrameworkOption = "six_stage",
-    lang: Annotated[
-        str, typer.Option("--lang", "-l", help="Language of the map: fa, ru, th, zh or en.")
-    ] = "en",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the map JSON to this file.")
-    ] = None,
-    kind: KindsOption = None,
-    evidence_lang: Annotated[
-        list[str] | None,
-        typer.Option("--evidence-lang", help="Only evidence in this language (repeatable)."),
-    ] = None,
-    product: ProductOption = None,
-    segment: SegmentOption = None,
-    goal: Annotated[str | None, typer.Option(help="What the map is for.")] = None,
-    label_map: LabelMapOption = None,
-    rating_scale: RatingScaleOption = None,
-    json_output: JsonOption = False,
-) -> None:
-    """Draft a journey map from the evidence (evidence-only when no model is configured)."""
-    if lang not in SUPPORTED_LANGUAGES:
-        err.print(f"[red]error:[/red] --lang must be one of {', '.join(SUPPORTED_LANGUAGES)}")
-        raise typer.Exit(2)
-    with open_library() as library:
-        options = _options(
-            workspace, framework, kind, evidence_lang, product, segment, label_map, rating_scale
-        )
-        analysis, evidence = analyze(library, options)
-        scope = Scope(
-            workspace=workspace,
-            product=product,
-            segment=segment,
-            goal=goal,
-            languages=list(options.scope.langs),
-            kinds=list(options.scope.kinds),
-        )
-        journey = build_evidence_only_map(analysis, evidence, options.framework, lang, scope)
-    text = json.dumps(journey.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
-    if output is not None:
-        output.write_text(text, encoding="utf-8")
-    if json_output or output is None:
-        typer.echo(text, nl=False)
-    pains = sum(len(s.pain_points) for s in journey.stages)
-    delights = sum(len(s.delighters) for s in journey.stages)
-    err.print(
-        f"evidence-only draft: {len(journey.stages)} stages, {pains} pain points, "
-        f"{delights} delighters from {journey.coverage.total_evidence} evidence"
-        + (f"; wrote {output}" if output else "")
-    )
-    err.print(HOW_TO_CONFIGURE)

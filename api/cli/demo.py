@@ -6,8 +6,8 @@ from __future__ import annotations
 from importlib.resources import as_file, files
 from pathlib import Path
 
-from api.cli.analysis import HOW_TO_CONFIGURE
 from api.cli.common import err, open_library, out
+from api.cli.draft import HOW_TO_CONFIGURE
 from api.cli.ingest import BarProgress, _bar, _print_report
 from api.cli.search import print_hits
 from generator.analysis.analyze import AnalysisOptions, analyze

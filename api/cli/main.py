@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from api.cli.analysis import analyze_command, draft_command
+from api.cli.analysis import analyze_command
 from api.cli.demo import demo
+from api.cli.draft import draft_command
 from api.cli.ingest import ingest, reindex_command
 from api.cli.schema import schema
 from api.cli.search import search

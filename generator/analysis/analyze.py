@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,10 +38,13 @@ class AnalysisOptions:
     stage: StageParams = field(default_factory=StageParams)
     theme: ThemeParams = field(default_factory=ThemeParams)
     sentiment: SentimentParams = field(default_factory=SentimentParams)
+    # Stage assignment other than the offline classifier (e.g. by a language model).
+    assign_stages: Callable[[EvidenceSet], list[tuple[str, float]]] | None = None
 
     def describe(self) -> list[str]:
         return [
             f"framework={self.framework.id}",
+            f"stage_method={'offline' if self.assign_stages is None else 'llm'}",
             *self.mapping.describe(),
             *self.stage.describe(),
             *self.theme.describe(),
@@ -175,7 +179,11 @@ def _stage_summaries(
 
 def analyze_evidence(library: Library, evidence: EvidenceSet, options: AnalysisOptions) -> Analysis:
     started = time.perf_counter()
-    assigned = StageClassifier(options.framework, library.embedder, options.stage).assign(evidence)
+    if options.assign_stages is not None:
+        assigned = options.assign_stages(evidence)
+    else:
+        classifier = StageClassifier(options.framework, library.embedder, options.stage)
+        assigned = classifier.assign(evidence)
     judged = SentimentEstimator(library.embedder, options.sentiment).judge(
         evidence, options.mapping
     )

@@ -163,6 +163,8 @@ def build_evidence_only_map(
                 frontstage=[],
                 backstage=[],
                 support_processes=[],
+                outside_brand=[],
+                changes=[],
                 competitor_notes=[
                     CompetitorNote(
                         text=Text(text=quote_of(items[e].text), origin="evidence"),
@@ -202,7 +204,10 @@ def build_evidence_only_map(
             endpoint_kind=None,
             prompt_versions=[],
             parameters=analysis.parameters,
+            calls=[],
+            based_on=None,
             created_at=datetime.now(UTC),
+            seconds=round(analysis.seconds, 3),
             tool_version=tool_version(),
         ),
         evidence_only=True,

@@ -13,6 +13,13 @@ PHRASES: dict[str, dict[str, str]] = {
         "th": "แผนที่เส้นทางลูกค้า: {scope}",
         "zh": "客户旅程地图：{scope}",
     },
+    "future_title": {
+        "en": "Future state — {title}",
+        "fa": "وضعیت آینده — {title}",
+        "ru": "Будущее состояние — {title}",
+        "th": "สถานะในอนาคต — {title}",
+        "zh": "未来状态 — {title}",
+    },
     "pain": {
         "en": "Raised {n} times ({langs}); mean severity {severity:.1f} of 3.",
         "fa": "{n} بار مطرح شده ({langs})؛ میانگین شدت {severity:.1f} از ۳.",

@@ -70,6 +70,11 @@ class StageDefinition(BaseModel):
     def name(self, lang: str) -> str:
         return self.names.get(lang) or self.names.get("en") or next(iter(self.names.values()))
 
+    def description(self, lang: str) -> str:
+        """The description in ``lang``, else English, else any; empty when there is none."""
+        d = self.descriptions
+        return d.get(lang) or d.get("en") or next(iter(d.values()), "")
+
     def texts(self) -> list[str]:
         """Everything that describes the stage: names, descriptions, examples."""
         return [*self.descriptions.values(), *self.examples]

@@ -94,6 +94,15 @@ class CompetitorNote(Strict):
     evidence: list[EvidenceRef]
 
 
+class StageChange(Strict):
+    """Future state: one change to a stage, and the gap between today and the goal."""
+
+    current: Text = Field(description="How it is today, per the current-state map.")
+    future: Text = Field(description="How it should be.")
+    gap: Text = Field(description="What has to be built or changed to get there.")
+    addresses: list[str] = Field(description="Ids of current-state pain points it removes.")
+
+
 class Stage(Strict):
     id: str = Field(description="Stage id from the stage framework.")
     name: Text
@@ -108,6 +117,10 @@ class Stage(Strict):
     frontstage: list[Text] = Field(description="Service blueprint: what the customer sees.")
     backstage: list[Text] = Field(description="Service blueprint: what staff do out of sight.")
     support_processes: list[Text] = Field(description="Service blueprint: systems and partners.")
+    outside_brand: list[Text] = Field(
+        description="Day in the life: what the customer does outside the brand's touchpoints."
+    )
+    changes: list[StageChange] = Field(description="Future state: what changes in this stage.")
     competitor_notes: list[CompetitorNote] = Field(
         description="What competitor research says about this stage (kept out of the counts)."
     )
@@ -168,6 +181,19 @@ class FrameworkRef(Strict):
     stage_ids: list[str]
 
 
+class ModelCall(Strict):
+    """One drafting part sent to the language model."""
+
+    part: str = Field(description="What was drafted, e.g. personas or lanes:delivery.")
+    prompt_version: str
+    attempts: int = Field(ge=1, description="Requests sent, counting transient retries.")
+    prompt_tokens: int = Field(ge=0)
+    completion_tokens: int = Field(ge=0)
+    prompt_chars: int = Field(ge=0)
+    completion_chars: int = Field(ge=0)
+    seconds: float = Field(ge=0)
+
+
 class Provenance(Strict):
     generator: Literal["evidence-only", "llm"]
     model: str | None
@@ -176,7 +202,10 @@ class Provenance(Strict):
     parameters: list[str] = Field(
         description="name=value pairs of the analysis and model settings."
     )
+    calls: list[ModelCall] = Field(description="Every model call, with its token usage.")
+    based_on: str | None = Field(description="Future state: id of the current-state map.")
     created_at: datetime
+    seconds: float = Field(ge=0, description="Time the draft took, analysis included.")
     tool_version: str
 
 

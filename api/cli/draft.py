@@ -1,0 +1,200 @@
+"""``cjm draft``: the full map by the configured language model, part by part, else the
+evidence-only draft; a failed part ends the job with its reason, and the attempts and last raw
+answer are kept in CJM_HOME/failed/ for debugging."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, get_args
+
+import typer
+
+from api.cli.analysis import (
+    FrameworkOption,
+    KindsOption,
+    LabelMapOption,
+    ProductOption,
+    RatingScaleOption,
+    SegmentOption,
+    analysis_options,
+)
+from api.cli.common import JsonOption, WorkspaceOption, err, open_library
+from generator.analysis.analyze import analyze
+from generator.analysis.llm_stages import LLMStageAssigner
+from generator.drafting.evidence_only import build_evidence_only_map
+from generator.drafting.future_state import draft_future_state
+from generator.drafting.llm_draft import DraftSpec, LLMDrafter
+from generator.llm.errors import DraftFailed, LLMError
+from generator.llm.factory import configured_model
+from generator.llm.job import LLMJob
+from knowledge.errors import UserInputError
+from knowledge.journey.model import JourneyMap, MapType, Scope
+from knowledge.languages import SUPPORTED_LANGUAGES
+from knowledge.settings import Settings, get_settings
+
+HOW_TO_CONFIGURE = (
+    "No language model is configured, so this is an evidence-only draft: stages, themes with "
+    "counts, priorities and verbatim quotes, coverage — no personas, lanes or recommendations. "
+    "For the full draft, point cjm at any OpenAI-compatible chat endpoint (OpenAI, Azure "
+    "OpenAI, Ollama, vLLM, llama.cpp server):\n"
+    "  export CJM_LLM_BASE_URL=https://api.openai.com/v1 CJM_LLM_MODEL=gpt-4o-mini "
+    "CJM_LLM_API_KEY_ENV=OPENAI_API_KEY\n"
+    "  (local servers that ignore json_schema: CJM_LLM_OUTPUT_METHOD=json_mode)"
+)
+MAP_TYPES = get_args(MapType)
+
+
+def _progress(message: str) -> None:
+    err.print(f"[dim]…[/dim] {message}")
+
+
+def _save_failure(settings: Settings, exc: LLMError) -> Path:
+    folder = settings.home / "failed"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"draft-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}.json"
+    data = exc.as_dict() if isinstance(exc, DraftFailed) else {"error": str(exc)}
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def _write(journey: JourneyMap, output: Path | None, json_output: bool) -> None:
+    text = json.dumps(journey.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+    if json_output or output is None:
+        typer.echo(text, nl=False)
+
+
+def draft_command(
+    workspace: WorkspaceOption = "default",
+    framework: FrameworkOption = "six_stage",
+    map_type: Annotated[
+        str,
+        typer.Option(
+            "--type",
+            "-t",
+            help="current_state, future_state (needs --from-map and --goal), "
+            "day_in_the_life or service_blueprint.",
+        ),
+    ] = "current_state",
+    lang: Annotated[
+        str, typer.Option("--lang", "-l", help="Language of the map: fa, ru, th, zh or en.")
+    ] = "en",
+    personas: Annotated[
+        int, typer.Option("--personas", min=0, max=8, help="Personas to draft.")
+    ] = 3,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the map JSON to this file.")
+    ] = None,
+    from_map: Annotated[
+        Path | None,
+        typer.Option("--from-map", help="Future state: the approved current-state map (JSON)."),
+    ] = None,
+    stage_method: Annotated[
+        str,
+        typer.Option(help="Stage assignment: offline (embeddings) or llm (batched model calls)."),
+    ] = "offline",
+    kind: KindsOption = None,
+    evidence_lang: Annotated[
+        list[str] | None,
+        typer.Option("--evidence-lang", help="Only evidence in this language (repeatable)."),
+    ] = None,
+    product: ProductOption = None,
+    segment: SegmentOption = None,
+    goal: Annotated[
+        str | None, typer.Option(help="What the map is for (future state: goals).")
+    ] = None,
+    label_map: LabelMapOption = None,
+    rating_scale: RatingScaleOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Draft a journey map from the evidence with the configured model (evidence-only without
+    one). Progress is shown per part on stderr; the map goes to --output or stdout."""
+    if lang not in SUPPORTED_LANGUAGES:
+        err.print(f"[red]error:[/red] --lang must be one of {', '.join(SUPPORTED_LANGUAGES)}")
+        raise typer.Exit(2)
+    if map_type not in MAP_TYPES:
+        err.print(f"[red]error:[/red] --type must be one of {', '.join(MAP_TYPES)}")
+        raise typer.Exit(2)
+    if stage_method not in ("offline", "llm"):
+        err.print("[red]error:[/red] --stage-method must be offline or llm")
+        raise typer.Exit(2)
+    settings = get_settings()
+    model = configured_model(settings)
+    needs_model = map_type == "future_state" or stage_method == "llm"
+    if model is None and needs_model:
+        err.print(f"[red]error:[/red] this needs a language model.\n{HOW_TO_CONFIGURE}")
+        raise typer.Exit(2)
+    job = LLMJob.from_settings(model, settings, lang, _progress) if model is not None else None
+    try:
+        if map_type == "future_state":
+            assert job is not None
+            if from_map is None:
+                raise UserInputError("--type future_state needs --from-map CURRENT_MAP.json")
+            try:
+                current = JourneyMap.model_validate_json(from_map.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise UserInputError(f"{from_map}: not a journey map: {exc}") from exc
+            journey = draft_future_state(job, current, goal)
+        else:
+            with open_library() as library:
+                options = analysis_options(
+                    workspace,
+                    framework,
+                    kind,
+                    evidence_lang,
+                    product,
+                    segment,
+                    label_map,
+                    rating_scale,
+                )
+                if job is not None and stage_method == "llm":
+                    options = replace(
+                        options, assign_stages=LLMStageAssigner(job, options.framework)
+                    )
+                _progress("analysing evidence")
+                analysis, evidence = analyze(library, options)
+                scope = Scope(
+                    workspace=workspace,
+                    product=product,
+                    segment=segment,
+                    goal=goal,
+                    languages=list(options.scope.langs),
+                    kinds=list(options.scope.kinds),
+                )
+                if job is None:
+                    journey = build_evidence_only_map(
+                        analysis, evidence, options.framework, lang, scope
+                    ).model_copy(update={"map_type": map_type})
+                else:
+                    spec = DraftSpec(map_type=map_type, personas=personas, goal=goal)  # type: ignore[arg-type]
+                    journey = LLMDrafter(job).draft(
+                        analysis, evidence, options.framework, scope, spec
+                    )
+    except UserInputError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    except LLMError as exc:
+        saved = _save_failure(settings, exc)
+        err.print(f"[red]draft failed:[/red] {exc}\n  details (attempts, last answer): {saved}")
+        raise typer.Exit(1) from exc
+    finally:
+        close = getattr(model, "close", None)
+        if close is not None:
+            close()
+    _write(journey, output, json_output)
+    pains = sum(len(s.pain_points) for s in journey.stages)
+    delights = sum(len(s.delighters) for s in journey.stages)
+    what = "evidence-only draft" if journey.evidence_only else f"{journey.map_type} draft"
+    err.print(
+        f"{what}: {len(journey.personas)} personas, {len(journey.stages)} stages, {pains} pain "
+        f"points, {delights} delighters, {len(journey.recommendations)} recommendations from "
+        f"{journey.coverage.total_evidence} evidence"
+        + (f"; {len(journey.provenance.calls)} model calls" if journey.provenance.calls else "")
+        + (f"; wrote {output}" if output else "")
+    )
+    if journey.evidence_only:
+        err.print(HOW_TO_CONFIGURE)

@@ -1,0 +1,80 @@
+"""Checks that keep a drafted map grounded: quotes are verbatim substrings of evidence that
+exists (and belongs where it is cited), ids point at things the analysis found, and every text
+a person reads is in the map's language. Each check returns readable errors that are sent back
+to the model when it is re-asked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from generator.analysis.evidence import Evidence
+from generator.drafting.parts import Quote
+from knowledge.languages import detect_language, script_counts
+
+EXPECTED_SCRIPT = {"fa": "arabic", "ru": "cyrillic", "th": "thai", "zh": "han", "en": "latin"}
+LANGUAGE_NAMES = {"fa": "Persian", "ru": "Russian", "th": "Thai", "zh": "Chinese", "en": "English"}
+MIN_LETTERS = 4  # shorter texts (codes, brand names) are not judged
+DETECT_FROM = 24  # letters from which the detector, not only the script, must agree
+
+
+def in_language(text: str, lang: str) -> bool:
+    """Whether ``text`` reads as ``lang``: most letters in its script, and for longer texts the
+    detector agrees. Brand names and codes in another script are allowed in a minority."""
+    counts = script_counts(text)
+    letters = sum(counts.values())
+    if letters < MIN_LETTERS:
+        return True
+    expected = EXPECTED_SCRIPT.get(lang)
+    if expected is None:
+        return True
+    if counts.get(expected, 0) * 2 < letters:
+        return False
+    if letters >= DETECT_FROM and lang in ("fa", "ru", "en"):
+        # Same script, other language (Arabic for Persian, Ukrainian for Russian, ...).
+        return detect_language(text) == lang
+    return True
+
+
+@dataclass
+class Grounding:
+    """What an answer may refer to: the evidence in scope, and which evidence supports which
+    pain point or delighter id."""
+
+    evidence: Mapping[str, Evidence]
+    lang: str
+    members: dict[str, set[str]] = field(default_factory=dict)  # pp-/dl- id -> evidence ids
+
+    def quotes(self, where: str, quotes: Iterable[Quote], owner: str | None = None) -> list[str]:
+        errors = []
+        for q in quotes:
+            item = self.evidence.get(q.evidence_id)
+            if item is None:
+                errors.append(f"{where}: evidence id {q.evidence_id} does not exist")
+                continue
+            if owner is not None and q.evidence_id not in self.members.get(owner, set()):
+                errors.append(
+                    f"{where}: {q.evidence_id} is not evidence of {owner}; quote only evidence "
+                    f"listed under {owner}"
+                )
+                continue
+            if not q.quote.strip():
+                errors.append(f"{where}: empty quote from {q.evidence_id}")
+            elif q.quote.strip() not in item.text:
+                errors.append(
+                    f"{where}: the quote {q.quote[:80]!r} is not a verbatim part of "
+                    f"{q.evidence_id}; copy the customer's words exactly, untranslated"
+                )
+        return errors
+
+    def texts(self, fields: Iterable[tuple[str, str | None]]) -> list[str]:
+        name = LANGUAGE_NAMES.get(self.lang, self.lang)
+        return [
+            f"{where}: {text[:60]!r} is not in {name}; write it in {name}"
+            for where, text in fields
+            if text is not None and not in_language(text, self.lang)
+        ]
+
+    def ids(self, where: str, ids: Iterable[str], allowed: Iterable[str]) -> list[str]:
+        known = set(allowed)
+        return [f"{where}: {i} is not one of the listed ids" for i in ids if i not in known]

@@ -1,0 +1,100 @@
+"""What the model is asked to return for each drafting part, in strict-schema shape (extra
+fields forbidden, every field required, lists instead of free-form dicts). Counts, severities
+and priorities are deliberately absent: they come from the analysis."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from knowledge.journey.model import Level
+
+
+class Part(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Quote(Part):
+    evidence_id: str = Field(description="Id of the evidence, exactly as given (ev_...).")
+    quote: str = Field(description="Verbatim substring of that evidence's text.")
+
+
+class PersonaPart(Part):
+    name: str
+    description: str
+    goals: list[str]
+    frustrations: list[str]
+    quotes: list[Quote]
+
+
+class PersonasPart(Part):
+    personas: list[PersonaPart]
+
+
+class TouchpointPart(Part):
+    name: str
+    channel: str
+    owner_team: str | None
+
+
+class ThemePart(Part):
+    id: str = Field(description="The pain point (pp-...) or delighter (dl-...) id as listed.")
+    title: str
+    description: str
+    quotes: list[Quote]
+
+
+class StageLanesPart(Part):
+    actions: list[str]
+    thoughts: list[str]
+    emotion_score: float = Field(ge=-1, le=1)
+    emotion_label: str
+    touchpoints: list[TouchpointPart]
+    pain_points: list[ThemePart]
+    delighters: list[ThemePart]
+    moments_of_truth: list[str]
+    opportunities: list[str]
+    frontstage: list[str]
+    backstage: list[str]
+    support_processes: list[str]
+    outside_brand: list[str]
+
+
+class RecommendationPart(Part):
+    action: str
+    addresses: list[str] = Field(description="Ids of the pain points (pp-...) it addresses.")
+    owner_team: str | None
+    effort: Level | None
+    impact: Level | None
+    kpi: str | None
+
+
+class RecommendationsPart(Part):
+    recommendations: list[RecommendationPart]
+
+
+class ChangePart(Part):
+    current: str
+    future: str
+    gap: str
+    addresses: list[str] = Field(description="Ids of current pain points (pp-...) it removes.")
+
+
+class FutureStagePart(Part):
+    actions: list[str]
+    thoughts: list[str]
+    emotion_score: float = Field(ge=-1, le=1)
+    emotion_label: str
+    touchpoints: list[TouchpointPart]
+    moments_of_truth: list[str]
+    opportunities: list[str]
+    changes: list[ChangePart]
+
+
+class AssignmentPart(Part):
+    evidence_id: str
+    stage_id: str = Field(description="A stage id from the list, or none.")
+    confidence: float = Field(ge=0, le=1)
+
+
+class StageAssignmentsPart(Part):
+    assignments: list[AssignmentPart]

@@ -1,0 +1,95 @@
+"""One drafting job's shared state: the model, the attempt policy, the deadline, the fence for
+untrusted text and the record of every call — so each LLM task only says what to ask."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from generator.llm.interface import ChatModel
+from generator.llm.structured import Asked, CallPolicy, Deadline, ask
+from knowledge.settings import Settings
+from prompts.fencing import LANGUAGE_NAMES, Fence
+from prompts.templates import get_template, load_templates
+
+T = TypeVar("T", bound=BaseModel)
+
+
+def policy_from(settings: Settings) -> CallPolicy:
+    return CallPolicy(
+        max_attempts=settings.llm_max_attempts,
+        timeout_s=settings.llm_timeout,
+        max_output_tokens=settings.llm_max_output_tokens,
+        max_retry_wait=settings.llm_max_retry_wait,
+    )
+
+
+@dataclass
+class LLMJob:
+    model: ChatModel
+    policy: CallPolicy
+    deadline: Deadline
+    lang: str = "en"
+    fence: Fence = field(default_factory=Fence)
+    asked: Asked = field(default_factory=Asked)
+    progress: Callable[[str], None] = lambda _message: None
+    parameters: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        load_templates()  # every template validated before the first call
+
+    @classmethod
+    def from_settings(
+        cls,
+        model: ChatModel,
+        settings: Settings,
+        lang: str,
+        progress: Callable[[str], None] | None = None,
+    ) -> LLMJob:
+        return cls(
+            model=model,
+            policy=policy_from(settings),
+            deadline=Deadline(settings.llm_deadline),
+            lang=lang,
+            progress=progress or (lambda _message: None),
+            parameters=[
+                f"llm_temperature={settings.llm_temperature}",
+                f"llm_output_method={settings.llm_output_method}",
+                f"llm_max_output_tokens={settings.llm_max_output_tokens}",
+                f"llm_max_attempts={settings.llm_max_attempts}",
+                f"llm_deadline={settings.llm_deadline}",
+            ],
+        )
+
+    @property
+    def prompt_versions(self) -> list[str]:
+        return sorted({c.prompt_version for c in self.asked.calls})
+
+    def ask(
+        self,
+        template: str,
+        part: str,
+        output: type[T],
+        validate: Callable[[T], list[str]] | None = None,
+        **values: object,
+    ) -> T:
+        prompt = get_template(template)
+        if "language_name" in prompt.variables:
+            values["language_name"] = LANGUAGE_NAMES.get(self.lang, self.lang)
+        rendered = prompt.render(fence=self.fence.token, **values)
+        return ask(
+            self.model,
+            task=template,
+            prompt_version=rendered.version,
+            part=part,
+            system=rendered.system,
+            user=rendered.user,
+            output=output,
+            validate=validate,
+            policy=self.policy,
+            deadline=self.deadline,
+            asked=self.asked,
+        )

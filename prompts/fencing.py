@@ -1,0 +1,26 @@
+"""Untrusted text in prompts: customer evidence is fenced between markers that carry a random
+token chosen per job, so no text a customer wrote can close the fence or pose as instructions."""
+
+from __future__ import annotations
+
+import secrets
+
+LANGUAGE_NAMES = {
+    "en": "English",
+    "fa": "Persian (فارسی)",
+    "ru": "Russian (русский)",
+    "th": "Thai (ไทย)",
+    "zh": "Simplified Chinese (简体中文)",
+}
+
+
+class Fence:
+    def __init__(self, token: str | None = None) -> None:
+        self.token = token or secrets.token_hex(8)
+
+    def block(self, text: str, **attributes: object) -> str:
+        """``text`` between an opening marker (with attributes) and a closing marker."""
+        if self.token in text:  # cannot happen by chance; refuse rather than fence badly
+            raise ValueError("evidence contains the fence token")
+        attrs = "".join(f" {k}={v}" for k, v in attributes.items())
+        return f"[[evidence {self.token}{attrs}]]\n{text}\n[[/evidence {self.token}]]"
