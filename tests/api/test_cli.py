@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from api.cli.main import app
@@ -147,3 +148,71 @@ def test_analyze_and_draft_from_the_command_line(settings: Settings, tmp_path: P
     assert empty.exit_code == 2 and "no evidence" in empty.output
     bad = runner.invoke(app, ["analyze", "-w", "s", "-f", "missing.yaml"])
     assert bad.exit_code == 2 and "no framework" in bad.output
+
+
+def test_draft_with_a_model_shows_progress_and_fails_readably(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.drafting.echo import EchoDrafts
+    from generator.llm.fakes import FunctionModel
+    from tests.conftest import SAMPLES
+
+    runner.invoke(app, ["ingest", str(SAMPLES / "reviews.csv"), "--kind", "review", "-w", "s"])
+    monkeypatch.setattr("api.cli.draft.configured_model", lambda s: FunctionModel(EchoDrafts("ru")))
+    target = tmp_path / "map.json"
+    result = runner.invoke(
+        app,
+        [
+            "draft",
+            "-w",
+            "s",
+            "-f",
+            "six_stage",
+            "-l",
+            "ru",
+            "--type",
+            "service_blueprint",
+            "--rating-scale",
+            "5",
+            "--personas",
+            "2",
+            "-o",
+            str(target),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "personas (2)" in result.stderr and "lanes:" in result.stderr
+    journey = json.loads(target.read_text(encoding="utf-8"))
+    assert journey["evidence_only"] is False and journey["map_type"] == "service_blueprint"
+    assert len(journey["personas"]) == 2 and journey["recommendations"]
+    assert journey["provenance"]["calls"]
+
+    future = runner.invoke(
+        app,
+        [
+            "draft",
+            "--type",
+            "future_state",
+            "-l",
+            "ru",
+            "--from-map",
+            str(target),
+            "--goal",
+            "Доставка вовремя",
+        ],
+    )
+    assert future.exit_code == 2 and "current-state map" in future.stderr
+
+    monkeypatch.setattr(
+        "api.cli.draft.configured_model", lambda s: FunctionModel(lambda r: "not json at all")
+    )
+    failed = runner.invoke(app, ["draft", "-w", "s", "-f", "six_stage", "-l", "ru"])
+    assert failed.exit_code == 1
+    assert "draft failed" in failed.stderr and "personas" in failed.stderr
+    saved = list((settings.home / "failed").glob("draft-*.json"))
+    assert json.loads(saved[0].read_text(encoding="utf-8"))["last_raw_output"] == "not json at all"
+
+
+def test_draft_without_a_model_refuses_what_needs_one(settings: Settings) -> None:
+    result = runner.invoke(app, ["draft", "--type", "future_state", "--from-map", "x.json"])
+    assert result.exit_code == 2 and "needs a language model" in result.stderr
