@@ -52,8 +52,8 @@ def draft(
         evidence or scenario.evidence(),
         scenario.framework(),
         scenario.scope(),
-        DraftSpec(map_type=map_type, personas=2),
-    )  # type: ignore[arg-type]
+        DraftSpec(map_type=map_type, personas=2),  # type: ignore[arg-type]
+    )
 
 
 def texts(value: Any) -> list[Text]:
