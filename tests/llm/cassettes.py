@@ -45,10 +45,16 @@ HEADER = (
 )
 
 
+RECORDED = (
+    "# Recorded against a real OpenAI-compatible endpoint (URL rewritten to the placeholder\n"
+    "# host, secrets scrubbed). See tests/llm/cassettes.py to re-record.\n"
+)
+
+
 class _UnicodeYaml:
     @staticmethod
     def serialize(data: dict[str, Any]) -> str:
-        return HEADER + yaml.dump(
+        return (RECORDED if recording() else HEADER) + yaml.dump(
             data, Dumper=yaml.SafeDumper, allow_unicode=True, sort_keys=False, width=100
         )
 
@@ -61,8 +67,18 @@ def recording() -> bool:
     return os.environ.get("CJM_RECORD_CASSETTES") == "1"
 
 
+def _to_placeholder_host(request: Any) -> Any:
+    """Recorded requests point at the placeholder endpoint, so cassettes replay anywhere and
+    never name the real server."""
+    real = (os.environ.get("CJM_LLM_BASE_URL") or "").rstrip("/")
+    if real and request.uri.startswith(real):
+        request.uri = AUTHORED_BASE_URL + request.uri[len(real) :]
+    return request
+
+
 def make_vcr(record_mode: str | None = None) -> vcr.VCR:
     v = vcr.VCR(
+        before_record_request=_to_placeholder_host,
         cassette_library_dir=str(CASSETTES),
         record_mode=record_mode or ("all" if recording() else "none"),
         match_on=("method", "scheme", "host", "port", "path"),
