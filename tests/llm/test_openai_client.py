@@ -331,3 +331,21 @@ def _themes(j: LLMJob) -> str:
     items = {e.id: e for e in scenario.evidence().items}
     shown = [context.ShownTheme(("pp-" if t.is_pain else "dl-") + t.id, t) for t in a.themes]
     return context.themes_block(shown, items, j.fence, quotes=2)
+
+
+def test_azure_openai_deployment(cassette: Cassette, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AZURE_OPENAI_API_KEY", "azure-secret-key")
+    chat = model(
+        [echo("th", "personas")],
+        llm_base_url="https://llm.example.test",
+        llm_azure_api_version="2024-10-21",
+        llm_model="cx-drafts",
+        llm_api_key_env="AZURE_OPENAI_API_KEY",
+    )
+    assert chat.endpoint_kind == "azure-openai"
+    j = job(chat, "th")
+    j.ask("personas", "personas", _personas(), persona_count=1, scope="s", themes=_themes(j))
+    sent = cassette.requests[0]
+    assert sent.path == "/openai/deployments/cx-drafts/chat/completions"
+    assert "api-version=2024-10-21" in sent.uri
+    assert "api-key" not in {k.lower() for k in sent.headers}  # scrubbed from the cassette
