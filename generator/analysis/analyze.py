@@ -21,7 +21,7 @@ from generator.analysis.result import Analysis, Placement, StageSummary, Theme
 from generator.analysis.sentiment import SentimentEstimator, SentimentParams
 from generator.analysis.sentiment_map import SourceMapping
 from generator.analysis.stages import StageClassifier, StageParams
-from generator.analysis.themes import ThemeParams, cluster_stage, tfidf
+from generator.analysis.themes import ThemeParams, cluster_stage, language_scale, tfidf
 from knowledge.dense import normalise
 from knowledge.filters import EvidenceFilter
 from knowledge.journey.frameworks import NONE_STAGE, StageFramework
@@ -85,6 +85,7 @@ def _themes(
     centred = LanguageCentring(evidence.vectors, langs).centre(evidence.vectors, langs)
     words = tfidf([items[i].tokens for i in customer])
     row_of = {i: r for r, i in enumerate(customer)}
+    scale = language_scale(centred[customer], words, [langs[i] for i in customer], params)
     backgrounds = {
         lang: Background([items[i].tokens for i in customer if langs[i] == lang])
         for lang in {langs[i] for i in customer}
@@ -95,7 +96,10 @@ def _themes(
     themes: list[Theme] = []
     theme_of: dict[int, str] = {}
     for stage, idx in sorted(by_stage.items()):
-        labels = cluster_stage(centred[idx], words[[row_of[i] for i in idx]], params)
+        rows = [row_of[i] for i in idx]
+        labels = cluster_stage(
+            centred[idx], words[rows], params, scale[rows] if scale is not None else None
+        )
         groups: dict[int, list[int]] = defaultdict(list)
         for i, label in zip(idx, labels.tolist(), strict=True):
             groups[label].append(i)

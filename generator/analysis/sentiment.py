@@ -61,7 +61,7 @@ class SentimentEstimator:
         self.params = params or SentimentParams()
         self.lexicon = lexicon or load_lexicon()
         self._phrases = [(c, t) for c in CLASSES for t in self.lexicon.prototypes[c]]
-        self._vectors = np.stack([embedder.embed_query(t) for _, t in self._phrases])
+        self._vectors = embedder.embed_queries([t for _, t in self._phrases])
         self._langs = [detect_language(t) for _, t in self._phrases]
 
     def judge(self, evidence: EvidenceSet, mapping: SourceMapping) -> list[Judgement]:

@@ -8,6 +8,12 @@ become probabilities by a softmax whose temperature is the items' typical spread
 the stage mix of each language is re-estimated from the corpus itself (a few EM steps on the
 class prior), so a corpus that is mostly about food is allowed to be mostly "food quality".
 An item whose best raw similarity is below ``none_below`` fits no stage ("none").
+
+e5 models are trained asymmetrically and recommend the "query: " side for symmetric uses
+(classification, clustering), but the store holds "passage: " vectors, and embedding every item
+a second time is too slow. With ``item_side="query_map"`` the framework's own texts are
+embedded both ways and a ridge-regularised linear map passage -> query (``map_ridge``) is fitted
+on them; items are scored through that map against the query-side framework vectors.
 """
 
 from __future__ import annotations
@@ -30,13 +36,15 @@ Matrix = npt.NDArray[np.float32]
 @dataclass(frozen=True)
 class StageParams:
     k: int = 3
-    beta: float = 1.0
-    tau: float = 1.0
+    beta: float = 0.5
+    tau: float = 1.1
     em_iters: int = 3
     prior_power: float = 1.0
     min_group: int = 30
     none_below: float = 0.78
-    text_side: str = "passage"  # embed framework texts as e5 "query" or "passage"
+    text_side: str = "query"  # embed framework texts as e5 "query" or "passage"
+    item_side: str = "query_map"  # "passage" (stored vectors) or "query_map" (see module doc)
+    map_ridge: float = 0.1
 
     def describe(self) -> list[str]:
         return [
@@ -45,6 +53,9 @@ class StageParams:
             f"stage.tau={self.tau}",
             f"stage.em_iters={self.em_iters}",
             f"stage.none_below={self.none_below}",
+            f"stage.text_side={self.text_side}",
+            f"stage.item_side={self.item_side}",
+            f"stage.map_ridge={self.map_ridge}",
         ]
 
 
@@ -58,6 +69,23 @@ def _knn_scores(
         kk = min(k, len(cols))
         top = -np.sort(-sims[:, cols], axis=1)[:, :kk]
         out[:, s] = top.mean(axis=1)
+    return out
+
+
+def fit_side_map(passages: Matrix, queries: Matrix, ridge: float) -> Matrix:
+    """(d+1) x d matrix M with [p - mean_p, 1] @ M ~ q - p (ridge on the linear part)."""
+    mp, mq = passages.mean(axis=0), queries.mean(axis=0)
+    x = passages - mp
+    y = (queries - mq) - x
+    w = np.linalg.solve(x.T @ x + ridge * np.eye(x.shape[1], dtype=np.float32), x.T @ y)
+    shift = (mq - mp) - mp @ w
+    out: Matrix = np.vstack([w, shift[None, :]]).astype(np.float32)
+    return out
+
+
+def apply_side_map(vectors: Matrix, side_map: Matrix) -> Matrix:
+    mapped = vectors + vectors @ side_map[:-1] + side_map[-1]
+    out: Matrix = normalise(mapped).astype(np.float32)
     return out
 
 
@@ -99,17 +127,30 @@ class StageClassifier:
         self.texts = texts
         self.owner = np.asarray(owner, dtype=np.int64)
         self.text_langs = [detect_language(t) for t in texts]
-        if self.params.text_side == "passage":
-            self.vectors = embedder.embed_passages(texts).astype(np.float32)
-        else:
-            self.vectors = np.stack([embedder.embed_query(t) for t in texts]).astype(np.float32)
+        passages = queries = None
+        if self.params.text_side == "passage" or self.params.item_side == "query_map":
+            passages = embedder.embed_passages(texts).astype(np.float32)
+        if self.params.text_side == "query" or self.params.item_side == "query_map":
+            queries = embedder.embed_queries(texts).astype(np.float32)
+        vectors = passages if self.params.text_side == "passage" else queries
+        assert vectors is not None
+        self.vectors: Matrix = vectors
+        self.side_map: Matrix | None = None
+        if self.params.item_side == "query_map":
+            assert passages is not None and queries is not None
+            self.side_map = fit_side_map(
+                normalise(passages), normalise(queries), self.params.map_ridge
+            )
 
     def scores(self, evidence: EvidenceSet) -> tuple[Matrix, Matrix]:
         """(combined scores, raw scores), items x stages."""
         langs = [e.lang for e in evidence.items]
         n = len(self.framework.stages)
-        raw = _knn_scores(evidence.vectors, normalise(self.vectors), self.owner, n, self.params.k)
-        items_c = LanguageCentring(evidence.vectors, langs).centre(evidence.vectors, langs)
+        items = evidence.vectors
+        if self.side_map is not None:
+            items = apply_side_map(items, self.side_map)
+        raw = _knn_scores(items, normalise(self.vectors), self.owner, n, self.params.k)
+        items_c = LanguageCentring(items, langs).centre(items, langs)
         texts_c = LanguageCentring(self.vectors, self.text_langs).centre(
             self.vectors, self.text_langs
         )

@@ -33,10 +33,12 @@ Labels = npt.NDArray[np.int64]
 class ThemeParams:
     gamma: float = 0.5
     threshold: float = 0.85
-    attach_min: float = 0.2
+    attach_min: float = 0.15
     exact_limit: int = 1500
     micro_clusters: int = 300
     seed: int = 7
+    spread: float | None = 0.11  # rescale each language's similarities to this spread
+    spread_sample: int = 400
 
     def describe(self) -> list[str]:
         return [
@@ -44,6 +46,7 @@ class ThemeParams:
             f"theme.threshold={self.threshold}",
             f"theme.attach_min={self.attach_min}",
             f"theme.exact_limit={self.exact_limit}",
+            f"theme.spread={self.spread}",
         ]
 
 
@@ -67,11 +70,48 @@ def tfidf(documents: Sequence[Sequence[str]]) -> sparse.csr_matrix:
     return sparse.csr_matrix(sparse.diags(1 / np.where(norms == 0, 1, norms)) @ m)
 
 
-def _similarity(dense: Vectors, words: sparse.csr_matrix, gamma: float) -> npt.NDArray[np.float32]:
+def _similarity(
+    dense: Vectors,
+    words: sparse.csr_matrix,
+    gamma: float,
+    scale: npt.NDArray[np.float32] | None = None,
+) -> npt.NDArray[np.float32]:
     sims = dense @ dense.T
     if gamma > 0:
         sims = sims + gamma**2 * (words @ words.T).toarray()
-    return (sims / (1 + gamma**2)).astype(np.float32)
+    sims = sims / (1 + gamma**2)
+    if scale is not None:
+        sims = sims / np.sqrt(np.outer(scale, scale))
+        np.fill_diagonal(sims, 1.0)
+    return sims.astype(np.float32)
+
+
+def language_scale(
+    dense: Vectors,
+    words: sparse.csr_matrix,
+    langs: Sequence[str],
+    params: ThemeParams,
+) -> npt.NDArray[np.float32] | None:
+    """Per item: its language's spread of pairwise similarities divided by ``params.spread``
+    (None when not asked for). Languages differ in how similar their texts look to the model;
+    a fixed cut would give one language few broad themes and another many narrow ones."""
+    if params.spread is None:
+        return None
+    langs_arr = np.asarray(langs)
+    rng = np.random.default_rng(params.seed)
+    scale = np.ones(len(langs_arr), dtype=np.float32)
+    for lang in set(langs_arr.tolist()):
+        rows = np.flatnonzero(langs_arr == lang)
+        if len(rows) < 10:
+            continue
+        if len(rows) > params.spread_sample:
+            rows_s = rng.choice(rows, size=params.spread_sample, replace=False)
+        else:
+            rows_s = rows
+        sims = _similarity(dense[rows_s], words[rows_s], params.gamma)
+        spread = float(sims[np.triu_indices(len(rows_s), 1)].std())
+        scale[rows] = spread / params.spread
+    return scale
 
 
 def _average_linkage(sims: npt.NDArray[np.float32], threshold: float) -> Labels:
@@ -121,13 +161,18 @@ def _attach_singletons(
     return out
 
 
-def cluster_stage(dense: Vectors, words: sparse.csr_matrix, params: ThemeParams) -> Labels:
-    """Theme label (0..k-1) of each item of one stage."""
+def cluster_stage(
+    dense: Vectors,
+    words: sparse.csr_matrix,
+    params: ThemeParams,
+    scale: npt.NDArray[np.float32] | None = None,
+) -> Labels:
+    """Theme label (0..k-1) of each item of one stage; ``scale`` from ``language_scale``."""
     n = len(dense)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     if n <= params.exact_limit:
-        sims = _similarity(dense, words, params.gamma)
+        sims = _similarity(dense, words, params.gamma, scale)
         labels = _average_linkage(sims, params.threshold)
         labels = _attach_singletons(labels, sims, params.attach_min)
     else:
@@ -141,7 +186,14 @@ def cluster_stage(dense: Vectors, words: sparse.csr_matrix, params: ThemeParams)
         word_centres = sparse.csr_matrix(
             sparse.diags(1 / np.where(norms == 0, 1, norms)) @ word_centres
         )
-        top = _average_linkage(_similarity(centres, word_centres, params.gamma), params.threshold)
+        centre_scale = (
+            np.asarray([float(scale[micro == c].mean()) for c in used], dtype=np.float32)
+            if scale is not None
+            else None
+        )
+        top = _average_linkage(
+            _similarity(centres, word_centres, params.gamma, centre_scale), params.threshold
+        )
         mapping = dict(zip(used.tolist(), top.tolist(), strict=True))
         labels = np.asarray([mapping[int(m)] for m in micro], dtype=np.int64)
     _, labels = np.unique(labels, return_inverse=True)

