@@ -1,6 +1,7 @@
 """The canonical SQL store (SQLAlchemy 2): SQLite by default, PostgreSQL by URL."""
 
 from knowledge.store.database import Database
+from knowledge.store.review_schema import CommentRow, MapEventRow, MapRow, MapVersionRow
 from knowledge.store.schema import (
     Base,
     CentroidRow,
@@ -14,6 +15,10 @@ __all__ = [
     "Base",
     "CentroidRow",
     "ChunkRow",
+    "CommentRow",
+    "MapEventRow",
+    "MapRow",
+    "MapVersionRow",
     "Database",
     "DocumentRow",
     "EmbeddingRow",

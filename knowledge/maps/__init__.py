@@ -1,0 +1,1 @@
+"""Journey maps under review: versions, field-level edits, diffs, status, comments."""

@@ -1,0 +1,25 @@
+"""What the review workflow refuses, with the data an API needs to answer (404, 409, 412)."""
+
+from __future__ import annotations
+
+from knowledge.errors import UserInputError
+
+
+class MapNotFound(UserInputError):
+    """No such map in this workspace (or no such version or comment)."""
+
+
+class StaleVersion(UserInputError):
+    """The change was based on a version that is no longer the head; nothing was written."""
+
+    def __init__(self, map_id: str, based_on: int, head: int) -> None:
+        super().__init__(
+            f"map {map_id} is at version {head}, not {based_on}: reload it and apply the change "
+            "again"
+        )
+        self.based_on = based_on
+        self.head = head
+
+
+class TransitionRefused(UserInputError):
+    """The status change is not allowed from the map's current status."""

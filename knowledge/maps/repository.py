@@ -1,0 +1,389 @@
+"""Maps under review, in the canonical store.
+
+Every draft, edit, regeneration and translation adds an immutable version; the map keeps its
+head version and status::
+
+    draft --submit--> in_review --approve--> approved
+                          \\--request_changes--> changes_requested
+    a new version of an in_review, approved or changes_requested map starts again at draft
+
+Every change names the version it was based on; if that is no longer the head, nothing is
+written (``StaleVersion``). Every action is in the audit log with who and when.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from knowledge.journey.model import JourneyMap
+from knowledge.maps.diff import Change, diff
+from knowledge.maps.errors import MapNotFound, StaleVersion, TransitionRefused
+from knowledge.maps.patches import FieldPatch, apply_patches
+from knowledge.maps.paths import resolve
+from knowledge.maps.regenerate import carry_over
+from knowledge.store import CommentRow, Database, MapEventRow, MapRow, MapVersionRow
+from knowledge.store.schema import utcnow
+
+Status = Literal["draft", "in_review", "approved", "changes_requested"]
+Action = Literal["submit", "approve", "request_changes"]
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "submit": (("draft", "changes_requested"), "in_review"),
+    "approve": (("in_review",), "approved"),
+    "request_changes": (("in_review",), "changes_requested"),
+}
+
+
+@dataclass(frozen=True)
+class MapInfo:
+    id: str
+    workspace: str
+    title: str
+    map_type: str
+    language: str
+    status: str
+    head: int
+    approved_version: int | None
+    locked: list[str]
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Version:
+    map_id: str
+    number: int
+    content: dict[str, Any]
+    reason: str
+    actor: str
+    created_at: datetime
+
+    @property
+    def journey(self) -> JourneyMap:
+        return JourneyMap.model_validate(self.content)
+
+
+@dataclass(frozen=True)
+class Event:
+    version: int
+    actor: str
+    action: str
+    detail: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: str
+    anchor: str
+    parent_id: str | None
+    version: int
+    author: str
+    body: str
+    resolved: bool
+    created_at: datetime
+
+
+def _info(row: MapRow) -> MapInfo:
+    return MapInfo(
+        row.id,
+        row.workspace,
+        row.title,
+        row.map_type,
+        row.language,
+        row.status,
+        row.head,
+        row.approved_version,
+        list(row.locked or []),
+        row.updated_at,
+    )
+
+
+class MapRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- reading --------------------------------------------------------------------------
+
+    def _row(self, session: Session, workspace: str, map_id: str) -> MapRow:
+        row = session.get(MapRow, map_id)
+        if row is None or row.workspace != workspace:
+            raise MapNotFound(f"no map {map_id} in workspace {workspace}")
+        return row
+
+    def get(self, workspace: str, map_id: str) -> MapInfo:
+        with self.db.session() as s:
+            return _info(self._row(s, workspace, map_id))
+
+    def list_maps(
+        self, workspace: str, offset: int = 0, limit: int = 50
+    ) -> tuple[list[MapInfo], int]:
+        with self.db.session() as s:
+            total = (
+                s.scalar(
+                    select(func.count()).select_from(MapRow).where(MapRow.workspace == workspace)
+                )
+                or 0
+            )
+            rows = s.scalars(
+                select(MapRow)
+                .where(MapRow.workspace == workspace)
+                .order_by(MapRow.updated_at.desc(), MapRow.id)
+                .offset(offset)
+                .limit(limit)
+            ).all()
+            return [_info(r) for r in rows], total
+
+    def version(self, workspace: str, map_id: str, number: int | None = None) -> Version:
+        with self.db.session() as s:
+            row = self._row(s, workspace, map_id)
+            n = row.head if number is None else number
+            v = s.scalar(
+                select(MapVersionRow).where(
+                    MapVersionRow.map_id == map_id, MapVersionRow.number == n
+                )
+            )
+            if v is None:
+                raise MapNotFound(f"map {map_id} has no version {n}")
+            return Version(map_id, v.number, v.content, v.reason, v.actor, v.created_at)
+
+    def diff(self, workspace: str, map_id: str, a: int, b: int) -> list[Change]:
+        return diff(
+            self.version(workspace, map_id, a).content, self.version(workspace, map_id, b).content
+        )
+
+    def history(self, workspace: str, map_id: str) -> list[Event]:
+        with self.db.session() as s:
+            self._row(s, workspace, map_id)
+            rows = s.scalars(
+                select(MapEventRow).where(MapEventRow.map_id == map_id).order_by(MapEventRow.id)
+            ).all()
+            return [Event(r.version, r.actor, r.action, r.detail, r.at) for r in rows]
+
+    # -- writing --------------------------------------------------------------------------
+
+    def _log(
+        self, s: Session, map_id: str, version: int, actor: str, action: str, detail: str = ""
+    ) -> None:
+        s.add(
+            MapEventRow(map_id=map_id, version=version, actor=actor, action=action, detail=detail)
+        )
+
+    def _add_version(
+        self, s: Session, row: MapRow, content: dict[str, Any], reason: str, actor: str
+    ) -> int:
+        journey = JourneyMap.model_validate(content)  # nothing invalid is ever stored
+        row.head += 1
+        row.title = journey.title.text
+        row.updated_at = utcnow()
+        if row.status != "draft":
+            row.status = "draft"
+        s.add(
+            MapVersionRow(
+                map_id=row.id, number=row.head, content=content, reason=reason, actor=actor
+            )
+        )
+        return row.head
+
+    @staticmethod
+    def _check(row: MapRow, based_on: int) -> None:
+        if based_on != row.head:
+            raise StaleVersion(row.id, based_on, row.head)
+
+    def create(
+        self, workspace: str, journey: JourneyMap, actor: str, reason: str = "draft"
+    ) -> MapInfo:
+        content = journey.model_dump(mode="json")
+        with self.db.session() as s:
+            map_id = (
+                journey.id
+                if s.get(MapRow, journey.id) is None
+                else f"{journey.id}-{secrets.token_hex(3)}"
+            )
+            content["id"] = map_id
+            row = MapRow(
+                id=map_id,
+                workspace=workspace,
+                title=journey.title.text,
+                map_type=journey.map_type,
+                language=journey.language,
+                status="draft",
+                head=0,
+                approved_version=None,
+                locked=[],
+            )
+            s.add(row)
+            s.flush()
+            self._add_version(s, row, content, reason, actor)
+            self._log(
+                s,
+                map_id,
+                1,
+                actor,
+                reason,
+                "evidence-only draft" if journey.evidence_only else journey.map_type,
+            )
+            return _info(row)
+
+    def edit(
+        self, workspace: str, map_id: str, based_on: int, patches: list[FieldPatch], actor: str
+    ) -> MapInfo:
+        with self.db.session() as s:
+            row = self._row(s, workspace, map_id)
+            self._check(row, based_on)
+            current = s.scalar(
+                select(MapVersionRow.content).where(
+                    MapVersionRow.map_id == map_id, MapVersionRow.number == row.head
+                )
+            )
+            assert current is not None
+            content = apply_patches(current, patches)
+            number = self._add_version(s, row, content, "edit", actor)
+            self._log(s, map_id, number, actor, "edit", ", ".join(p.path for p in patches))
+            return _info(row)
+
+    def regenerate(
+        self,
+        workspace: str,
+        map_id: str,
+        based_on: int,
+        journey: JourneyMap,
+        actor: str,
+        reason: str = "regenerate",
+    ) -> tuple[MapInfo, list[str]]:
+        """A new draft as the next version, keeping human edits and locked elements; returns
+        the paths that no longer had a place in it."""
+        with self.db.session() as s:
+            row = self._row(s, workspace, map_id)
+            self._check(row, based_on)
+            current = s.scalar(
+                select(MapVersionRow.content).where(
+                    MapVersionRow.map_id == map_id, MapVersionRow.number == row.head
+                )
+            )
+            assert current is not None
+            new = journey.model_dump(mode="json")
+            new["id"] = map_id
+            merged, kept, orphaned = carry_over(current, new, list(row.locked or []))
+            number = self._add_version(s, row, merged, reason, actor)
+            detail = f"kept {len(kept)} edited or locked fields"
+            if orphaned:
+                detail += f"; no place for {', '.join(orphaned)}"
+            self._log(s, map_id, number, actor, reason, detail)
+            return _info(row), orphaned
+
+    def lock(
+        self, workspace: str, map_id: str, paths: list[str], actor: str, unlock: bool = False
+    ) -> MapInfo:
+        with self.db.session() as s:
+            row = self._row(s, workspace, map_id)
+            current = s.scalar(
+                select(MapVersionRow.content).where(
+                    MapVersionRow.map_id == map_id, MapVersionRow.number == row.head
+                )
+            )
+            for path in paths:
+                resolve(current or {}, path)  # must name something
+            locked = [p for p in (row.locked or []) if not (unlock and p in paths)]
+            if not unlock:
+                locked += [p for p in paths if p not in locked]
+            row.locked = locked
+            self._log(s, map_id, row.head, actor, "unlock" if unlock else "lock", ", ".join(paths))
+            return _info(row)
+
+    def transition(
+        self, workspace: str, map_id: str, action: Action, based_on: int, actor: str, note: str = ""
+    ) -> MapInfo:
+        allowed_from, to = TRANSITIONS[action]
+        with self.db.session() as s:
+            row = self._row(s, workspace, map_id)
+            self._check(row, based_on)
+            if row.status not in allowed_from:
+                raise TransitionRefused(
+                    f"cannot {action.replace('_', ' ')} map {map_id}: it is {row.status}"
+                )
+            row.status = to
+            row.updated_at = utcnow()
+            if action == "approve":
+                row.approved_version = row.head
+            self._log(s, map_id, row.head, actor, action, note)
+            return _info(row)
+
+    # -- comments -------------------------------------------------------------------------
+
+    def comment(
+        self,
+        workspace: str,
+        map_id: str,
+        anchor: str,
+        body: str,
+        author: str,
+        parent_id: str | None = None,
+    ) -> Comment:
+        with self.db.session() as s:
+            row = self._row(s, workspace, map_id)
+            if parent_id is not None:
+                parent = s.get(CommentRow, parent_id)
+                if parent is None or parent.map_id != map_id:
+                    raise MapNotFound(f"no comment {parent_id} on map {map_id}")
+                anchor = parent.anchor
+            else:
+                content = s.scalar(
+                    select(MapVersionRow.content).where(
+                        MapVersionRow.map_id == map_id, MapVersionRow.number == row.head
+                    )
+                )
+                resolve(content or {}, anchor)  # the element must exist
+            c = CommentRow(
+                id=f"c_{secrets.token_hex(8)}",
+                map_id=map_id,
+                anchor=anchor,
+                parent_id=parent_id,
+                version=row.head,
+                author=author,
+                body=body,
+                resolved=False,
+            )
+            s.add(c)
+            s.flush()
+            self._log(s, map_id, row.head, author, "comment", f"{c.id} on {anchor}")
+            return Comment(
+                c.id, c.anchor, c.parent_id, c.version, c.author, c.body, c.resolved, c.created_at
+            )
+
+    def set_resolved(
+        self, workspace: str, map_id: str, comment_id: str, resolved: bool, actor: str
+    ) -> None:
+        with self.db.session() as s:
+            row = self._row(s, workspace, map_id)
+            c = s.get(CommentRow, comment_id)
+            if c is None or c.map_id != map_id:
+                raise MapNotFound(f"no comment {comment_id} on map {map_id}")
+            c.resolved = resolved
+            self._log(s, map_id, row.head, actor, "resolve" if resolved else "reopen", comment_id)
+
+    def comments(self, workspace: str, map_id: str) -> list[Comment]:
+        with self.db.session() as s:
+            self._row(s, workspace, map_id)
+            rows = s.scalars(
+                select(CommentRow)
+                .where(CommentRow.map_id == map_id)
+                .order_by(CommentRow.created_at, CommentRow.id)
+            ).all()
+            return [
+                Comment(
+                    c.id,
+                    c.anchor,
+                    c.parent_id,
+                    c.version,
+                    c.author,
+                    c.body,
+                    c.resolved,
+                    c.created_at,
+                )
+                for c in rows
+            ]

@@ -1,0 +1,75 @@
+"""Tables of the review workflow: journey maps, their immutable versions, the audit log and
+comments anchored to map elements."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from knowledge.store.schema import Base, utcnow
+
+
+class MapRow(Base):
+    """A journey map: its head version and review status."""
+
+    __tablename__ = "maps"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    workspace: Mapped[str] = mapped_column(String(100), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    map_type: Mapped[str] = mapped_column(String(30))
+    language: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(20))
+    head: Mapped[int] = mapped_column(Integer)
+    approved_version: Mapped[int | None] = mapped_column(Integer)
+    locked: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MapVersionRow(Base):
+    """One immutable version of a map's content."""
+
+    __tablename__ = "map_versions"
+    __table_args__ = (UniqueConstraint("map_id", "number", name="uq_map_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    map_id: Mapped[str] = mapped_column(ForeignKey("maps.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(String(20))  # draft, edit, regenerate, translate
+    actor: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MapEventRow(Base):
+    """The audit log: who did what to which map, version, and when."""
+
+    __tablename__ = "map_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    map_id: Mapped[str] = mapped_column(ForeignKey("maps.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(30))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CommentRow(Base):
+    """A comment on one element of a map (by its path), or a reply to another comment."""
+
+    __tablename__ = "map_comments"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    map_id: Mapped[str] = mapped_column(ForeignKey("maps.id", ondelete="CASCADE"), index=True)
+    anchor: Mapped[str] = mapped_column(Text)
+    parent_id: Mapped[str | None] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer)
+    author: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

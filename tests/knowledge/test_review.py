@@ -1,0 +1,154 @@
+"""The review workflow on stored maps: versions, edits, diffs, status, regeneration, comments."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.drafting.echo import EchoDrafts
+from generator.drafting.llm_draft import DraftSpec, LLMDrafter
+from generator.llm.fakes import FunctionModel
+from generator.llm.job import LLMJob
+from generator.llm.structured import CallPolicy, Deadline
+from knowledge.errors import UserInputError
+from knowledge.journey.model import JourneyMap
+from knowledge.maps.errors import MapNotFound, StaleVersion, TransitionRefused
+from knowledge.maps.patches import FieldPatch
+from knowledge.maps.repository import MapRepository
+from knowledge.settings import Settings
+from knowledge.store import Database
+from tests.llm import scenario
+
+PAIN = "stages/delivery/pain_points/pp-delivery-1"
+
+
+def drafted(lang: str = "fa") -> JourneyMap:
+    job = LLMJob(
+        model=FunctionModel(EchoDrafts(lang)),
+        policy=CallPolicy(sleep=lambda s: None),
+        deadline=Deadline(60),
+        lang=lang,
+    )
+    return LLMDrafter(job).draft(
+        scenario.analysis(),
+        scenario.evidence(),
+        scenario.framework(),
+        scenario.scope(),
+        DraftSpec(personas=1),
+    )
+
+
+@pytest.fixture
+def repo(settings: Settings) -> MapRepository:
+    return MapRepository(Database(settings))
+
+
+def test_a_full_review_cycle_is_versioned_and_audited(repo: MapRepository) -> None:
+    info = repo.create("cx", drafted(), "ali@team")
+    assert (info.status, info.head) == ("draft", 1)
+    info = repo.transition("cx", info.id, "submit", 1, "ali@team")
+    info = repo.transition("cx", info.id, "request_changes", 1, "sara@team", "titles too vague")
+    assert info.status == "changes_requested"
+    title = "تاخیر در ارسال و غذای سرد می‌رسد"  # Persian, ZWNJ kept
+    info = repo.edit("cx", info.id, 1, [FieldPatch(path=f"{PAIN}/title", value=title)], "ali@team")
+    assert (info.status, info.head) == ("draft", 2)
+    info = repo.transition("cx", info.id, "submit", 2, "ali@team")
+    info = repo.transition("cx", info.id, "approve", 2, "sara@team")
+    assert (info.status, info.approved_version) == ("approved", 2)
+    v1, v2 = repo.version("cx", info.id, 1), repo.version("cx", info.id, 2)
+    pain1 = v1.journey.stages[0].pain_points[0]
+    pain2 = v2.journey.stages[0].pain_points[0]
+    assert pain1.title.origin == "inferred"  # versions are immutable
+    assert (pain2.title.text, pain2.title.origin) == (title, "human")
+    assert pain2.frequency == pain1.frequency
+    events = [(e.version, e.actor, e.action) for e in repo.history("cx", info.id)]
+    assert events == [
+        (1, "ali@team", "draft"),
+        (1, "ali@team", "submit"),
+        (1, "sara@team", "request_changes"),
+        (2, "ali@team", "edit"),
+        (2, "ali@team", "submit"),
+        (2, "sara@team", "approve"),
+    ]
+    with pytest.raises(TransitionRefused, match="it is approved"):
+        repo.transition("cx", info.id, "approve", 2, "sara@team")
+
+
+def test_a_stale_edit_is_refused_and_loses_nothing(repo: MapRepository) -> None:
+    info = repo.create("cx", drafted("ru"), "a")
+    repo.edit("cx", info.id, 1, [FieldPatch(path="title", value="Карта доставки")], "a")
+    with pytest.raises(StaleVersion) as stale:
+        repo.edit("cx", info.id, 1, [FieldPatch(path="title", value="Другое")], "b")
+    assert (stale.value.based_on, stale.value.head) == (1, 2)
+    assert repo.get("cx", info.id).head == 2
+    assert repo.version("cx", info.id).journey.title.text == "Карта доставки"
+
+
+def test_edits_that_would_break_the_map_or_its_numbers_are_refused(repo: MapRepository) -> None:
+    info = repo.create("cx", drafted("th"), "a")
+    for patch, message in [
+        (FieldPatch(path=f"{PAIN}/frequency", value=99), "not editable"),
+        (FieldPatch(path="provenance/model", value="x"), "not editable"),
+        (FieldPatch(path="stages/delivery/emotion/score", value=5), "invalid"),
+        (FieldPatch(path="stages/nowhere/actions/0", value="x"), "no element"),
+    ]:
+        with pytest.raises(UserInputError, match=message):
+            repo.edit("cx", info.id, 1, [patch], "a")
+    assert repo.get("cx", info.id).head == 1
+
+
+def test_diffs_say_which_stage_and_pain_point_changed(repo: MapRepository) -> None:
+    info = repo.create("cx", drafted("zh"), "a")
+    repo.edit(
+        "cx",
+        info.id,
+        1,
+        [
+            FieldPatch(path=f"{PAIN}/title", value="配送太慢，饭菜变凉"),
+            FieldPatch(path="stages/delivery/actions/1", value="打电话催单"),
+        ],
+        "a",
+    )
+    changes = {c.path: c for c in repo.diff("cx", info.id, 1, 2)}
+    title = changes[f"{PAIN}/title"]
+    assert title.kind == "changed" and title.new == "配送太慢，饭菜变凉"
+    assert title.label.startswith("stage «配送» › pain point «")
+    assert changes["stages/delivery/actions"].new[-1] == "打电话催单"
+    assert repo.diff("cx", info.id, 2, 2) == []
+
+
+def test_regenerating_keeps_human_edits_and_locked_fields(repo: MapRepository) -> None:
+    info = repo.create("cx", drafted("en"), "a")
+    repo.edit("cx", info.id, 1, [FieldPatch(path=f"{PAIN}/title", value="Cold, late food")], "a")
+    repo.lock("cx", info.id, ["recommendations/rec-1"], "a")
+    locked_before = repo.version("cx", info.id).content["recommendations"][0]
+    fresh = drafted("en")
+    fresh = fresh.model_copy(update={"recommendations": []})
+    info, orphaned = repo.regenerate("cx", info.id, 2, fresh, "a")
+    after = repo.version("cx", info.id, 3)
+    assert after.journey.stages[0].pain_points[0].title.text == "Cold, late food"
+    assert after.content["recommendations"] == [locked_before]
+    assert orphaned == []
+
+
+def test_comments_are_anchored_threaded_and_resolvable(repo: MapRepository) -> None:
+    info = repo.create("cx", drafted("fa"), "a")
+    first = repo.comment("cx", info.id, f"{PAIN}/title", "عنوان دقیق‌تر؟", "sara")
+    reply = repo.comment("cx", info.id, "ignored", "باشه", "ali", parent_id=first.id)
+    assert reply.anchor == first.anchor and reply.parent_id == first.id
+    repo.set_resolved("cx", info.id, first.id, True, "sara")
+    repo.set_resolved("cx", info.id, first.id, False, "ali")
+    comments = repo.comments("cx", info.id)
+    assert [c.body for c in comments] == ["عنوان دقیق‌تر؟", "باشه"]  # ZWNJ kept
+    assert comments[0].resolved is False
+    with pytest.raises(UserInputError, match="no element"):
+        repo.comment("cx", info.id, "stages/nowhere", "?", "a")
+
+
+def test_a_map_is_invisible_from_another_workspace(repo: MapRepository) -> None:
+    info = repo.create("cx-ir", drafted("fa"), "a")
+    with pytest.raises(MapNotFound):
+        repo.get("cx-ru", info.id)
+    with pytest.raises(MapNotFound):
+        repo.edit("cx-ru", info.id, 1, [FieldPatch(path="title", value="x")], "b")
+    assert repo.list_maps("cx-ru") == ([], 0)
+    assert repo.list_maps("cx-ir")[1] == 1
