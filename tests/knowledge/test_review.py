@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+
 import pytest
 
 from generator.drafting.echo import EchoDrafts
@@ -15,7 +18,7 @@ from knowledge.maps.errors import MapNotFound, StaleVersion, TransitionRefused
 from knowledge.maps.patches import FieldPatch
 from knowledge.maps.repository import MapRepository
 from knowledge.settings import Settings
-from knowledge.store import Database
+from knowledge.store import Base, Database
 from tests.llm import scenario
 
 PAIN = "stages/delivery/pain_points/pp-delivery-1"
@@ -37,9 +40,22 @@ def drafted(lang: str = "fa") -> JourneyMap:
     )
 
 
-@pytest.fixture
-def repo(settings: Settings) -> MapRepository:
-    return MapRepository(Database(settings))
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def repo(request: pytest.FixtureRequest, settings: Settings) -> Iterator[MapRepository]:
+    if request.param == "sqlite":
+        yield MapRepository(Database(settings))
+        return
+    url = os.environ.get("CJM_TEST_DATABASE_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide CJM_TEST_DATABASE_URL (see .ci/run)")
+        pytest.skip("CJM_TEST_DATABASE_URL is not set")
+    db = Database(settings.model_copy(update={"database_url": url}))
+    Base.metadata.drop_all(db.engine)
+    Base.metadata.create_all(db.engine)
+    yield MapRepository(db)
+    Base.metadata.drop_all(db.engine)
+    db.dispose()
 
 
 def test_a_full_review_cycle_is_versioned_and_audited(repo: MapRepository) -> None:
