@@ -10,6 +10,7 @@ from api.cli.draft import draft_command
 from api.cli.ingest import ingest, reindex_command
 from api.cli.schema import schema
 from api.cli.search import search
+from api.cli.server import keys, serve
 from api.cli.status import status
 
 app = typer.Typer(
@@ -30,6 +31,8 @@ app.command("status")(status)
 app.command("schema")(schema)
 app.command("analyze")(analyze_command)
 app.command("draft")(draft_command)
+app.command("serve")(serve)
+app.add_typer(keys, name="keys")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

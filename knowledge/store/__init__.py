@@ -1,5 +1,6 @@
 """The canonical SQL store (SQLAlchemy 2): SQLite by default, PostgreSQL by URL."""
 
+from knowledge.store.access_schema import ApiKeyRow
 from knowledge.store.database import Database
 from knowledge.store.review_schema import CommentRow, MapEventRow, MapRow, MapVersionRow
 from knowledge.store.schema import (
@@ -12,6 +13,7 @@ from knowledge.store.schema import (
 )
 
 __all__ = [
+    "ApiKeyRow",
     "Base",
     "CentroidRow",
     "ChunkRow",

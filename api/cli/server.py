@@ -1,0 +1,59 @@
+"""``cjm serve`` (the HTTP API) and ``cjm keys`` (API keys per workspace and role)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from api.cli.common import err, out
+from knowledge.access.keys import ROLES, create_key, revoke_key
+from knowledge.errors import UserInputError
+from knowledge.settings import get_settings
+from knowledge.store import Database
+
+keys = typer.Typer(help="API keys: one workspace and one role each.", no_args_is_help=True)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from api.http.app import create_app
+
+    uvicorn.run(create_app(), host=host, port=port)
+
+
+@keys.command("create")
+def create(
+    workspace: Annotated[str, typer.Option("--workspace", "-w", help="The key's workspace.")],
+    role: Annotated[str, typer.Option(help=f"One of {', '.join(ROLES)}.")] = "viewer",
+    name: Annotated[str, typer.Option(help="Who or what uses it (shown in the audit log).")] = "",
+) -> None:
+    """Create a key and print it once (only its hash is stored)."""
+    db = Database(get_settings())
+    try:
+        key, who = create_key(db, workspace, role, name)
+    except UserInputError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    finally:
+        db.dispose()
+    out.print(key, highlight=False)
+    err.print(f"{who.key_id}: {who.role} in workspace {who.workspace} (shown once; keep it)")
+
+
+@keys.command("revoke")
+def revoke(key_id: Annotated[str, typer.Argument(help="The key's id (key_...).")]) -> None:
+    """Revoke a key."""
+    db = Database(get_settings())
+    try:
+        if not revoke_key(db, key_id):
+            err.print(f"[red]error:[/red] no key {key_id}")
+            raise typer.Exit(2)
+    finally:
+        db.dispose()
+    err.print(f"revoked {key_id}")

@@ -1,0 +1,190 @@
+"""Maps: list, read a version, diff, edit (If-Match), review actions, locks, comments, history.
+Routes are plain ``def``: the store is synchronous, so FastAPI runs them in its threadpool."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, Query, Response, status
+
+from api.http.deps import Caller, MapsDep, require
+from api.http.problems import PreconditionRequired
+from api.http.schemas import (
+    ActionIn,
+    ChangeOut,
+    CommentIn,
+    CommentOut,
+    EventOut,
+    LockIn,
+    MapOut,
+    MapSummary,
+    Page,
+    PatchIn,
+)
+from knowledge.errors import UserInputError
+from knowledge.journey.model import JourneyMap
+from knowledge.maps.repository import MapInfo
+
+router = APIRouter(prefix="/v1/workspaces/{workspace}/maps", tags=["maps"])
+IfMatch = Annotated[
+    str | None,
+    Header(description='The version the change is based on, as its ETag ("v3").'),
+]
+
+
+def etag(version: int) -> str:
+    return f'"v{version}"'
+
+
+def based_on(if_match: str | None) -> int:
+    if not if_match:
+        raise PreconditionRequired(
+            'send If-Match with the ETag of the version you edited, e.g. If-Match: "v3"'
+        )
+    tag = if_match.strip().removeprefix("W/").strip('"').removeprefix("v")
+    if not tag.isdigit():
+        raise UserInputError(f"If-Match {if_match!r} is not a map version ETag")
+    return int(tag)
+
+
+def summary(info: MapInfo) -> MapSummary:
+    return MapSummary.model_validate(asdict(info), from_attributes=False)
+
+
+@router.get("", response_model=Page[MapSummary])
+def list_maps(
+    caller: Caller,
+    repo: MapsDep,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Page[MapSummary]:
+    infos, total = repo.list_maps(caller.workspace, offset, limit)
+    return Page(items=[summary(i) for i in infos], total=total, offset=offset, limit=limit)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=MapSummary)
+def import_map(
+    caller: Caller, repo: MapsDep, journey: JourneyMap, response: Response
+) -> MapSummary:
+    """Store a drafted map (e.g. the output of ``cjm draft``) as version 1 of a new map."""
+    require(caller, "editor")
+    info = repo.create(caller.workspace, journey, caller.name)
+    response.headers["ETag"] = etag(info.head)
+    return summary(info)
+
+
+@router.get("/{map_id}", response_model=MapOut)
+def get_map(caller: Caller, repo: MapsDep, map_id: str, response: Response) -> MapOut:
+    info = repo.get(caller.workspace, map_id)
+    version = repo.version(caller.workspace, map_id)
+    response.headers["ETag"] = etag(info.head)
+    return MapOut(**summary(info).model_dump(), version=version.number, content=version.journey)
+
+
+@router.get("/{map_id}/versions/{number}", response_model=MapOut)
+def get_version(caller: Caller, repo: MapsDep, map_id: str, number: int) -> MapOut:
+    info = repo.get(caller.workspace, map_id)
+    version = repo.version(caller.workspace, map_id, number)
+    return MapOut(**summary(info).model_dump(), version=version.number, content=version.journey)
+
+
+@router.get("/{map_id}/diff", response_model=list[ChangeOut])
+def diff_versions(
+    caller: Caller,
+    repo: MapsDep,
+    map_id: str,
+    from_version: Annotated[int, Query(alias="from", ge=1)],
+    to_version: Annotated[int, Query(alias="to", ge=1)],
+) -> list[ChangeOut]:
+    changes = repo.diff(caller.workspace, map_id, from_version, to_version)
+    return [ChangeOut(**c.as_dict()) for c in changes]
+
+
+@router.patch("/{map_id}", response_model=MapSummary)
+def edit_map(
+    caller: Caller,
+    repo: MapsDep,
+    map_id: str,
+    body: PatchIn,
+    response: Response,
+    if_match: IfMatch = None,
+) -> MapSummary:
+    """Field-level edits; an edited text's origin becomes human. A stale If-Match gets 412."""
+    require(caller, "editor")
+    info = repo.edit(caller.workspace, map_id, based_on(if_match), body.patches, caller.name)
+    response.headers["ETag"] = etag(info.head)
+    return summary(info)
+
+
+def _transition(
+    caller: Caller,
+    repo: MapsDep,
+    map_id: str,
+    action: Literal["submit", "approve", "request_changes"],
+    body: ActionIn,
+    if_match: str | None,
+) -> MapSummary:
+    require(caller, "editor" if action == "submit" else "reviewer")
+    return summary(
+        repo.transition(
+            caller.workspace, map_id, action, based_on(if_match), caller.name, body.note
+        )
+    )
+
+
+@router.post("/{map_id}/submit", response_model=MapSummary)
+def submit(
+    caller: Caller, repo: MapsDep, map_id: str, body: ActionIn, if_match: IfMatch = None
+) -> MapSummary:
+    return _transition(caller, repo, map_id, "submit", body, if_match)
+
+
+@router.post("/{map_id}/approve", response_model=MapSummary)
+def approve(
+    caller: Caller, repo: MapsDep, map_id: str, body: ActionIn, if_match: IfMatch = None
+) -> MapSummary:
+    return _transition(caller, repo, map_id, "approve", body, if_match)
+
+
+@router.post("/{map_id}/request-changes", response_model=MapSummary)
+def request_changes(
+    caller: Caller, repo: MapsDep, map_id: str, body: ActionIn, if_match: IfMatch = None
+) -> MapSummary:
+    return _transition(caller, repo, map_id, "request_changes", body, if_match)
+
+
+@router.post("/{map_id}/locks", response_model=MapSummary)
+def lock(caller: Caller, repo: MapsDep, map_id: str, body: LockIn) -> MapSummary:
+    """Lock elements so a regeneration keeps them (or unlock them)."""
+    require(caller, "editor")
+    return summary(repo.lock(caller.workspace, map_id, body.paths, caller.name, body.unlock))
+
+
+@router.get("/{map_id}/history", response_model=list[EventOut])
+def history(caller: Caller, repo: MapsDep, map_id: str) -> list[EventOut]:
+    return [EventOut(**asdict(e)) for e in repo.history(caller.workspace, map_id)]
+
+
+@router.get("/{map_id}/comments", response_model=list[CommentOut])
+def list_comments(caller: Caller, repo: MapsDep, map_id: str) -> list[CommentOut]:
+    return [CommentOut(**asdict(c)) for c in repo.comments(caller.workspace, map_id)]
+
+
+@router.post("/{map_id}/comments", status_code=status.HTTP_201_CREATED, response_model=CommentOut)
+def add_comment(caller: Caller, repo: MapsDep, map_id: str, body: CommentIn) -> CommentOut:
+    require(caller, "editor")
+    c = repo.comment(caller.workspace, map_id, body.anchor, body.body, caller.name, body.parent_id)
+    return CommentOut(**asdict(c))
+
+
+@router.post("/{map_id}/comments/{comment_id}/resolve", status_code=204)
+def resolve_comment(caller: Caller, repo: MapsDep, map_id: str, comment_id: str) -> None:
+    require(caller, "editor")
+    repo.set_resolved(caller.workspace, map_id, comment_id, True, caller.name)
+
+
+@router.post("/{map_id}/comments/{comment_id}/reopen", status_code=204)
+def reopen_comment(caller: Caller, repo: MapsDep, map_id: str, comment_id: str) -> None:
+    require(caller, "editor")
+    repo.set_resolved(caller.workspace, map_id, comment_id, False, caller.name)

@@ -1,0 +1,106 @@
+"""Request and response bodies of the HTTP API, apart from the domain models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from knowledge.journey.model import JourneyMap
+from knowledge.maps.patches import FieldPatch
+
+T = TypeVar("T")
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    offset: int
+    limit: int
+
+
+class MapSummary(BaseModel):
+    id: str
+    title: str
+    map_type: str
+    language: str
+    status: Literal["draft", "in_review", "approved", "changes_requested"]
+    head: int
+    approved_version: int | None
+    locked: list[str]
+    updated_at: datetime
+
+
+class MapOut(MapSummary):
+    version: int
+    content: JourneyMap
+
+
+class PatchIn(Body):
+    patches: list[FieldPatch] = Field(
+        min_length=1,
+        max_length=200,
+        examples=[
+            [
+                {
+                    "path": "stages/delivery/pain_points/pp-delivery-1/title",
+                    "value": "تاخیر در ارسال و غذای سرد",
+                },
+                {"path": "stages/delivery/actions/0", "value": "Клиент звонит в поддержку"},
+            ]
+        ],
+    )
+
+
+class ActionIn(Body):
+    note: str = Field(default="", max_length=4000, examples=["标题请更具体一些"])
+
+
+class LockIn(Body):
+    paths: list[str] = Field(min_length=1, max_length=200)
+    unlock: bool = False
+
+
+class CommentIn(Body):
+    anchor: str = Field(
+        max_length=500, examples=["stages/delivery/pain_points/pp-delivery-1/title"]
+    )
+    body: str = Field(min_length=1, max_length=8000, examples=["ชื่อนี้ชัดเจนพอไหม"])
+    parent_id: str | None = None
+
+
+class CommentOut(BaseModel):
+    id: str
+    anchor: str
+    parent_id: str | None
+    version: int
+    author: str
+    body: str
+    resolved: bool
+    created_at: datetime
+
+
+class ChangeOut(BaseModel):
+    path: str
+    kind: Literal["changed", "added", "removed"]
+    label: str
+    old: Any
+    new: Any
+
+
+class EventOut(BaseModel):
+    version: int
+    actor: str
+    action: str
+    detail: str
+    at: datetime
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    version: str

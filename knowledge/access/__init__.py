@@ -1,0 +1,1 @@
+"""Who may do what: API keys per workspace with a role."""
