@@ -5,7 +5,6 @@ answer are kept in CJM_HOME/failed/ for debugging."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, get_args
@@ -22,16 +21,14 @@ from api.cli.analysis import (
     analysis_options,
 )
 from api.cli.common import JsonOption, WorkspaceOption, err, open_library
-from generator.analysis.analyze import analyze
-from generator.analysis.llm_stages import LLMStageAssigner
-from generator.drafting.evidence_only import build_evidence_only_map
 from generator.drafting.future_state import draft_future_state
-from generator.drafting.llm_draft import DraftSpec, LLMDrafter
+from generator.drafting.llm_draft import DraftSpec
+from generator.drafting.pipeline import draft_map
 from generator.llm.errors import DraftFailed, LLMError
 from generator.llm.factory import configured_model
 from generator.llm.job import LLMJob
 from knowledge.errors import UserInputError
-from knowledge.journey.model import JourneyMap, MapType, Scope
+from knowledge.journey.model import JourneyMap, MapType
 from knowledge.languages import SUPPORTED_LANGUAGES
 from knowledge.settings import Settings, get_settings
 
@@ -128,10 +125,10 @@ def draft_command(
     if model is None and needs_model:
         err.print(f"[red]error:[/red] this needs a language model.\n{HOW_TO_CONFIGURE}")
         raise typer.Exit(2)
-    job = LLMJob.from_settings(model, settings, lang, _progress) if model is not None else None
     try:
         if map_type == "future_state":
-            assert job is not None
+            assert model is not None
+            job = LLMJob.from_settings(model, settings, lang, _progress)
             if from_map is None:
                 raise UserInputError("--type future_state needs --from-map CURRENT_MAP.json")
             try:
@@ -151,29 +148,10 @@ def draft_command(
                     label_map,
                     rating_scale,
                 )
-                if job is not None and stage_method == "llm":
-                    options = replace(
-                        options, assign_stages=LLMStageAssigner(job, options.framework)
-                    )
-                _progress("analysing evidence")
-                analysis, evidence = analyze(library, options)
-                scope = Scope(
-                    workspace=workspace,
-                    product=product,
-                    segment=segment,
-                    goal=goal,
-                    languages=list(options.scope.langs),
-                    kinds=list(options.scope.kinds),
+                spec = DraftSpec(map_type=map_type, personas=personas, goal=goal)  # type: ignore[arg-type]
+                journey = draft_map(
+                    library, options, lang, spec, model, settings, stage_method, _progress
                 )
-                if job is None:
-                    journey = build_evidence_only_map(
-                        analysis, evidence, options.framework, lang, scope
-                    ).model_copy(update={"map_type": map_type})
-                else:
-                    spec = DraftSpec(map_type=map_type, personas=personas, goal=goal)  # type: ignore[arg-type]
-                    journey = LLMDrafter(job).draft(
-                        analysis, evidence, options.framework, scope, spec
-                    )
     except UserInputError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
