@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Annotated
 
-from fastapi import Depends, Header, Path
+from fastapi import Depends, Header, Path, Request
 
 from api.http.problems import Forbidden, Unauthenticated
+from api.http.runner import JobRunner
 from knowledge.access.keys import Principal, Role, authenticate
+from knowledge.jobs import JobStore
+from knowledge.library import Library
 from knowledge.maps.errors import MapNotFound
 from knowledge.maps.repository import MapRepository
-from knowledge.settings import Settings, get_settings
 from knowledge.store import Database
 
 
-@lru_cache(maxsize=4)
-def _database(url: str, home: str) -> Database:
-    return Database(get_settings())
-
-
-def database(settings: Annotated[Settings, Depends(get_settings)]) -> Database:
-    return _database(settings.resolved_database_url(), str(settings.home))
+def database(request: Request) -> Database:
+    """The store of the process's research library."""
+    return request.app.state.library.db  # type: ignore[no-any-return]
 
 
 DatabaseDep = Annotated[Database, Depends(database)]
@@ -32,6 +29,27 @@ def maps(db: DatabaseDep) -> MapRepository:
 
 
 MapsDep = Annotated[MapRepository, Depends(maps)]
+
+
+def jobs(db: DatabaseDep) -> JobStore:
+    return JobStore(db)
+
+
+JobsDep = Annotated[JobStore, Depends(jobs)]
+
+
+def runner(request: Request) -> JobRunner:
+    return request.app.state.runner  # type: ignore[no-any-return]
+
+
+RunnerDep = Annotated[JobRunner, Depends(runner)]
+
+
+def library(request: Request) -> Library:
+    return request.app.state.library  # type: ignore[no-any-return]
+
+
+LibraryDep = Annotated[Library, Depends(library)]
 
 
 def principal(

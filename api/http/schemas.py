@@ -101,6 +101,21 @@ class EventOut(BaseModel):
     at: datetime
 
 
+class JobOut(BaseModel):
+    id: str
+    workspace: str
+    kind: str
+    status: Literal["queued", "running", "succeeded", "failed"]
+    actor: str
+    request: dict[str, Any]
+    progress: str
+    result: dict[str, Any] | None
+    error: str | None
+    created_at: datetime
+    updated_at: datetime
+    links: dict[str, str]
+
+
 class Health(BaseModel):
     status: Literal["ok"]
     version: str

@@ -2,6 +2,7 @@
 
 from knowledge.store.access_schema import ApiKeyRow
 from knowledge.store.database import Database
+from knowledge.store.job_schema import JobRow
 from knowledge.store.review_schema import CommentRow, MapEventRow, MapRow, MapVersionRow
 from knowledge.store.schema import (
     Base,
@@ -24,5 +25,6 @@ __all__ = [
     "Database",
     "DocumentRow",
     "EmbeddingRow",
+    "JobRow",
     "SourceRow",
 ]

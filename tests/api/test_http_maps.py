@@ -9,7 +9,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.http.app import create_app
-from api.http.deps import _database
 from knowledge.access.keys import create_key
 from knowledge.settings import Settings, get_settings
 from knowledge.store import Database
@@ -18,10 +17,8 @@ from tests.knowledge.test_review import PAIN, drafted
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    _database.cache_clear()
     with TestClient(create_app()) as c:
         yield c
-    _database.cache_clear()
 
 
 def key(role: str, workspace: str = "cx-ir", name: str = "") -> dict[str, str]:

