@@ -56,6 +56,9 @@ class Settings(BaseSettings):
         default=200 * 1024 * 1024, ge=1024, description="Largest file ingest accepts."
     )
 
+    max_upload_bytes: int = Field(
+        default=100 * 1024 * 1024, ge=1024, description="Largest HTTP upload of research files."
+    )
     llm_base_url: str | None = Field(
         default=None,
         description="Base URL of an OpenAI-compatible chat endpoint (OpenAI, Azure OpenAI, "

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.http import problems
-from api.http.routes import health, jobs, maps
+from api.http.routes import documents, health, jobs, maps
 from api.http.runner import JobRunner
 from knowledge.jobs import JobStore
 from knowledge.library import Library
@@ -41,4 +41,5 @@ def create_app() -> FastAPI:
     app.include_router(health.router)
     app.include_router(maps.router)
     app.include_router(jobs.router)
+    app.include_router(documents.router)
     return app

@@ -19,6 +19,10 @@ class PreconditionRequired(UserInputError):
     """A change was sent without If-Match."""
 
 
+class TooLarge(UserInputError):
+    """A request body over its size limit."""
+
+
 class Unauthenticated(Exception):
     pass
 
@@ -39,6 +43,7 @@ STATUS: list[tuple[type[Exception], int, str]] = [
     (Forbidden, 403, "Forbidden"),
     (MapNotFound, 404, "Not found"),
     (PreconditionRequired, 428, "Precondition required"),
+    (TooLarge, 413, "Content too large"),
     (StaleVersion, 412, "Precondition failed"),
     (TransitionRefused, 409, "Conflict"),
     (UserInputError, 422, "Unprocessable request"),

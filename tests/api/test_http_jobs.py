@@ -112,3 +112,42 @@ def test_search_is_cross_lingual_and_workspace_bound(client: TestClient) -> None
         client.get("/v1/workspaces/other/search", headers=viewer, params={"q": "x"}).status_code
         == 404
     )
+
+
+def test_uploads_are_ingested_by_a_job_and_bad_files_reported(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    editor = key("editor", "cx")
+    good = "id,text\n1,پیک خیلی دیر رسید و غذا سرد بود\n2,ไรเดอร์มาช้ามาก อาหารเย็นหมด\n"
+    started = client.post(
+        "/v1/workspaces/cx/documents",
+        headers=editor,
+        data={"kind": "review"},
+        files=[
+            ("files", ("نظرات.csv", good.encode(), "text/csv")),
+            ("files", ("broken.csv", b'id,text\n1,"unclosed\n', "text/csv")),
+        ],
+    )
+    assert started.status_code == 202
+    job = wait(client, started.headers["Location"], editor)
+    assert job["status"] == "succeeded"
+    assert (job["result"]["ingested"], job["result"]["failed"]) == (1, 1)
+    assert job["result"]["failures"][0]["path"].endswith("broken.csv")
+    assert job["result"]["chunks"] == 2
+    hits = client.get(
+        "/v1/workspaces/cx/search",
+        headers=editor,
+        params={"q": "the rider was very late", "k": 10, "lang": "th"},
+    ).json()
+    assert any(h["text"] == "ไรเดอร์มาช้ามาก อาหารเย็นหมด" for h in hits)
+
+    monkeypatch.setenv("CJM_MAX_UPLOAD_BYTES", "2048")
+    get_settings.cache_clear()
+    big = client.post(
+        "/v1/workspaces/cx/documents",
+        headers=editor,
+        data={"kind": "review"},
+        files=[("files", ("big.csv", b"id,text\n" + b"1,x\n" * 2000, "text/csv"))],
+    )
+    assert big.status_code == 413
+    assert big.headers["content-type"] == "application/problem+json"
