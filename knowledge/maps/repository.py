@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from knowledge.journey.model import JourneyMap
@@ -187,7 +188,23 @@ class MapRepository:
                 map_id=row.id, number=row.head, content=content, reason=reason, actor=actor
             )
         )
+        try:
+            s.flush()  # two writers on one head: the unique version number stops the second
+        except IntegrityError as exc:
+            raise StaleVersion(row.id, row.head - 1, row.head) from exc
         return row.head
+
+    @staticmethod
+    def _head_content(s: Session, row: MapRow) -> dict[str, Any]:
+        content = s.scalar(
+            select(MapVersionRow.content).where(
+                MapVersionRow.map_id == row.id, MapVersionRow.number == row.head
+            )
+        )
+        if content is None:
+            raise MapNotFound(f"map {row.id} has no version {row.head}")
+        out: dict[str, Any] = content
+        return out
 
     @staticmethod
     def _check(row: MapRow, based_on: int) -> None:
@@ -235,12 +252,7 @@ class MapRepository:
         with self.db.session() as s:
             row = self._row(s, workspace, map_id)
             self._check(row, based_on)
-            current = s.scalar(
-                select(MapVersionRow.content).where(
-                    MapVersionRow.map_id == map_id, MapVersionRow.number == row.head
-                )
-            )
-            assert current is not None
+            current = self._head_content(s, row)
             content = apply_patches(current, patches)
             number = self._add_version(s, row, content, "edit", actor)
             self._log(s, map_id, number, actor, "edit", ", ".join(p.path for p in patches))
@@ -260,12 +272,7 @@ class MapRepository:
         with self.db.session() as s:
             row = self._row(s, workspace, map_id)
             self._check(row, based_on)
-            current = s.scalar(
-                select(MapVersionRow.content).where(
-                    MapVersionRow.map_id == map_id, MapVersionRow.number == row.head
-                )
-            )
-            assert current is not None
+            current = self._head_content(s, row)
             new = journey.model_dump(mode="json")
             new["id"] = map_id
             merged, kept, orphaned = carry_over(current, new, list(row.locked or []))
@@ -281,13 +288,9 @@ class MapRepository:
     ) -> MapInfo:
         with self.db.session() as s:
             row = self._row(s, workspace, map_id)
-            current = s.scalar(
-                select(MapVersionRow.content).where(
-                    MapVersionRow.map_id == map_id, MapVersionRow.number == row.head
-                )
-            )
+            current = self._head_content(s, row)
             for path in paths:
-                resolve(current or {}, path)  # must name something
+                resolve(current, path)  # must name something
             locked = [p for p in (row.locked or []) if not (unlock and p in paths)]
             if not unlock:
                 locked += [p for p in paths if p not in locked]
@@ -332,12 +335,8 @@ class MapRepository:
                     raise MapNotFound(f"no comment {parent_id} on map {map_id}")
                 anchor = parent.anchor
             else:
-                content = s.scalar(
-                    select(MapVersionRow.content).where(
-                        MapVersionRow.map_id == map_id, MapVersionRow.number == row.head
-                    )
-                )
-                resolve(content or {}, anchor)  # the element must exist
+                content = self._head_content(s, row)
+                resolve(content, anchor)  # the element must exist
             c = CommentRow(
                 id=f"c_{secrets.token_hex(8)}",
                 map_id=map_id,
