@@ -15,6 +15,10 @@ class UserInputError(KnowledgeError):
     """Something the user gave us cannot be used as it is."""
 
 
+class NotFound(UserInputError):
+    """No such thing in this workspace (map, version, comment, job, glossary ...)."""
+
+
 class BadFileError(UserInputError):
     """A file could not be ingested; ``reason`` says why in words a user understands."""
 

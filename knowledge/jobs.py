@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
-from knowledge.maps.errors import MapNotFound
+from knowledge.errors import NotFound
 from knowledge.store import Database, JobRow
 from knowledge.store.schema import utcnow
 
@@ -74,19 +74,33 @@ class JobStore:
         with self.db.session() as s:
             row = s.get(JobRow, job_id)
             if row is None or row.workspace != workspace:
-                raise MapNotFound(f"no job {job_id} in workspace {workspace}")
+                raise NotFound(f"no job {job_id} in workspace {workspace}")
             return _job(row)
 
-    def list_jobs(self, workspace: str, offset: int = 0, limit: int = 50) -> list[Job]:
+    def list_jobs(
+        self,
+        workspace: str,
+        offset: int = 0,
+        limit: int = 50,
+        kind: str | None = None,
+        status: str | None = None,
+    ) -> tuple[list[Job], int]:
+        """Newest first, optionally of one kind or status; and how many match in all."""
+        where = [JobRow.workspace == workspace]
+        if kind:
+            where.append(JobRow.kind == kind)
+        if status:
+            where.append(JobRow.status == status)
         with self.db.session() as s:
+            total = s.scalar(select(func.count()).select_from(JobRow).where(*where)) or 0
             rows = s.scalars(
                 select(JobRow)
-                .where(JobRow.workspace == workspace)
-                .order_by(JobRow.created_at.desc())
+                .where(*where)
+                .order_by(JobRow.created_at.desc(), JobRow.id)
                 .offset(offset)
                 .limit(limit)
             )
-            return [_job(r) for r in rows]
+            return [_job(r) for r in rows], total
 
     def _set(self, job_id: str, **values: Any) -> None:
         with self.db.session() as s:

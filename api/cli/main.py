@@ -7,6 +7,7 @@ import typer
 from api.cli.analysis import analyze_command
 from api.cli.demo import demo
 from api.cli.draft import draft_command
+from api.cli.glossary import glossary
 from api.cli.ingest import ingest, reindex_command
 from api.cli.schema import schema
 from api.cli.search import search
@@ -33,6 +34,7 @@ app.command("analyze")(analyze_command)
 app.command("draft")(draft_command)
 app.command("serve")(serve)
 app.add_typer(keys, name="keys")
+app.add_typer(glossary, name="glossary")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -9,8 +9,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.http import problems
-from api.http.routes import documents, health, jobs, maps
+from api.http.jobs_common import ModelFactory
+from api.http.routes import analyses, documents, drafts, glossaries, health, jobs, maps, search
 from api.http.runner import JobRunner
+from generator.llm.factory import configured_model
 from knowledge.jobs import JobStore
 from knowledge.library import Library
 from knowledge.settings import get_settings
@@ -30,16 +32,22 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         library.close()
 
 
-def create_app() -> FastAPI:
+def create_app(model_factory: ModelFactory = configured_model) -> FastAPI:
+    """The API; ``model_factory`` makes the chat model a job uses (None: evidence-only)."""
     app = FastAPI(
         title="cjm — customer journey maps",
         summary="Multilingual, evidence-grounded journey maps: draft, review, edit, approve.",
         version="1",
         lifespan=lifespan,
     )
+    app.state.model_factory = model_factory
     problems.install(app)
     app.include_router(health.router)
     app.include_router(maps.router)
+    app.include_router(drafts.router)
+    app.include_router(analyses.router)
     app.include_router(jobs.router)
+    app.include_router(search.router)
     app.include_router(documents.router)
+    app.include_router(glossaries.router)
     return app

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Path, Request
+from fastapi import Depends, Header, Path, Query, Request
 
+from api.http.jobs_common import ModelFactory
 from api.http.problems import Forbidden, Unauthenticated
 from api.http.runner import JobRunner
 from knowledge.access.keys import Principal, Role, authenticate
+from knowledge.errors import NotFound
+from knowledge.glossary import GlossaryStore
 from knowledge.jobs import JobStore
 from knowledge.library import Library
-from knowledge.maps.errors import MapNotFound
 from knowledge.maps.repository import MapRepository
 from knowledge.store import Database
+
+Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip.")]
+Limit = Annotated[int, Query(ge=1, le=200, description="Items per page (at most 200).")]
 
 
 def database(request: Request) -> Database:
@@ -38,11 +43,25 @@ def jobs(db: DatabaseDep) -> JobStore:
 JobsDep = Annotated[JobStore, Depends(jobs)]
 
 
+def glossaries(db: DatabaseDep) -> GlossaryStore:
+    return GlossaryStore(db)
+
+
+GlossariesDep = Annotated[GlossaryStore, Depends(glossaries)]
+
+
 def runner(request: Request) -> JobRunner:
     return request.app.state.runner  # type: ignore[no-any-return]
 
 
 RunnerDep = Annotated[JobRunner, Depends(runner)]
+
+
+def model_factory(request: Request) -> ModelFactory:
+    return request.app.state.model_factory  # type: ignore[no-any-return]
+
+
+ModelFactoryDep = Annotated[ModelFactory, Depends(model_factory)]
 
 
 def library(request: Request) -> Library:
@@ -74,7 +93,7 @@ def workspace_principal(
 ) -> Principal:
     """The caller, inside the workspace of the path; another workspace does not exist for it."""
     if caller.workspace != workspace:
-        raise MapNotFound(f"no workspace {workspace}")
+        raise NotFound(f"no workspace {workspace}")
     return caller
 
 

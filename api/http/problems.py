@@ -9,8 +9,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from knowledge.errors import KnowledgeError, UserInputError
-from knowledge.maps.errors import MapNotFound, StaleVersion, TransitionRefused
+from knowledge.errors import KnowledgeError, NotFound, UserInputError
+from knowledge.maps.errors import StaleVersion, TransitionRefused
 
 PROBLEM = "application/problem+json"
 
@@ -41,7 +41,7 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
 STATUS: list[tuple[type[Exception], int, str]] = [
     (Unauthenticated, 401, "Unauthenticated"),
     (Forbidden, 403, "Forbidden"),
-    (MapNotFound, 404, "Not found"),
+    (NotFound, 404, "Not found"),
     (PreconditionRequired, 428, "Precondition required"),
     (TooLarge, 413, "Content too large"),
     (StaleVersion, 412, "Precondition failed"),

@@ -17,6 +17,44 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+Lang = Literal["fa", "ru", "th", "zh", "en"]
+MAX_FRAMEWORK_CHARS = 200_000
+
+
+class EvidenceScopeIn(Body):
+    """Which evidence is analysed, with which stages, and how source labels are read."""
+
+    framework: str = Field(
+        default="six_stage",
+        max_length=64,
+        description="A built-in framework: aida, six_stage, purchase or food_delivery.",
+        examples=["food_delivery"],
+    )
+    framework_yaml: str | None = Field(
+        default=None,
+        max_length=MAX_FRAMEWORK_CHARS,
+        description="A custom framework as YAML text (as for cjm analyze -f FILE); "
+        "replaces framework.",
+    )
+    kinds: list[Literal["feedback", "review", "survey", "support", "interview", "competitor"]] = (
+        Field(default_factory=list, max_length=6)
+    )
+    evidence_langs: list[Lang] = Field(
+        default_factory=list, max_length=5, description="Only evidence in these languages."
+    )
+    product: str | None = Field(default=None, max_length=200)
+    segment: str | None = Field(default=None, max_length=200)
+    label_map: list[str] = Field(
+        default_factory=list,
+        max_length=10,
+        examples=[["HAPPY=positive,SAD=negative"]],
+        description="Read source labels as polarity.",
+    )
+    rating_scale: float | None = Field(
+        default=None, gt=1, le=100, description="Read ratings as polarity on a 1..N scale."
+    )
+
+
 class Page(BaseModel, Generic[T]):
     items: list[T]
     total: int
@@ -119,3 +157,11 @@ class JobOut(BaseModel):
 class Health(BaseModel):
     status: Literal["ok"]
     version: str
+
+
+class GlossaryInfoOut(BaseModel):
+    name: str
+    terms: int
+    languages: list[str]
+    actor: str
+    updated_at: datetime

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from knowledge.errors import UserInputError
+from knowledge.errors import NotFound, UserInputError
 
 
-class MapNotFound(UserInputError):
+class MapNotFound(NotFound):
     """No such map in this workspace (or no such version or comment)."""
 
 

@@ -157,13 +157,22 @@ class MapRepository:
             self.version(workspace, map_id, a).content, self.version(workspace, map_id, b).content
         )
 
-    def history(self, workspace: str, map_id: str) -> list[Event]:
+    def history(
+        self, workspace: str, map_id: str, offset: int = 0, limit: int | None = None
+    ) -> tuple[list[Event], int]:
+        """The audit log, oldest first, and how many events there are in all."""
         with self.db.session() as s:
             self._row(s, workspace, map_id)
+            where = MapEventRow.map_id == map_id
+            total = s.scalar(select(func.count()).select_from(MapEventRow).where(where)) or 0
             rows = s.scalars(
-                select(MapEventRow).where(MapEventRow.map_id == map_id).order_by(MapEventRow.id)
+                select(MapEventRow)
+                .where(where)
+                .order_by(MapEventRow.id)
+                .offset(offset)
+                .limit(limit)
             ).all()
-            return [Event(r.version, r.actor, r.action, r.detail, r.at) for r in rows]
+            return [Event(r.version, r.actor, r.action, r.detail, r.at) for r in rows], total
 
     # -- writing --------------------------------------------------------------------------
 
@@ -365,15 +374,37 @@ class MapRepository:
             c.resolved = resolved
             self._log(s, map_id, row.head, actor, "resolve" if resolved else "reopen", comment_id)
 
-    def comments(self, workspace: str, map_id: str) -> list[Comment]:
+    def comments(
+        self,
+        workspace: str,
+        map_id: str,
+        offset: int = 0,
+        limit: int | None = None,
+        anchor: str | None = None,
+        open_only: bool = False,
+    ) -> tuple[list[Comment], int]:
+        """Comments oldest first (replies carry their parent's id), optionally those on one
+        element and what is under it, or only unresolved ones; and how many match in all."""
         with self.db.session() as s:
             self._row(s, workspace, map_id)
+            where = [CommentRow.map_id == map_id]
+            if anchor:
+                prefix = anchor.rstrip("/")
+                where.append(
+                    (CommentRow.anchor == prefix)
+                    | CommentRow.anchor.startswith(prefix + "/", autoescape=True)
+                )
+            if open_only:
+                where.append(CommentRow.resolved.is_(False))
+            total = s.scalar(select(func.count()).select_from(CommentRow).where(*where)) or 0
             rows = s.scalars(
                 select(CommentRow)
-                .where(CommentRow.map_id == map_id)
+                .where(*where)
                 .order_by(CommentRow.created_at, CommentRow.id)
+                .offset(offset)
+                .limit(limit)
             ).all()
-            return [
+            items = [
                 Comment(
                     c.id,
                     c.anchor,
@@ -386,3 +417,4 @@ class MapRepository:
                 )
                 for c in rows
             ]
+            return items, total

@@ -2,6 +2,7 @@
 
 from knowledge.store.access_schema import ApiKeyRow
 from knowledge.store.database import Database
+from knowledge.store.glossary_schema import GlossaryRow
 from knowledge.store.job_schema import JobRow
 from knowledge.store.review_schema import CommentRow, MapEventRow, MapRow, MapVersionRow
 from knowledge.store.schema import (
@@ -25,6 +26,7 @@ __all__ = [
     "Database",
     "DocumentRow",
     "EmbeddingRow",
+    "GlossaryRow",
     "JobRow",
     "SourceRow",
 ]

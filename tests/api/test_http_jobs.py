@@ -40,9 +40,11 @@ def wait(client: TestClient, url: str, headers: dict[str, str]) -> dict[str, Any
     raise AssertionError(f"job did not finish: {job}")
 
 
-def test_a_draft_job_stores_a_map_to_review(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def use_model(client: TestClient, model: Any) -> None:
+    client.app.state.model_factory = lambda settings: model  # type: ignore[attr-defined]
+
+
+def test_a_draft_job_stores_a_map_to_review(client: TestClient) -> None:
     editor = key("editor", "cx")
     started = client.post(
         "/v1/workspaces/cx/drafts",
@@ -56,9 +58,7 @@ def test_a_draft_job_stores_a_map_to_review(
     stored = client.get(job["links"]["map"], headers=editor).json()
     assert (stored["status"], stored["head"], stored["language"]) == ("draft", 1, "th")
 
-    monkeypatch.setattr(
-        "api.http.routes.jobs.configured_model", lambda s: FunctionModel(EchoDrafts("th"))
-    )
+    use_model(client, FunctionModel(EchoDrafts("th")))
     job = wait(
         client,
         client.post(
@@ -72,9 +72,7 @@ def test_a_draft_job_stores_a_map_to_review(
     content = client.get(job["links"]["map"], headers=editor).json()["content"]
     assert len(content["personas"]) == 1 and content["provenance"]["calls"]
 
-    monkeypatch.setattr(
-        "api.http.routes.jobs.configured_model", lambda s: FunctionModel(lambda r: "no JSON here")
-    )
+    use_model(client, FunctionModel(lambda r: "no JSON here"))
     job = wait(
         client,
         client.post(

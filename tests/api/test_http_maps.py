@@ -82,7 +82,10 @@ def test_a_review_cycle_over_http(client: TestClient) -> None:
     diff = client.get(f"{base}/diff?from=1&to=2", headers=viewer).json()
     assert [c["new"] for c in diff] == [title] and "pain point" in diff[0]["label"]
     history = client.get(f"{base}/history", headers=viewer).json()
-    assert [(e["actor"], e["action"]) for e in history][-1] == ("sara", "approve")
+    assert [(e["actor"], e["action"]) for e in history["items"]][-1] == ("sara", "approve")
+    assert history["total"] == len(history["items"]) == 4
+    page = client.get(f"{base}/history?offset=1&limit=2", headers=viewer).json()
+    assert [e["action"] for e in page["items"]] == ["edit", "submit"] and page["total"] == 4
 
     comment = client.post(
         f"{base}/comments", headers=editor, json={"anchor": f"{PAIN}/title", "body": "منبع؟"}
@@ -90,7 +93,8 @@ def test_a_review_cycle_over_http(client: TestClient) -> None:
     assert (
         client.post(f"{base}/comments/{comment['id']}/resolve", headers=editor).status_code == 204
     )
-    assert client.get(f"{base}/comments", headers=viewer).json()[0]["resolved"] is True
+    assert client.get(f"{base}/comments", headers=viewer).json()["items"][0]["resolved"] is True
+    assert client.get(f"{base}/comments?open_only=true", headers=viewer).json()["total"] == 0
     assert (
         client.post(
             f"{base}/comments", headers=viewer, json={"anchor": "title", "body": "x"}

@@ -22,6 +22,7 @@ from knowledge.store import Base, Database
 from tests.llm import scenario
 
 PAIN = "stages/delivery/pain_points/pp-delivery-1"
+STAGE = "stages/delivery"
 
 
 def drafted(lang: str = "fa") -> JourneyMap:
@@ -76,7 +77,7 @@ def test_a_full_review_cycle_is_versioned_and_audited(repo: MapRepository) -> No
     assert pain1.title.origin == "inferred"  # versions are immutable
     assert (pain2.title.text, pain2.title.origin) == (title, "human")
     assert pain2.frequency == pain1.frequency
-    events = [(e.version, e.actor, e.action) for e in repo.history("cx", info.id)]
+    events = [(e.version, e.actor, e.action) for e in repo.history("cx", info.id)[0]]
     assert events == [
         (1, "ali@team", "draft"),
         (1, "ali@team", "submit"),
@@ -85,6 +86,8 @@ def test_a_full_review_cycle_is_versioned_and_audited(repo: MapRepository) -> No
         (2, "ali@team", "submit"),
         (2, "sara@team", "approve"),
     ]
+    page, total = repo.history("cx", info.id, offset=4, limit=10)
+    assert total == 6 and [e.action for e in page] == ["submit", "approve"]
     with pytest.raises(TransitionRefused, match="it is approved"):
         repo.transition("cx", info.id, "approve", 2, "sara@team")
 
@@ -153,9 +156,14 @@ def test_comments_are_anchored_threaded_and_resolvable(repo: MapRepository) -> N
     assert reply.anchor == first.anchor and reply.parent_id == first.id
     repo.set_resolved("cx", info.id, first.id, True, "sara")
     repo.set_resolved("cx", info.id, first.id, False, "ali")
-    comments = repo.comments("cx", info.id)
+    comments, total = repo.comments("cx", info.id)
     assert [c.body for c in comments] == ["عنوان دقیق‌تر؟", "باشه"]  # ZWNJ kept
-    assert comments[0].resolved is False
+    assert comments[0].resolved is False and total == 2
+    repo.comment("cx", info.id, STAGE, "ок", "ivan")
+    repo.set_resolved("cx", info.id, reply.id, True, "ali")
+    on_pain, total = repo.comments("cx", info.id, anchor=PAIN, open_only=True)
+    assert [c.body for c in on_pain] == ["عنوان دقیق‌تر؟"] and total == 1
+    assert repo.comments("cx", info.id, offset=2, limit=5)[0][0].body == "ок"
     with pytest.raises(UserInputError, match="no element"):
         repo.comment("cx", info.id, "stages/nowhere", "?", "a")
 

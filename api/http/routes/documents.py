@@ -10,8 +10,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile, status
 
 from api.http.deps import Caller, JobsDep, LibraryDep, RunnerDep, require
+from api.http.jobs_common import accepted
 from api.http.problems import TooLarge
-from api.http.routes.jobs import job_out
 from api.http.schemas import JobOut
 from knowledge.ingest import IngestOptions, Ingestor
 from knowledge.settings import get_settings
@@ -82,6 +82,4 @@ def upload(
         return report.summary()
 
     runner.submit(job, work)
-    out = job_out(request, job)
-    response.headers["Location"] = out.links["self"]
-    return out
+    return accepted(request, response, job)

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response, status
 
-from api.http.deps import Caller, MapsDep, require
+from api.http.deps import Caller, Limit, MapsDep, Offset, require
 from api.http.problems import PreconditionRequired
 from api.http.schemas import (
     ActionIn,
@@ -54,10 +54,7 @@ def summary(info: MapInfo) -> MapSummary:
 
 @router.get("", response_model=Page[MapSummary])
 def list_maps(
-    caller: Caller,
-    repo: MapsDep,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    caller: Caller, repo: MapsDep, offset: Offset = 0, limit: Limit = 50
 ) -> Page[MapSummary]:
     infos, total = repo.list_maps(caller.workspace, offset, limit)
     return Page(items=[summary(i) for i in infos], total=total, offset=offset, limit=limit)
@@ -161,14 +158,39 @@ def lock(caller: Caller, repo: MapsDep, map_id: str, body: LockIn) -> MapSummary
     return summary(repo.lock(caller.workspace, map_id, body.paths, caller.name, body.unlock))
 
 
-@router.get("/{map_id}/history", response_model=list[EventOut])
-def history(caller: Caller, repo: MapsDep, map_id: str) -> list[EventOut]:
-    return [EventOut(**asdict(e)) for e in repo.history(caller.workspace, map_id)]
+@router.get("/{map_id}/history", response_model=Page[EventOut])
+def history(
+    caller: Caller, repo: MapsDep, map_id: str, offset: Offset = 0, limit: Limit = 50
+) -> Page[EventOut]:
+    """The audit log: who did what to the map and when, oldest first."""
+    events, total = repo.history(caller.workspace, map_id, offset, limit)
+    return Page(
+        items=[EventOut(**asdict(e)) for e in events], total=total, offset=offset, limit=limit
+    )
 
 
-@router.get("/{map_id}/comments", response_model=list[CommentOut])
-def list_comments(caller: Caller, repo: MapsDep, map_id: str) -> list[CommentOut]:
-    return [CommentOut(**asdict(c)) for c in repo.comments(caller.workspace, map_id)]
+@router.get("/{map_id}/comments", response_model=Page[CommentOut])
+def list_comments(
+    caller: Caller,
+    repo: MapsDep,
+    map_id: str,
+    offset: Offset = 0,
+    limit: Limit = 50,
+    anchor: Annotated[
+        str | None,
+        Query(
+            max_length=500,
+            description="Only comments on this element and the elements inside it.",
+            examples=["stages/delivery"],
+        ),
+    ] = None,
+    open_only: Annotated[bool, Query(description="Only unresolved comments.")] = False,
+) -> Page[CommentOut]:
+    """Comments oldest first; a reply carries its parent's id."""
+    comments, total = repo.comments(caller.workspace, map_id, offset, limit, anchor, open_only)
+    return Page(
+        items=[CommentOut(**asdict(c)) for c in comments], total=total, offset=offset, limit=limit
+    )
 
 
 @router.post("/{map_id}/comments", status_code=status.HTTP_201_CREATED, response_model=CommentOut)

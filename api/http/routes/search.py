@@ -1,0 +1,36 @@
+"""Search of the workspace's evidence."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from api.http.deps import Caller, LibraryDep
+from api.http.schemas import Lang
+from knowledge.filters import EvidenceFilter
+from knowledge.search import Searcher
+
+router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["search"])
+
+
+@router.get("/search")
+def search(
+    caller: Caller,
+    library: LibraryDep,
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=2000,
+            examples=["پیک دیر رسید", "курьер опоздал", "ไรเดอร์มาช้า", "骑手迟到"],
+        ),
+    ],
+    k: Annotated[int, Query(ge=1, le=100)] = 10,
+    lang: Annotated[list[Lang] | None, Query(max_length=5)] = None,
+) -> list[dict[str, Any]]:
+    """Hybrid, cross-lingual search of the workspace's evidence."""
+    hits = Searcher(library).search(
+        q, k=k, filters=EvidenceFilter(workspace=caller.workspace, langs=tuple(lang or ()))
+    )
+    return [h.as_dict() for h in hits]
