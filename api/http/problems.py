@@ -7,12 +7,57 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from knowledge.errors import KnowledgeError, NotFound, UserInputError
 from knowledge.maps.errors import StaleVersion, TransitionRefused
 
 PROBLEM = "application/problem+json"
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem: every error the API returns has this shape."""
+
+    type: str = "about:blank"
+    title: str = Field(examples=["Precondition failed"])
+    status: int = Field(examples=[412])
+    detail: str = Field(
+        examples=["map cx-food-delivery is at version 3, not 2: reload it and apply the change"]
+    )
+    errors: list[dict[str, Any]] | None = Field(
+        default=None, description="422: what is wrong with which part of the request."
+    )
+    head: int | None = Field(default=None, description="412: the map's current version.")
+    based_on: int | None = Field(default=None, description="412: the version the change named.")
+
+
+DESCRIPTIONS = {
+    401: "No API key, or an unknown or revoked one.",
+    403: "The key's role may not do this.",
+    404: "No such workspace, map, version, comment, job, analysis or glossary for this key.",
+    409: "The map's status does not allow this action.",
+    412: "If-Match names a version that is no longer the head; nothing was written.",
+    413: "The request body is over its size limit.",
+    422: "The request is not valid; errors says where.",
+    428: "The change needs an If-Match header with the ETag of the version it is based on.",
+}
+
+
+def documented(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI responses for problem codes, for a route's or router's ``responses``."""
+    schema = Problem.model_json_schema()
+    return {
+        code: {"description": DESCRIPTIONS[code], "content": {PROBLEM: {"schema": schema}}}
+        for code in codes
+    }
+
+
+READ = documented(401, 404, 422)
+WRITE = documented(401, 403, 404, 422)
+
+
+NO_IF_MATCH = 'send If-Match with the ETag of the version you edited, e.g. If-Match: "v3"'
 
 
 class PreconditionRequired(UserInputError):
@@ -64,7 +109,16 @@ def install(app: FastAPI) -> None:
     async def validation(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         errors = [{"loc": [str(x) for x in e["loc"]], "msg": e["msg"]} for e in exc.errors()]
-        return problem(422, "Unprocessable request", "the request is not valid", errors=errors)
+        if all(
+            e["type"] == "missing" and tuple(e["loc"]) == ("header", "if-match")
+            for e in exc.errors()
+        ):
+            return problem(428, "Precondition required", NO_IF_MATCH)
+        said = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors[:3])
+        more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
+        return problem(
+            422, "Unprocessable request", f"the request is not valid: {said}{more}", errors=errors
+        )
 
     async def http(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,10 +24,9 @@ MAX_FRAMEWORK_CHARS = 200_000
 class EvidenceScopeIn(Body):
     """Which evidence is analysed, with which stages, and how source labels are read."""
 
-    framework: str = Field(
+    framework: Literal["aida", "six_stage", "purchase", "food_delivery"] = Field(
         default="six_stage",
-        max_length=64,
-        description="A built-in framework: aida, six_stage, purchase or food_delivery.",
+        description="A built-in stage framework (see framework_yaml for your own).",
         examples=["food_delivery"],
     )
     framework_yaml: str | None = Field(
@@ -99,14 +98,19 @@ class ActionIn(Body):
     note: str = Field(default="", max_length=4000, examples=["标题请更具体一些"])
 
 
+ElementPath = Annotated[str, Field(min_length=1, max_length=500)]
+
+
 class LockIn(Body):
-    paths: list[str] = Field(min_length=1, max_length=200)
+    paths: list[ElementPath] = Field(
+        min_length=1, max_length=200, examples=[["stages/delivery/pain_points/pp-delivery-1"]]
+    )
     unlock: bool = False
 
 
 class CommentIn(Body):
     anchor: str = Field(
-        max_length=500, examples=["stages/delivery/pain_points/pp-delivery-1/title"]
+        min_length=1, max_length=500, examples=["stages/delivery/pain_points/pp-delivery-1/title"]
     )
     body: str = Field(min_length=1, max_length=8000, examples=["ชื่อนี้ชัดเจนพอไหม"])
     parent_id: str | None = None

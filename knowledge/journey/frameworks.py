@@ -143,6 +143,8 @@ def parse_framework(text: str, source: str) -> StageFramework:
         mark = exc.problem_mark
         line = f"line {mark.line + 1}" if mark is not None else "somewhere"
         raise FrameworkError(f"{source}, {line}: not valid YAML: {exc.problem}") from exc
+    except yaml.YAMLError as exc:  # e.g. a control character the reader refuses
+        raise FrameworkError(f"{source}: not valid YAML: {exc}") from exc
     if node is None or not isinstance(data, dict):
         raise FrameworkError(f"{source}: a framework is a YAML mapping with id, name and stages")
     try:

@@ -18,7 +18,11 @@ PROTECTED = ("id", "provenance", "coverage", "evidence_only", "framework")
 class FieldPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    path: str = Field(description="Element to set, e.g. stages/delivery/pain_points/pp-1/title.")
+    path: str = Field(
+        min_length=1,
+        max_length=500,
+        description="Element to set, e.g. stages/delivery/pain_points/pp-1/title.",
+    )
     value: Any = Field(description="New value; a string for a text field.")
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, String
+from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from knowledge.store.schema import Base, utcnow
+from knowledge.store.schema import Base, UTCDateTime, utcnow
 
 
 class GlossaryRow(Base):
@@ -17,4 +17,4 @@ class GlossaryRow(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     terms: Mapped[list[dict[str, str]]] = mapped_column(JSON)
     actor: Mapped[str] = mapped_column(String(200))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -19,7 +19,7 @@ from knowledge.library import Library
 from knowledge.settings import Settings, get_settings
 from knowledge.store import Database
 from tests.api.test_http_maps import key
-from tests.conftest import SAMPLES
+from tests.conftest import FIXTURES, SAMPLES
 
 
 @pytest.fixture
@@ -88,7 +88,9 @@ def test_drafts_need_an_editor_and_a_builtin_framework(client: TestClient) -> No
     viewer, editor = key("viewer", "cx"), key("editor", "cx")
     assert client.post("/v1/workspaces/cx/drafts", headers=viewer, json={}).status_code == 403
     bad = client.post("/v1/workspaces/cx/drafts", headers=editor, json={"framework": "/etc/passwd"})
-    assert bad.status_code == 422 and "framework must be one of" in bad.json()["detail"]
+    assert (
+        bad.status_code == 422 and "body.framework: Input should be 'aida'" in bad.json()["detail"]
+    )
 
 
 def test_a_job_left_running_is_reported_failed_after_a_restart(settings: Settings) -> None:
@@ -149,3 +151,115 @@ def test_uploads_are_ingested_by_a_job_and_bad_files_reported(
     )
     assert big.status_code == 413
     assert big.headers["content-type"] == "application/problem+json"
+
+
+def test_analysis_jobs_link_to_the_analysis(client: TestClient) -> None:
+    viewer = key("viewer", "cx")
+    framework = (FIXTURES / "delivery_framework.yaml").read_text(encoding="utf-8")
+    started = client.post(
+        "/v1/workspaces/cx/analyses",
+        headers=viewer,
+        json={"framework_yaml": framework, "evidence_langs": ["fa", "th"], "rating_scale": 5},
+    )
+    assert started.status_code == 202
+    job = wait(client, started.headers["Location"], viewer)
+    assert job["status"] == "succeeded", job
+    analysis = client.get(job["links"]["analysis"], headers=viewer).json()
+    assert analysis["framework"] == "delivery"
+    assert {e["lang"] for e in analysis["evidence"]} == {"fa", "th"}
+    assert job["result"]["evidence"] == len(analysis["evidence"]) > 0
+    for theme in analysis["themes"]:
+        assert theme["count"] == len(theme["members"])
+    other = key("viewer", "elsewhere")
+    assert client.get(job["links"]["analysis"], headers=other).status_code == 404
+    assert (
+        client.get(
+            job["links"]["analysis"].replace("/cx/", "/elsewhere/"), headers=other
+        ).status_code
+        == 404
+    )
+    broken = client.post(
+        "/v1/workspaces/cx/analyses", headers=viewer, json={"framework_yaml": "id: x\nstages: 3\n"}
+    )
+    assert broken.status_code == 422 and "line 2" in broken.json()["detail"]
+
+
+def test_regenerate_keeps_human_edits_and_refuses_stale_bases(client: TestClient) -> None:
+    editor = key("editor", "cx")
+    use_model(client, FunctionModel(EchoDrafts("ru")))
+    job = wait(
+        client,
+        client.post(
+            "/v1/workspaces/cx/drafts",
+            headers=editor,
+            json={"lang": "ru", "rating_scale": 5, "personas": 1, "product": None},
+        ).headers["Location"],
+        editor,
+    )
+    base = job["links"]["map"]
+    content = client.get(base, headers=editor).json()["content"]
+    stage = next(s for s in content["stages"] if s["actions"])
+    path = f"stages/{stage['id']}/actions/0"
+    title = "Курьер не может найти подъезд — звонит клиенту"
+    edited = client.patch(
+        base,
+        headers={**editor, "If-Match": '"v1"'},
+        json={"patches": [{"path": path, "value": title}]},
+    )
+    assert edited.status_code == 200
+    stale = client.post(f"{base}/regenerate", headers={**editor, "If-Match": '"v1"'}, json={})
+    assert stale.status_code == 412
+
+    again = client.post(f"{base}/regenerate", headers={**editor, "If-Match": '"v2"'}, json={})
+    assert again.status_code == 202
+    done = wait(client, again.headers["Location"], editor)
+    assert done["status"] == "succeeded", done
+    assert done["result"]["version"] == 3 and done["links"]["map"] == base
+    now = client.get(base, headers=editor).json()
+    regenerated = next(s for s in now["content"]["stages"] if s["id"] == stage["id"])
+    assert regenerated["actions"][0] == {"text": title, "origin": "human"}
+    assert len(now["content"]["personas"]) == 1
+    listed = client.get("/v1/workspaces/cx/jobs?kind=regenerate", headers=editor).json()
+    assert listed["total"] == 1 and listed["items"][0]["id"] == done["id"]
+    assert client.get("/v1/workspaces/cx/jobs?limit=1", headers=editor).json()["total"] == 2
+
+
+def test_future_state_drafts_start_from_a_stored_map(client: TestClient) -> None:
+    editor = key("editor", "cx")
+    no_model = client.post(
+        "/v1/workspaces/cx/drafts",
+        headers=editor,
+        json={"lang": "zh", "map_type": "future_state", "from_map": "x", "goal": "更快"},
+    )
+    assert no_model.status_code == 422 and "needs a language model" in no_model.json()["detail"]
+    use_model(client, FunctionModel(EchoDrafts("zh")))
+    current = wait(
+        client,
+        client.post(
+            "/v1/workspaces/cx/drafts", headers=editor, json={"lang": "zh", "personas": 1}
+        ).headers["Location"],
+        editor,
+    )["result"]["map_id"]
+    wrong_lang = client.post(
+        "/v1/workspaces/cx/drafts",
+        headers=editor,
+        json={"lang": "fa", "map_type": "future_state", "from_map": current, "goal": "سریع‌تر"},
+    )
+    assert wrong_lang.status_code == 422 and "is in zh" in wrong_lang.json()["detail"]
+    job = wait(
+        client,
+        client.post(
+            "/v1/workspaces/cx/drafts",
+            headers=editor,
+            json={
+                "lang": "zh",
+                "map_type": "future_state",
+                "from_map": current,
+                "goal": "配送更快",
+            },
+        ).headers["Location"],
+        editor,
+    )
+    assert job["status"] == "succeeded", job
+    future = client.get(job["links"]["map"], headers=editor).json()["content"]
+    assert future["map_type"] == "future_state" and future["provenance"]["based_on"] == current

@@ -3,12 +3,14 @@ problem+json errors."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.http.app import create_app
+from api.http.routes import analyses, documents, drafts, glossaries, health, jobs, maps, search
 from knowledge.access.keys import create_key
 from knowledge.settings import Settings, get_settings
 from knowledge.store import Database
@@ -131,3 +133,25 @@ def test_bad_requests_are_problems(client: TestClient) -> None:
     assert client.get("/v1/health").json()["status"] == "ok"
     spec = client.get("/openapi.json").json()
     assert "/v1/workspaces/{workspace}/maps/{map_id}/diff" in spec["paths"]
+
+
+def test_openapi_is_complete_with_examples_in_the_teams_languages() -> None:
+    app = create_app()
+    spec = app.openapi()
+    text = str(spec)
+    for sample in ("پیک", "курьер", "ไรเดอร์", "骑手"):
+        assert sample in text, sample
+    for path, operations in spec["paths"].items():
+        if not path.startswith("/v1/workspaces"):
+            continue
+        for method, op in operations.items():
+            assert {"401", "404", "422"} <= set(op["responses"]), (method, path)
+            assert op["responses"]["404"]["content"].keys() == {"application/problem+json"}
+    patch = spec["paths"]["/v1/workspaces/{workspace}/maps/{map_id}"]["patch"]
+    assert {"412", "428"} <= set(patch["responses"])
+    # the store is synchronous: every route is a plain function, run in the threadpool
+    modules = (analyses, documents, drafts, glossaries, health, jobs, maps, search)
+    endpoints = [getattr(r, "endpoint", None) for m in modules for r in m.router.routes]
+    assert len(endpoints) == len([op for ops in spec["paths"].values() for op in ops]) and not any(
+        inspect.iscoroutinefunction(e) for e in endpoints
+    )

@@ -83,6 +83,7 @@ stages:
         ),
         ("id: x\nname: {en: X\nstages: []\n", "line 3: not valid YAML"),
         ("- just\n- a list\n", "a YAML mapping"),
+        ("id: x\x1f\n", "not valid YAML: unacceptable character #x001f"),
         (
             "id: x\nname: {en: X}\nstages:\n  - id: a\n    names: {en: A}\n    examples: [hi]\n"
             "    colour: red\n",

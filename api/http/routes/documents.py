@@ -11,12 +11,12 @@ from fastapi import APIRouter, File, Form, Request, Response, UploadFile, status
 
 from api.http.deps import Caller, JobsDep, LibraryDep, RunnerDep, require
 from api.http.jobs_common import accepted
-from api.http.problems import TooLarge
+from api.http.problems import WRITE, TooLarge, documented
 from api.http.schemas import JobOut
 from knowledge.ingest import IngestOptions, Ingestor
 from knowledge.settings import get_settings
 
-router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["documents"])
+router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["documents"], responses=WRITE)
 CHUNK = 1 << 20
 
 
@@ -25,7 +25,12 @@ def _safe_name(name: str) -> str:
     return base.strip("._") or "upload"
 
 
-@router.post("/documents", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut)
+@router.post(
+    "/documents",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=JobOut,
+    responses=documented(413),
+)
 def upload(
     caller: Caller,
     files: Annotated[

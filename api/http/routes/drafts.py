@@ -10,6 +10,7 @@ from pydantic import Field
 
 from api.http.deps import Caller, JobsDep, LibraryDep, MapsDep, ModelFactoryDep, RunnerDep, require
 from api.http.jobs_common import accepted, model_for_job, options_from
+from api.http.problems import WRITE, documented
 from api.http.routes.maps import IfMatch, based_on
 from api.http.schemas import EvidenceScopeIn, JobOut, Lang
 from generator.drafting.future_state import draft_future_state
@@ -22,7 +23,7 @@ from knowledge.maps.errors import StaleVersion
 from knowledge.maps.repository import MapRepository
 from knowledge.settings import get_settings
 
-router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["drafts"])
+router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["drafts"], responses=WRITE)
 NEEDS_MODEL = (
     "this needs a language model: the server has none configured (set CJM_LLM_BASE_URL, "
     "CJM_LLM_MODEL and the key variable, then restart cjm serve)"
@@ -111,7 +112,10 @@ def start_draft(
 
 
 @router.post(
-    "/maps/{map_id}/regenerate", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut
+    "/maps/{map_id}/regenerate",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=JobOut,
+    responses=documented(412, 428),
 )
 def regenerate(
     caller: Caller,
@@ -124,7 +128,7 @@ def regenerate(
     factory: ModelFactoryDep,
     request: Request,
     response: Response,
-    if_match: IfMatch = None,
+    if_match: IfMatch,
 ) -> JobOut:
     """Draft the map again from the current evidence, as a job. The result is the next
     version; human-edited and locked fields are kept, and the job lists those that no longer

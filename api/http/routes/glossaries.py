@@ -9,18 +9,24 @@ from fastapi import APIRouter, File, Path, Response, UploadFile, status
 from pydantic import Field
 
 from api.http.deps import Caller, GlossariesDep, require
-from api.http.problems import TooLarge
-from api.http.schemas import Body, GlossaryInfoOut
+from api.http.problems import WRITE, TooLarge, documented
+from api.http.schemas import Body, GlossaryInfoOut, Lang
 from knowledge.glossary import Glossary, GlossaryError, parse_glossary
-from knowledge.glossary.model import MAX_TERMS, Term
+from knowledge.glossary.model import MAX_TERM_CHARS, MAX_TERMS
 
-router = APIRouter(prefix="/v1/workspaces/{workspace}/glossaries", tags=["glossaries"])
+router = APIRouter(
+    prefix="/v1/workspaces/{workspace}/glossaries", tags=["glossaries"], responses=WRITE
+)
 MAX_FILE_BYTES = 2 << 20
 Name = Annotated[str, Path(max_length=64, examples=["delivery-terms"])]
 
 
+Word = Annotated[str, Field(min_length=1, max_length=MAX_TERM_CHARS)]
+TermIn = Annotated[dict[Lang, Word], Field(min_length=2)]
+
+
 class GlossaryIn(Body):
-    terms: list[Term] = Field(
+    terms: list[TermIn] = Field(
         min_length=1,
         max_length=MAX_TERMS,
         examples=[
@@ -50,20 +56,30 @@ def _store(
     return GlossaryInfoOut(**asdict(info))
 
 
-@router.put("/{name}", response_model=GlossaryInfoOut, status_code=status.HTTP_200_OK)
+@router.put(
+    "/{name}",
+    response_model=GlossaryInfoOut,
+    status_code=status.HTTP_200_OK,
+    responses={201: {"model": GlossaryInfoOut, "description": "Created."}},
+)
 def put_glossary(
     caller: Caller, store: GlossariesDep, name: Name, body: GlossaryIn, response: Response
 ) -> GlossaryInfoOut:
     """Create or replace a glossary (201 when created)."""
     require(caller, "editor")
     try:
-        glossary = Glossary(name=name, terms=body.terms)
+        glossary = Glossary(name=name, terms=[dict(t) for t in body.terms])
     except ValueError as exc:
         raise GlossaryError(str(exc)) from exc
     return _store(caller, store, glossary, response)
 
 
-@router.put("/{name}/file", response_model=GlossaryInfoOut, status_code=status.HTTP_200_OK)
+@router.put(
+    "/{name}/file",
+    response_model=GlossaryInfoOut,
+    status_code=status.HTTP_200_OK,
+    responses={**documented(413), 201: {"model": GlossaryInfoOut, "description": "Created."}},
+)
 def put_glossary_file(
     caller: Caller,
     store: GlossariesDep,

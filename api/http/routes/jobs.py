@@ -8,9 +8,10 @@ from fastapi import APIRouter, Query, Request
 
 from api.http.deps import Caller, JobsDep, Limit, Offset
 from api.http.jobs_common import job_out
+from api.http.problems import WRITE
 from api.http.schemas import JobOut, Page
 
-router = APIRouter(prefix="/v1/workspaces/{workspace}/jobs", tags=["jobs"])
+router = APIRouter(prefix="/v1/workspaces/{workspace}/jobs", tags=["jobs"], responses=WRITE)
 
 
 @router.get("", response_model=Page[JobOut])

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, Query, Response, status
 
 from api.http.deps import Caller, Limit, MapsDep, Offset, require
-from api.http.problems import PreconditionRequired
+from api.http.problems import NO_IF_MATCH, WRITE, PreconditionRequired, documented
 from api.http.schemas import (
     ActionIn,
     ChangeOut,
@@ -26,10 +26,15 @@ from knowledge.errors import UserInputError
 from knowledge.journey.model import JourneyMap
 from knowledge.maps.repository import MapInfo
 
-router = APIRouter(prefix="/v1/workspaces/{workspace}/maps", tags=["maps"])
+TRANSITION = documented(409, 412, 428)
+router = APIRouter(prefix="/v1/workspaces/{workspace}/maps", tags=["maps"], responses=WRITE)
 IfMatch = Annotated[
-    str | None,
-    Header(description='The version the change is based on, as its ETag ("v3").'),
+    str,
+    Header(
+        description='The version the change is based on, as its ETag ("v3"); without it: 428.',
+        pattern=r'^(W/)?"v[0-9]{1,9}"$',
+        examples=['"v3"'],
+    ),
 ]
 
 
@@ -39,9 +44,7 @@ def etag(version: int) -> str:
 
 def based_on(if_match: str | None) -> int:
     if not if_match:
-        raise PreconditionRequired(
-            'send If-Match with the ETag of the version you edited, e.g. If-Match: "v3"'
-        )
+        raise PreconditionRequired(NO_IF_MATCH)
     tag = if_match.strip().removeprefix("W/").strip('"').removeprefix("v")
     if not tag.isdigit():
         raise UserInputError(f"If-Match {if_match!r} is not a map version ETag")
@@ -98,14 +101,14 @@ def diff_versions(
     return [ChangeOut(**c.as_dict()) for c in changes]
 
 
-@router.patch("/{map_id}", response_model=MapSummary)
+@router.patch("/{map_id}", response_model=MapSummary, responses=documented(412, 428))
 def edit_map(
     caller: Caller,
     repo: MapsDep,
     map_id: str,
     body: PatchIn,
     response: Response,
-    if_match: IfMatch = None,
+    if_match: IfMatch,
 ) -> MapSummary:
     """Field-level edits; an edited text's origin becomes human. A stale If-Match gets 412."""
     require(caller, "editor")
@@ -130,23 +133,23 @@ def _transition(
     )
 
 
-@router.post("/{map_id}/submit", response_model=MapSummary)
+@router.post("/{map_id}/submit", response_model=MapSummary, responses=TRANSITION)
 def submit(
-    caller: Caller, repo: MapsDep, map_id: str, body: ActionIn, if_match: IfMatch = None
+    caller: Caller, repo: MapsDep, map_id: str, body: ActionIn, if_match: IfMatch
 ) -> MapSummary:
     return _transition(caller, repo, map_id, "submit", body, if_match)
 
 
-@router.post("/{map_id}/approve", response_model=MapSummary)
+@router.post("/{map_id}/approve", response_model=MapSummary, responses=TRANSITION)
 def approve(
-    caller: Caller, repo: MapsDep, map_id: str, body: ActionIn, if_match: IfMatch = None
+    caller: Caller, repo: MapsDep, map_id: str, body: ActionIn, if_match: IfMatch
 ) -> MapSummary:
     return _transition(caller, repo, map_id, "approve", body, if_match)
 
 
-@router.post("/{map_id}/request-changes", response_model=MapSummary)
+@router.post("/{map_id}/request-changes", response_model=MapSummary, responses=TRANSITION)
 def request_changes(
-    caller: Caller, repo: MapsDep, map_id: str, body: ActionIn, if_match: IfMatch = None
+    caller: Caller, repo: MapsDep, map_id: str, body: ActionIn, if_match: IfMatch
 ) -> MapSummary:
     return _transition(caller, repo, map_id, "request_changes", body, if_match)
 

@@ -7,11 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.http.deps import Caller, LibraryDep
+from api.http.problems import WRITE
 from api.http.schemas import Lang
 from knowledge.filters import EvidenceFilter
 from knowledge.search import Searcher
 
-router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["search"])
+router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["search"], responses=WRITE)
 
 
 @router.get("/search")
