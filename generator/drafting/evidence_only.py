@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 
 from generator.analysis.evidence import Evidence, EvidenceSet
@@ -37,6 +38,7 @@ QUOTES_PER_ELEMENT = 5
 _SENTENCE_END = re.compile(r"(?<=[.!?؟。！？])\s*")
 
 
+@cache
 def tool_version() -> str:
     try:
         return version("cjm")
