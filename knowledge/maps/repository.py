@@ -192,13 +192,15 @@ class MapRepository:
         row.updated_at = utcnow()
         if row.status != "draft":
             row.status = "draft"
-        s.add(
-            MapVersionRow(
-                map_id=row.id, number=row.head, content=content, reason=reason, actor=actor
-            )
-        )
         try:
-            s.flush()  # two writers on one head: the unique version number stops the second
+            # two writers on one head: the unique version number stops the second; the
+            # savepoint keeps its session usable so the refusal, not a broken session, surfaces
+            with s.begin_nested():
+                s.add(
+                    MapVersionRow(
+                        map_id=row.id, number=row.head, content=content, reason=reason, actor=actor
+                    )
+                )
         except IntegrityError as exc:
             raise StaleVersion(row.id, row.head - 1, row.head) from exc
         return row.head

@@ -4,7 +4,9 @@ problem+json errors."""
 from __future__ import annotations
 
 import inspect
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
@@ -155,3 +157,30 @@ def test_openapi_is_complete_with_examples_in_the_teams_languages() -> None:
     assert len(endpoints) == len([op for ops in spec["paths"].values() for op in ops]) and not any(
         inspect.iscoroutinefunction(e) for e in endpoints
     )
+
+
+def test_concurrent_editors_on_one_version_one_wins_and_nothing_is_lost(
+    client: TestClient,
+) -> None:
+    editors = [key("editor", name=f"editor-{n}") for n in range(6)]
+    map_id = client.post(
+        "/v1/workspaces/cx-ir/maps", headers=editors[0], json=drafted("zh").model_dump(mode="json")
+    ).json()["id"]
+    base = f"/v1/workspaces/cx-ir/maps/{map_id}"
+    barrier = threading.Barrier(len(editors))
+
+    def edit(n: int) -> int:
+        barrier.wait()
+        return client.patch(
+            base,
+            headers={**editors[n], "If-Match": '"v1"'},
+            json={"patches": [{"path": f"{PAIN}/title", "value": f"编辑 {n}"}]},
+        ).status_code
+
+    with ThreadPoolExecutor(len(editors)) as pool:
+        codes = sorted(pool.map(edit, range(len(editors))))
+    assert codes == [200] + [412] * (len(editors) - 1)
+    got = client.get(base, headers=editors[0]).json()
+    assert got["head"] == 2
+    history = client.get(f"{base}/history", headers=editors[0]).json()["items"]
+    assert [e["action"] for e in history] == ["draft", "edit"]

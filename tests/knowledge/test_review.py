@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -100,6 +102,26 @@ def test_a_stale_edit_is_refused_and_loses_nothing(repo: MapRepository) -> None:
     assert (stale.value.based_on, stale.value.head) == (1, 2)
     assert repo.get("cx", info.id).head == 2
     assert repo.version("cx", info.id).journey.title.text == "Карта доставки"
+
+
+def test_concurrent_writers_on_one_head_one_wins(repo: MapRepository) -> None:
+    info = repo.create("cx", drafted("th"), "a")
+    writers = 6
+    barrier = threading.Barrier(writers)
+
+    def edit(n: int) -> str:
+        barrier.wait()
+        try:
+            repo.edit("cx", info.id, 1, [FieldPatch(path="title", value=f"แผนที่ {n}")], f"w{n}")
+        except StaleVersion:
+            return "stale"
+        return "ok"
+
+    with ThreadPoolExecutor(writers) as pool:
+        outcomes = sorted(pool.map(edit, range(writers)))
+    assert outcomes == ["ok"] + ["stale"] * (writers - 1)
+    assert repo.get("cx", info.id).head == 2
+    assert [e.action for e in repo.history("cx", info.id)[0]] == ["draft", "edit"]
 
 
 def test_edits_that_would_break_the_map_or_its_numbers_are_refused(repo: MapRepository) -> None:
