@@ -13,6 +13,7 @@ from api.cli.schema import schema
 from api.cli.search import search
 from api.cli.server import keys, serve
 from api.cli.status import status
+from api.cli.translate import translate_command
 
 app = typer.Typer(
     name="cjm",
@@ -32,6 +33,7 @@ app.command("status")(status)
 app.command("schema")(schema)
 app.command("analyze")(analyze_command)
 app.command("draft")(draft_command)
+app.command("translate")(translate_command)
 app.command("serve")(serve)
 app.add_typer(keys, name="keys")
 app.add_typer(glossary, name="glossary")

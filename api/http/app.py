@@ -10,7 +10,17 @@ from fastapi import FastAPI
 
 from api.http import problems
 from api.http.jobs_common import ModelFactory
-from api.http.routes import analyses, documents, drafts, glossaries, health, jobs, maps, search
+from api.http.routes import (
+    analyses,
+    documents,
+    drafts,
+    glossaries,
+    health,
+    jobs,
+    maps,
+    search,
+    translations,
+)
 from api.http.runner import JobRunner
 from generator.llm.factory import configured_model
 from knowledge.jobs import JobStore
@@ -50,4 +60,5 @@ def create_app(model_factory: ModelFactory = configured_model) -> FastAPI:
     app.include_router(search.router)
     app.include_router(documents.router)
     app.include_router(glossaries.router)
+    app.include_router(translations.router)
     return app

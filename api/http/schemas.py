@@ -76,6 +76,9 @@ class MapSummary(BaseModel):
 class MapOut(MapSummary):
     version: int
     content: JourneyMap
+    translation: LinkOut | None = Field(
+        default=None, description="For a translated map: its source and whether it is stale."
+    )
 
 
 class PatchIn(Body):
@@ -169,3 +172,13 @@ class GlossaryInfoOut(BaseModel):
     languages: list[str]
     actor: str
     updated_at: datetime
+
+
+class LinkOut(BaseModel):
+    map_id: str = Field(description="The translated map.")
+    language: str
+    source_map_id: str
+    source_version: int = Field(description="The source version it was translated from.")
+    source_head: int
+    stale: bool = Field(description="The source has a newer version: refresh the translation.")
+    glossary: str | None

@@ -209,6 +209,12 @@ class Provenance(Strict):
     tool_version: str
 
 
+class TranslationSource(Strict):
+    map_id: str = Field(description="The map this one was translated from.")
+    version: int = Field(ge=1, description="The version of that map it was translated from.")
+    language: LanguageCode
+
+
 class JourneyMap(Strict):
     id: str
     title: Text
@@ -222,3 +228,6 @@ class JourneyMap(Strict):
     coverage: Coverage
     provenance: Provenance
     evidence_only: bool = Field(description="True when no language model wrote any of it.")
+    translation_of: TranslationSource | None = Field(
+        default=None, description="Set on a translated map: its source map and version."
+    )

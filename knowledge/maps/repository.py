@@ -28,7 +28,14 @@ from knowledge.maps.errors import MapNotFound, StaleVersion, TransitionRefused
 from knowledge.maps.patches import FieldPatch, apply_patches
 from knowledge.maps.paths import resolve
 from knowledge.maps.regenerate import carry_over
-from knowledge.store import CommentRow, Database, MapEventRow, MapRow, MapVersionRow
+from knowledge.store import (
+    CommentRow,
+    Database,
+    MapEventRow,
+    MapLinkRow,
+    MapRow,
+    MapVersionRow,
+)
 from knowledge.store.schema import utcnow
 
 Status = Literal["draft", "in_review", "approved", "changes_requested"]
@@ -52,6 +59,22 @@ class MapInfo:
     approved_version: int | None
     locked: list[str]
     updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Link:
+    """A translated map's source: map, version translated, and whether the source moved on."""
+
+    map_id: str
+    source_map_id: str
+    source_version: int
+    source_head: int
+    language: str
+    glossary: str | None
+
+    @property
+    def stale(self) -> bool:
+        return self.source_head > self.source_version
 
 
 @dataclass(frozen=True)
@@ -173,6 +196,64 @@ class MapRepository:
                 .limit(limit)
             ).all()
             return [Event(r.version, r.actor, r.action, r.detail, r.at) for r in rows], total
+
+    def link(self, workspace: str, map_id: str) -> Link | None:
+        """Where a translated map comes from (None for a map that is not a translation)."""
+        with self.db.session() as s:
+            row = self._row(s, workspace, map_id)
+            link = s.get(MapLinkRow, map_id)
+            if link is None:
+                return None
+            source = s.get(MapRow, link.source_map_id)
+            head = source.head if source is not None else link.source_version
+            return Link(
+                map_id, link.source_map_id, link.source_version, head, row.language, link.glossary
+            )
+
+    def translations(self, workspace: str, source_map_id: str) -> list[Link]:
+        with self.db.session() as s:
+            source = self._row(s, workspace, source_map_id)
+            rows = s.execute(
+                select(MapLinkRow, MapRow.language)
+                .join(MapRow, MapRow.id == MapLinkRow.map_id)
+                .where(MapLinkRow.source_map_id == source_map_id)
+                .order_by(MapRow.language)
+            ).all()
+            return [
+                Link(
+                    link.map_id,
+                    source_map_id,
+                    link.source_version,
+                    source.head,
+                    language,
+                    link.glossary,
+                )
+                for link, language in rows
+            ]
+
+    def set_link(
+        self,
+        workspace: str,
+        map_id: str,
+        source_map_id: str,
+        source_version: int,
+        glossary: str | None,
+    ) -> None:
+        with self.db.session() as s:
+            self._row(s, workspace, map_id)
+            link = s.get(MapLinkRow, map_id)
+            if link is None:
+                s.add(
+                    MapLinkRow(
+                        map_id=map_id,
+                        source_map_id=source_map_id,
+                        source_version=source_version,
+                        glossary=glossary,
+                    )
+                )
+            else:
+                link.source_version = source_version
+                link.glossary = glossary
 
     # -- writing --------------------------------------------------------------------------
 

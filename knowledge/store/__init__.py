@@ -13,6 +13,7 @@ from knowledge.store.schema import (
     EmbeddingRow,
     SourceRow,
 )
+from knowledge.store.translation_schema import MapLinkRow, TranslationMemoryRow
 
 __all__ = [
     "ApiKeyRow",
@@ -28,5 +29,7 @@ __all__ = [
     "EmbeddingRow",
     "GlossaryRow",
     "JobRow",
+    "MapLinkRow",
+    "TranslationMemoryRow",
     "SourceRow",
 ]

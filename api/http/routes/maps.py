@@ -16,6 +16,7 @@ from api.http.schemas import (
     CommentIn,
     CommentOut,
     EventOut,
+    LinkOut,
     LockIn,
     MapOut,
     MapSummary,
@@ -79,7 +80,13 @@ def get_map(caller: Caller, repo: MapsDep, map_id: str, response: Response) -> M
     info = repo.get(caller.workspace, map_id)
     version = repo.version(caller.workspace, map_id)
     response.headers["ETag"] = etag(info.head)
-    return MapOut(**summary(info).model_dump(), version=version.number, content=version.journey)
+    link = repo.link(caller.workspace, map_id)
+    return MapOut(
+        **summary(info).model_dump(),
+        version=version.number,
+        content=version.journey,
+        translation=LinkOut(**asdict(link), stale=link.stale) if link else None,
+    )
 
 
 @router.get("/{map_id}/versions/{number}", response_model=MapOut)
