@@ -216,3 +216,34 @@ def test_draft_with_a_model_shows_progress_and_fails_readably(
 def test_draft_without_a_model_refuses_what_needs_one(settings: Settings) -> None:
     result = runner.invoke(app, ["draft", "--type", "future_state", "--from-map", "x.json"])
     assert result.exit_code == 2 and "needs a language model" in result.stderr
+
+
+def test_translate_command(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from generator.llm.fakes import FunctionModel
+    from generator.translation.echo import EchoTranslations
+    from knowledge.maps.repository import MapRepository
+    from knowledge.store import Database
+    from tests.knowledge.test_review import drafted
+
+    repo = MapRepository(Database(settings))
+    map_id = repo.create("cx", drafted("zh"), "a").id
+    no_model = runner.invoke(app, ["translate", map_id, "--to", "fa", "-w", "cx"])
+    assert no_model.exit_code == 2 and "needs a language model" in no_model.stderr
+    monkeypatch.setattr(
+        "api.cli.translate.configured_model", lambda s: FunctionModel(EchoTranslations("fa"))
+    )
+    glossary = tmp_path / "terms.csv"
+    glossary.write_text("zh,fa\n骑手,پیک\n", encoding="utf-8")
+    done = runner.invoke(
+        app, ["translate", map_id, "--to", "fa", "-w", "cx", "--glossary", str(glossary), "--json"]
+    )
+    assert done.exit_code == 0, done.output
+    result = json.loads(done.stdout)
+    assert result["refreshed"] is False and result["texts_sent"] > 0
+    assert repo.get("cx", result["map_id"]).language == "fa"
+    missing = runner.invoke(
+        app, ["translate", map_id, "--to", "fa", "-w", "cx", "--glossary", "nope"]
+    )
+    assert missing.exit_code == 2 and "no glossary nope" in missing.stderr

