@@ -241,7 +241,7 @@ class Translator:
             else:
                 node = resolve(doc, f.path)
                 node["text"] = text
-                node["origin"] = "inferred" if node["origin"] != "evidence" else "evidence"
+                node["origin"] = "inferred"  # a model wrote this wording
         doc["language"] = self.target
         doc["id"] = f"{content['id']}-{self.target}"
         doc["translation_of"] = {

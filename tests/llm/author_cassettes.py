@@ -26,6 +26,7 @@ if __name__ == "__main__":
                 "no:cacheprovider",
                 "tests/llm/test_openai_client.py",
                 "tests/llm/test_contract.py",
+                "tests/llm/test_translation_cassettes.py",
                 "-k",
                 "openai or not [",
             ]
