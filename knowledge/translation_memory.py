@@ -3,15 +3,10 @@ refreshed after a one-field edit sends only that field to the model."""
 
 from __future__ import annotations
 
-import hashlib
-
 from sqlalchemy import select
 
+from knowledge.embeddings import text_hash
 from knowledge.store import Database, TranslationMemoryRow
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class TranslationMemory:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from api.cli.analysis import analyze_command
+from api.cli.ask import ask_command
 from api.cli.demo import demo
 from api.cli.draft import draft_command
 from api.cli.glossary import glossary
@@ -34,6 +35,7 @@ app.command("schema")(schema)
 app.command("analyze")(analyze_command)
 app.command("draft")(draft_command)
 app.command("translate")(translate_command)
+app.command("ask")(ask_command)
 app.command("serve")(serve)
 app.add_typer(keys, name="keys")
 app.add_typer(glossary, name="glossary")

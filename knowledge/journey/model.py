@@ -144,6 +144,9 @@ class Recommendation(Strict):
     effort: Level | None
     impact: Level | None
     kpi: Text | None = Field(description="How success would be measured.")
+    status: Literal["not_started", "in_progress", "done"] = Field(
+        default="not_started", description="Where the owner team is with it (set by people)."
+    )
 
 
 class StageCount(Strict):

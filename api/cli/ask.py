@@ -1,0 +1,59 @@
+"""``cjm ask``: questions about maps, answered with citations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from api.cli.common import JsonOption, WorkspaceOption, err, open_library, out, print_json
+from api.cli.draft import _save_failure
+from generator.llm.errors import LLMError
+from generator.llm.factory import configured_model
+from generator.qa.answer import Asker
+from generator.qa.scope import scope_maps
+from knowledge.maps.repository import MapRepository
+from knowledge.settings import get_settings
+
+
+def ask_command(
+    question: Annotated[str, typer.Argument(help="The question, in any of fa, ru, th, zh, en.")],
+    map_id: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="A map to ask about (repeatable); default: all approved maps."),
+    ] = None,
+    workspace: WorkspaceOption = "default",
+    lang: Annotated[
+        str | None, typer.Option(help="Answer in this language (default: the question's).")
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Answer a question about maps from their elements and evidence, in the asker's language,
+    citing map elements and evidence. Counts and priorities come from the maps' data. Without a
+    configured model the answer is composed from that data."""
+    settings = get_settings()
+    model = configured_model(settings)
+    try:
+        with open_library() as library:
+            maps = scope_maps(MapRepository(library.db), workspace, map_id)
+            answer = Asker(library, model, settings).ask(question, maps, lang)
+    except LLMError as exc:
+        saved = _save_failure(settings, exc)
+        err.print(f"[red]answer failed:[/red] {exc}\n  details: {saved}")
+        raise typer.Exit(1) from exc
+    finally:
+        close = getattr(model, "close", None)
+        if close is not None:
+            close()
+    if json_output:
+        print_json(answer.as_dict())
+        return
+    out.print(answer.text, highlight=False, markup=False)
+    for c in answer.citations:
+        out.print(f"  [{c['element']}] {c['title']}", highlight=False, markup=False)
+        for ev in c["evidence"][:2]:
+            out.print(
+                f"      {ev['evidence_id']} ({ev['lang']}): “{ev['quote']}”",
+                highlight=False,
+                markup=False,
+            )

@@ -1,0 +1,1 @@
+"""Questions about maps, answered from the maps and their evidence, with citations."""

@@ -1,0 +1,319 @@
+"""Answer a question about maps: read its intent, compute facts from the data, retrieve the
+closest elements and their evidence across languages, and have the model write the answer in
+the asker's language — validated: every citation exists and belongs to the scoped maps,
+evidence ids belong to the elements in scope, every number is one the data gives, the answer
+is in the asker's language. Without a model the answer is composed from the same facts and
+elements. When the maps do not answer the question, the answer says so."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from generator.drafting.grounding import in_language
+from generator.llm.interface import ChatModel
+from generator.llm.job import LLMJob
+from generator.qa.elements import Element, ScopedMap, elements_of
+from generator.qa.facts import facts_for
+from generator.qa.intent import Intent, read_intent
+from generator.qa.phrases import KIND_NAMES, LANG_NAMES, PHRASES
+from generator.qa.retrieval import ElementIndex, EvidenceText
+from knowledge.errors import UserInputError
+from knowledge.languages import SUPPORTED_LANGUAGES, detect_language
+from knowledge.library import Library
+from knowledge.settings import Settings
+from prompts.fencing import LANGUAGE_NAMES
+
+ELEMENTS_SHOWN = 8
+EVIDENCE_SHOWN = 8
+NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩๐๑๒๓๔๕๖๗๘๙", "0123456789" * 3)
+
+
+class CitationPart(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    element: str = Field(description="An element ref exactly as given (MAP:path).")
+    evidence_ids: list[str] = Field(description="Evidence ids behind that element, as given.")
+
+
+class AnswerPart(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    answerable: bool = Field(description="False when the maps do not contain the answer.")
+    answer: str
+    citations: list[CitationPart]
+
+
+@dataclass
+class Answer:
+    question: str
+    lang: str
+    answerable: bool
+    text: str
+    citations: list[dict[str, Any]]
+    facts: dict[str, Any] | None
+    intent: str
+    scope: list[dict[str, Any]]
+    generator: str  # llm or data
+    seconds: float = 0.0
+    related: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "lang": self.lang,
+            "answerable": self.answerable,
+            "answer": self.text,
+            "citations": self.citations,
+            "facts": self.facts,
+            "intent": self.intent,
+            "scope": self.scope,
+            "generator": self.generator,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def numbers_in(text: str) -> set[str]:
+    return {n.replace(",", ".") for n in NUMBER.findall(text.translate(DIGITS))}
+
+
+def asker_language(question: str, lang: str | None) -> str:
+    if lang:
+        if lang not in SUPPORTED_LANGUAGES:
+            raise UserInputError(f"--lang must be one of {', '.join(SUPPORTED_LANGUAGES)}")
+        return lang
+    found = detect_language(question)
+    return found if found in SUPPORTED_LANGUAGES else "en"
+
+
+def _fmt(x: Any) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+class Asker:
+    def __init__(
+        self,
+        library: Library,
+        model: ChatModel | None,
+        settings: Settings,
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
+        self.library = library
+        self.model = model
+        self.settings = settings
+        self.progress = progress
+
+    def ask(self, question: str, maps: list[ScopedMap], lang: str | None = None) -> Answer:
+        started = time.monotonic()
+        if not question.strip():
+            raise UserInputError("ask a question")
+        if not maps:
+            raise UserInputError("no maps in scope: name maps with --map, or approve one first")
+        lang = asker_language(question, lang)
+        elements = [e for m in maps for e in elements_of(m)]
+        index = ElementIndex(self.library, elements)
+        intent = read_intent(question, maps)
+        facts = facts_for(intent, maps, index)
+        cited_by_facts = self._fact_refs(facts)
+        by_ref = {e.ref: e for e in elements}
+        shown = [by_ref[r] for r in cited_by_facts if r in by_ref]
+        for e in index.search(question, ELEMENTS_SHOWN * 2):
+            if len(shown) >= ELEMENTS_SHOWN + len(cited_by_facts):
+                break
+            if e not in shown and (intent.stage is None or e.stage in (intent.stage, None)):
+                shown.append(e)
+        evidence = index.evidence(question, shown, EVIDENCE_SHOWN)
+        scope = [
+            {"map": m.map_id, "version": m.version, "language": m.journey.language} for m in maps
+        ]
+        if self.model is None:
+            answer = self._from_data(question, lang, intent, facts, shown, scope)
+        else:
+            answer = self._from_model(question, lang, intent, facts, shown, evidence, by_ref, scope)
+        answer.seconds = time.monotonic() - started
+        return answer
+
+    @staticmethod
+    def _fact_refs(facts: dict[str, Any] | None) -> list[str]:
+        if not facts:
+            return []
+        text = json.dumps(facts, ensure_ascii=False)
+        return list(dict.fromkeys(re.findall(r'"(?:element|a|b)": "([^"]+)"', text)))
+
+    @staticmethod
+    def _citation(e: Element, evidence_ids: list[str] | None = None) -> dict[str, Any]:
+        refs = [r for r in e.evidence if evidence_ids is None or r.evidence_id in evidence_ids]
+        return {
+            "element": e.ref,
+            "map": e.map_id,
+            "version": e.version,
+            "kind": e.kind,
+            "title": e.title,
+            "evidence": [
+                {"evidence_id": r.evidence_id, "quote": r.quote, "lang": r.lang} for r in refs
+            ],
+        }
+
+    # -- without a model ----------------------------------------------------------------
+
+    def _from_data(
+        self,
+        question: str,
+        lang: str,
+        intent: Intent,
+        facts: dict[str, Any] | None,
+        shown: list[Element],
+        scope: list[dict[str, Any]],
+    ) -> Answer:
+        ph = PHRASES[lang]
+        names = LANG_NAMES[lang]
+        lines: list[str] = []
+        cited: list[Element] = []
+        by_ref = {e.ref: e for e in shown}
+        if facts and "top_pain_points" in facts:
+            rows = facts["top_pain_points"]
+            head = ph["top"]
+            if intent.customer_lang:
+                head += " " + ph["for_lang"].format(lang=names[intent.customer_lang])
+            if intent.stage:
+                head += " " + ph["at_stage"].format(stage=self._stage_name(shown, intent.stage))
+            lines.append(head + ":")
+            for n, r in enumerate(rows, 1):
+                detail = ph["mentions"].format(
+                    n=r["mentions"], sev=_fmt(r["severity"]), pri=_fmt(r["priority"])
+                )
+                lines.append(f"{n}. {r['title']} — {detail}")
+            cited = [by_ref[r["element"]] for r in rows if r["element"] in by_ref]
+        elif facts and "count" in facts:
+            c = facts["count"]
+            lines.append(ph["count"].format(n=c["count"], kind=KIND_NAMES[lang][c["kind"]]))
+            cited = [by_ref[r] for r in c["elements"] if r in by_ref]
+        elif facts and "recommendations" in facts:
+            rows = facts["recommendations"]
+            if rows:
+                lines.append(ph["recs"] + ":")
+                lines += [
+                    f"- {r['action']} ({r['owner_team'] or '—'}, {r['status']})" for r in rows
+                ]
+            cited = [by_ref[r["element"]] for r in rows if r["element"] in by_ref]
+        elif facts and "maps" in facts:
+            lines.append(ph["status"] + ":")
+            lines += [
+                f"- {m['title']} ({m['language']}): {m['status']} v{m['version']}"
+                for m in facts["maps"]
+            ]
+        elif facts and "comparison" in facts:
+            c = facts["comparison"]
+            first, second = (names[x] for x in c["languages"])
+            if c["shared"]:
+                lines.append(ph["shared"] + ":")
+                lines += [f"- {s['a_title']} ≈ {s['b_title']}" for s in c["shared"]]
+            for key, which in (("only_in_first", first), ("only_in_second", second)):
+                if c[key]:
+                    lines.append(ph["only"].format(lang=which) + ":")
+                    lines += [f"- {x['title']}" for x in c[key]]
+            refs = [s["a"] for s in c["shared"]] + [x["element"] for x in c["only_in_first"]]
+            refs += [x["element"] for x in c["only_in_second"]]
+            cited = [by_ref[r] for r in refs if r in by_ref]
+        else:
+            lines.append(ph["related"] + ":")
+            lines += [f"- {e.title}" for e in shown[:3]]
+            cited = shown[:3]
+        answerable = bool(cited) or bool(facts and ("maps" in facts or "count" in facts))
+        text = "\n".join(lines + [ph["no_model"]]) if answerable else ph["none"]
+        return Answer(
+            question,
+            lang,
+            answerable,
+            text,
+            [self._citation(e) for e in cited] if answerable else [],
+            facts,
+            intent.kind,
+            scope,
+            "data",
+        )
+
+    @staticmethod
+    def _stage_name(elements: list[Element], stage: str) -> str:
+        return next((e.title for e in elements if e.kind == "stage" and e.stage == stage), stage)
+
+    # -- with a model -------------------------------------------------------------------
+
+    def _from_model(
+        self,
+        question: str,
+        lang: str,
+        intent: Intent,
+        facts: dict[str, Any] | None,
+        shown: list[Element],
+        evidence: list[EvidenceText],
+        by_ref: dict[str, Element],
+        scope: list[dict[str, Any]],
+    ) -> Answer:
+        assert self.model is not None
+        job = LLMJob.from_settings(self.model, self.settings, lang, self.progress)
+        fence = job.fence
+        facts_text = json.dumps(facts, ensure_ascii=False) if facts else "(none: a free question)"
+        elements_text = "\n".join(
+            fence.block(
+                f"numbers: {json.dumps(e.numbers, ensure_ascii=False)}\n"
+                f"evidence: {','.join(r.evidence_id for r in e.evidence)}\n"
+                f"{e.text or e.title}",
+                ref=e.ref,
+                kind=e.kind,
+            )
+            for e in shown
+        )
+        evidence_text = "\n".join(fence.block(ev.text, id=ev.id, lang=ev.lang) for ev in evidence)
+        allowed = numbers_in(facts_text) | numbers_in(elements_text) | numbers_in(question)
+        allowed |= {str(n) for n in range(0, 11)}  # list markers and small counts
+        scoped_evidence = {r.evidence_id for e in by_ref.values() for r in e.evidence}
+
+        def validate(part: AnswerPart) -> list[str]:
+            errors = []
+            for c in part.citations:
+                element = by_ref.get(c.element)
+                if element is None:
+                    errors.append(f"{c.element} is not an element of the maps in scope")
+                    continue
+                own = {r.evidence_id for r in element.evidence}
+                for ev in c.evidence_ids:
+                    if ev not in own and ev not in scoped_evidence:
+                        errors.append(f"evidence {ev} is not behind the maps in scope")
+            if part.answerable:
+                if not part.citations:
+                    errors.append("cite the element refs the answer rests on")
+                if not in_language(part.answer, lang):
+                    errors.append(f"write the answer in {LANGUAGE_NAMES.get(lang, lang)}")
+                guessed = sorted(numbers_in(part.answer) - allowed)
+                if guessed:
+                    errors.append(
+                        f"these numbers are not in the facts or elements: {', '.join(guessed)}"
+                    )
+            return errors
+
+        part = job.ask(
+            "qa_answer",
+            "answer",
+            AnswerPart,
+            validate=validate,
+            question=question,
+            facts=facts_text,
+            elements=elements_text or "(none)",
+            evidence=evidence_text or "(none)",
+        )
+        if not part.answerable:
+            text, citations = PHRASES[lang]["none"], []
+        else:
+            text = part.answer
+            citations = [
+                self._citation(by_ref[c.element], c.evidence_ids or None) for c in part.citations
+            ]
+        return Answer(
+            question, lang, part.answerable, text, citations, facts, intent.kind, scope, "llm"
+        )

@@ -1,0 +1,77 @@
+"""Cross-lingual retrieval over map elements and the evidence behind them, in one embedding
+space. Element and evidence vectors go through the store's embedding cache, so a map's
+elements are embedded once and evidence vectors come from ingest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import select
+
+from generator.qa.elements import Element
+from knowledge.embeddings import text_hash
+from knowledge.library import Library
+from knowledge.store import ChunkRow
+
+
+@dataclass(frozen=True)
+class EvidenceText:
+    id: str
+    text: str
+    lang: str
+    kind: str
+
+
+class ElementIndex:
+    def __init__(self, library: Library, elements: list[Element]) -> None:
+        self.library = library
+        self.elements = elements
+        texts = [e.text or e.title for e in elements]
+        cache = library.cached_embedder
+        self.vectors = (
+            cache.embed(texts, [text_hash(t) for t in texts])
+            if texts
+            else np.zeros((0, library.embedder.dim), dtype=np.float32)
+        )
+
+    def query_vector(self, question: str) -> np.ndarray:
+        return np.asarray(self.library.embedder.embed_query(question), dtype=np.float32).reshape(-1)
+
+    def search(self, question: str, k: int = 8, kinds: set[str] | None = None) -> list[Element]:
+        if not self.elements:
+            return []
+        scores = self.vectors @ self.query_vector(question)
+        order = np.argsort(-scores)
+        out = [self.elements[i] for i in order if kinds is None or self.elements[i].kind in kinds]
+        return out[:k]
+
+    def similarity(self, a: Element, b: Element) -> float:
+        ia, ib = self.elements.index(a), self.elements.index(b)
+        return float(self.vectors[ia] @ self.vectors[ib])
+
+    def evidence(self, question: str, elements: list[Element], k: int = 8) -> list[EvidenceText]:
+        """The evidence behind ``elements``, most relevant to the question first."""
+        ids = list(dict.fromkeys(r.evidence_id for e in elements for r in e.evidence))
+        if not ids:
+            return []
+        with self.library.db.session() as s:
+            rows = s.execute(
+                select(
+                    ChunkRow.id,
+                    ChunkRow.text,
+                    ChunkRow.lang,
+                    ChunkRow.kind,
+                    ChunkRow.search_text,
+                    ChunkRow.text_hash,
+                ).where(ChunkRow.id.in_(ids))
+            ).all()
+        found = [EvidenceText(r.id, r.text, r.lang, r.kind) for r in rows]
+        if not found:
+            return []
+        # the vectors ingest stored (keyed by the search text's hash)
+        vectors = self.library.cached_embedder.embed(
+            [r.search_text for r in rows], [r.text_hash for r in rows]
+        )
+        scores = vectors @ self.query_vector(question)
+        return [found[i] for i in np.argsort(-scores)[:k]]
