@@ -18,6 +18,7 @@ from api.http.routes import (
     health,
     jobs,
     maps,
+    questions,
     search,
     translations,
 )
@@ -61,4 +62,5 @@ def create_app(model_factory: ModelFactory = configured_model) -> FastAPI:
     app.include_router(documents.router)
     app.include_router(glossaries.router)
     app.include_router(translations.router)
+    app.include_router(questions.router)
     return app

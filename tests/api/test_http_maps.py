@@ -12,7 +12,18 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.http.app import create_app
-from api.http.routes import analyses, documents, drafts, glossaries, health, jobs, maps, search
+from api.http.routes import (
+    analyses,
+    documents,
+    drafts,
+    glossaries,
+    health,
+    jobs,
+    maps,
+    questions,
+    search,
+    translations,
+)
 from knowledge.access.keys import create_key
 from knowledge.settings import Settings, get_settings
 from knowledge.store import Database
@@ -152,7 +163,18 @@ def test_openapi_is_complete_with_examples_in_the_teams_languages() -> None:
     patch = spec["paths"]["/v1/workspaces/{workspace}/maps/{map_id}"]["patch"]
     assert {"412", "428"} <= set(patch["responses"])
     # the store is synchronous: every route is a plain function, run in the threadpool
-    modules = (analyses, documents, drafts, glossaries, health, jobs, maps, search)
+    modules = (
+        analyses,
+        documents,
+        drafts,
+        glossaries,
+        health,
+        jobs,
+        maps,
+        questions,
+        search,
+        translations,
+    )
     endpoints = [getattr(r, "endpoint", None) for m in modules for r in m.router.routes]
     assert len(endpoints) == len([op for ops in spec["paths"].values() for op in ops]) and not any(
         inspect.iscoroutinefunction(e) for e in endpoints

@@ -27,6 +27,7 @@ if __name__ == "__main__":
                 "tests/llm/test_openai_client.py",
                 "tests/llm/test_contract.py",
                 "tests/llm/test_translation_cassettes.py",
+                "tests/llm/test_qa_cassettes.py",
                 "-k",
                 "openai or not [",
             ]

@@ -1,0 +1,83 @@
+"""Questions about maps, answered with citations (synchronous: one retrieval and at most a
+few model calls)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import Field
+
+from api.http.deps import Caller, LibraryDep, MapsDep, ModelFactoryDep
+from api.http.jobs_common import model_for_job
+from api.http.problems import WRITE
+from api.http.schemas import Body, Lang
+from generator.qa.answer import Asker
+from generator.qa.scope import scope_maps
+from knowledge.settings import get_settings
+
+router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["questions"], responses=WRITE)
+
+
+class QuestionIn(Body):
+    question: str = Field(
+        min_length=1,
+        max_length=2000,
+        examples=[
+            "ลูกค้าไทยเจอปัญหาอะไรมากที่สุดในขั้นตอนการจัดส่ง",
+            "نقشهٔ فارسی در مرحلهٔ پرداخت با نقشهٔ چینی چه تفاوتی دارد؟",
+            "Какие рекомендации команда платежей ещё не начала?",
+            "泰国客户在配送阶段最大的痛点是什么？",
+        ],
+    )
+    maps: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Maps to ask about (their head versions); empty: every approved map.",
+    )
+    lang: Lang | None = Field(default=None, description="Answer language; default: detected.")
+
+
+class CitedEvidence(Body):
+    evidence_id: str
+    quote: str
+    lang: str
+
+
+class Citation(Body):
+    element: str = Field(description="MAP_ID:path of the cited element.")
+    map: str
+    version: int
+    kind: str
+    title: str
+    evidence: list[CitedEvidence]
+
+
+class AnswerOut(Body):
+    question: str
+    lang: str
+    answerable: bool
+    answer: str
+    citations: list[Citation]
+    facts: dict[str, Any] | None = Field(description="Numbers computed from the maps' data.")
+    intent: str
+    scope: list[dict[str, Any]]
+    generator: str = Field(description="llm, or data when no model is configured.")
+    seconds: float
+
+
+@router.post("/questions", response_model=AnswerOut)
+def ask(
+    caller: Caller,
+    body: QuestionIn,
+    repo: MapsDep,
+    library: LibraryDep,
+    factory: ModelFactoryDep,
+) -> AnswerOut:
+    """Answer from the maps and their evidence, in the asker's language, citing map elements
+    and evidence ids; when the maps do not answer it, the answer says so."""
+    settings = get_settings()
+    maps = scope_maps(repo, caller.workspace, body.maps or None)
+    with model_for_job(factory, settings) as model:
+        answer = Asker(library, model, settings).ask(body.question, maps, body.lang)
+    return AnswerOut(**answer.as_dict())
