@@ -23,11 +23,20 @@ class EvidenceText:
     kind: str
 
 
+def embedded_text(e: Element, quotes: bool = True) -> str:
+    """An element's words, and (by default) its verbatim quotes: the customers' own words
+    carry the meaning across languages better than a short title (bench.qa)."""
+    words = e.text or e.title
+    if quotes and e.evidence:
+        words += " · " + " · ".join(r.quote for r in e.evidence)
+    return words
+
+
 class ElementIndex:
-    def __init__(self, library: Library, elements: list[Element]) -> None:
+    def __init__(self, library: Library, elements: list[Element], quotes: bool = True) -> None:
         self.library = library
         self.elements = elements
-        texts = [e.text or e.title for e in elements]
+        texts = [embedded_text(e, quotes) for e in elements]
         cache = library.cached_embedder
         self.vectors = (
             cache.embed(texts, [text_hash(t) for t in texts])
