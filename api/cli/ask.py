@@ -28,9 +28,10 @@ def ask_command(
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Answer a question about maps from their elements and evidence, in the asker's language,
-    citing map elements and evidence. Counts and priorities come from the maps' data. Without a
-    configured model the answer is composed from that data."""
+    """Ask about maps: an answer in your language, citing map elements and evidence.
+
+    Counts and priorities come from the maps' data. Without a configured model the answer is
+    composed from that data."""
     settings = get_settings()
     model = configured_model(settings)
     try:

@@ -108,8 +108,9 @@ def draft_command(
     rating_scale: RatingScaleOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Draft a journey map from the evidence with the configured model (evidence-only without
-    one). Progress is shown per part on stderr; the map goes to --output or stdout."""
+    """Draft a journey map from the evidence (evidence-only without a model).
+
+    Progress is shown per part on stderr; the map goes to --output or stdout."""
     if lang not in SUPPORTED_LANGUAGES:
         err.print(f"[red]error:[/red] --lang must be one of {', '.join(SUPPORTED_LANGUAGES)}")
         raise typer.Exit(2)

@@ -31,9 +31,11 @@ def translate_command(
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Translate a map for another language team. The first time it is a new map (a draft for
-    that team); again later, a refresh that sends only changed texts and keeps the team's
-    edits. Ids, numbers and evidence stay; quotes stay verbatim with a translation alongside."""
+    """Translate a stored map for another language team.
+
+    The first time it is a new map (a draft for that team); again later, a refresh that sends
+    only changed texts and keeps the team's edits. Ids, numbers and evidence stay; quotes stay
+    verbatim with a translation alongside."""
     if to not in SUPPORTED_LANGUAGES:
         err.print(f"[red]error:[/red] --to must be one of {', '.join(SUPPORTED_LANGUAGES)}")
         raise typer.Exit(2)
