@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from api.http import problems
 from api.http.jobs_common import ModelFactory
@@ -14,15 +15,18 @@ from api.http.routes import (
     analyses,
     documents,
     drafts,
+    exports,
     glossaries,
     health,
     jobs,
     maps,
     questions,
+    review,
     search,
     translations,
 )
 from api.http.runner import JobRunner
+from api.web.fonts import FONTS
 from generator.llm.factory import configured_model
 from knowledge.jobs import JobStore
 from knowledge.library import Library
@@ -63,4 +67,7 @@ def create_app(model_factory: ModelFactory = configured_model) -> FastAPI:
     app.include_router(glossaries.router)
     app.include_router(translations.router)
     app.include_router(questions.router)
+    app.include_router(exports.router)
+    app.include_router(review.router)
+    app.mount("/static/fonts", StaticFiles(directory=FONTS), name="fonts")
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Path, Query, Request
+from fastapi import Cookie, Depends, Header, Path, Query, Request
 
 from api.http.jobs_common import ModelFactory
 from api.http.problems import Forbidden, Unauthenticated
@@ -71,14 +71,28 @@ def library(request: Request) -> Library:
 LibraryDep = Annotated[Library, Depends(library)]
 
 
+REVIEW_COOKIE = "cjm_key"
+REVIEW_HEADER = "x-cjm-review"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
 def principal(
+    request: Request,
     db: DatabaseDep,
     authorization: Annotated[str | None, Header()] = None,
     x_api_key: Annotated[str | None, Header()] = None,
+    cjm_key: Annotated[
+        str | None, Cookie(description="Set by the review page's sign-in (SameSite=Strict).")
+    ] = None,
 ) -> Principal:
     key = x_api_key
     if key is None and authorization and authorization.lower().startswith("bearer "):
         key = authorization[7:].strip()
+    if not key and cjm_key:
+        # the review page: a change must also carry a header a cross-site form cannot send
+        if request.method not in SAFE_METHODS and REVIEW_HEADER not in request.headers:
+            raise Forbidden("changes signed in by cookie need the X-CJM-Review header")
+        key = cjm_key
     if not key:
         raise Unauthenticated("send an API key: Authorization: Bearer cjm_... (cjm keys create)")
     found = authenticate(db, key)

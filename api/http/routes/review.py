@@ -1,0 +1,133 @@
+"""The review page in the browser: sign in with an API key (kept in a SameSite=Strict,
+HttpOnly cookie), the workspace's maps, and a page per map version with the review panel.
+Fonts are served from the project (no CDN)."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Cookie, Form, Query
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from api.http.deps import REVIEW_COOKIE, DatabaseDep, MapsDep
+from api.web.render import render_html
+from api.web.review import panel, script
+from api.web.service import map_for_export
+from generator.translation.fields import translatable
+from knowledge.access.keys import Principal, authenticate
+from knowledge.errors import NotFound
+
+router = APIRouter(prefix="/review", include_in_schema=False)
+PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>
+<style>body{{font-family:system-ui,sans-serif;margin:40px;max-width:720px}}
+input{{width:100%;padding:8px}} li{{margin:6px 0}}</style></head><body>{body}</body></html>"""
+
+
+def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(PAGE.format(title=escape(title), body=body), status_code=status)
+
+
+def _who(db: DatabaseDep, key: str | None) -> Principal | None:
+    return authenticate(db, key) if key else None
+
+
+def _login(next_url: str, error: str = "") -> HTMLResponse:
+    message = f'<p style="color:#b42318">{escape(error)}</p>' if error else ""
+    return _page(
+        "cjm review: sign in",
+        f"<h1>cjm review</h1>{message}<form method=post action=/review/login>"
+        f'<input type=hidden name=next value="{escape(next_url)}">'
+        "<label>API key <input name=key type=password autocomplete=off required></label>"
+        "<p><button type=submit>Sign in</button></p></form>",
+        401 if error else 200,
+    )
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(next: Annotated[str, Query(max_length=500)] = "/review") -> HTMLResponse:  # noqa: A002
+    return _login(next)
+
+
+@router.post("/login", response_model=None)
+def login(
+    db: DatabaseDep,
+    key: Annotated[str, Form(max_length=200)],
+    next: Annotated[str, Form(max_length=500)] = "/review",  # noqa: A002
+) -> HTMLResponse | RedirectResponse:
+    who = _who(db, key.strip())
+    if who is None:
+        return _login(next, "unknown or revoked API key")
+    target = next if next.startswith("/review/") else f"/review/{quote(who.workspace, safe='')}"
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(REVIEW_COOKIE, key.strip(), httponly=True, samesite="strict", path="/")
+    return response
+
+
+@router.get("", response_model=None)
+def home(db: DatabaseDep, cjm_key: Annotated[str | None, Cookie()] = None) -> RedirectResponse:
+    who = _who(db, cjm_key)
+    if who is None:
+        return RedirectResponse("/review/login", status_code=303)
+    return RedirectResponse(f"/review/{quote(who.workspace, safe='')}", status_code=303)
+
+
+@router.get("/{workspace}", response_model=None)
+def workspace_maps(
+    workspace: str,
+    db: DatabaseDep,
+    repo: MapsDep,
+    cjm_key: Annotated[str | None, Cookie()] = None,
+) -> HTMLResponse | RedirectResponse:
+    who = _who(db, cjm_key)
+    if who is None:
+        return RedirectResponse(f"/review/login?next=/review/{quote(workspace)}", status_code=303)
+    if who.workspace != workspace:
+        return _page("not found", "<h1>Not found</h1>", 404)
+    infos, _ = repo.list_maps(workspace, 0, 200)
+    items = "".join(
+        f'<li><a href="/review/{quote(workspace)}/{quote(i.id)}">{escape(i.title)}</a> '
+        f"({i.language}, {i.status}, v{i.head})</li>"
+        for i in infos
+    )
+    return _page(f"cjm review: {workspace}", f"<h1>{escape(workspace)}</h1><ul>{items}</ul>")
+
+
+@router.get("/{workspace}/{map_id}", response_model=None)
+def map_page(
+    workspace: str,
+    map_id: str,
+    db: DatabaseDep,
+    repo: MapsDep,
+    version: Annotated[int | None, Query(ge=1)] = None,
+    cjm_key: Annotated[str | None, Cookie()] = None,
+) -> HTMLResponse | RedirectResponse:
+    who = _who(db, cjm_key)
+    here = f"/review/{quote(workspace)}/{quote(map_id)}"
+    if who is None:
+        return RedirectResponse(f"/review/login?next={quote(here)}", status_code=303)
+    try:
+        if who.workspace != workspace:
+            raise NotFound(map_id)
+        journey, info = map_for_export(repo, workspace, map_id, version)
+        summary = repo.get(workspace, map_id)
+    except NotFound:
+        return _page("not found", "<h1>Not found</h1>", 404)
+    number = info.version or summary.head
+    changes = repo.diff(workspace, map_id, number - 1, number) if number > 1 else []
+    comments, _ = repo.comments(workspace, map_id, 0, 500)
+    content = journey.model_dump(mode="json")
+    texts = {f.path: f.source for f in translatable(content, "-") if f.kind == "text"}
+    html = render_html(
+        journey,
+        status=info.status,
+        version=number,
+        warnings=info.warnings,
+        embed_fonts=False,
+        font_base="/static/fonts/",
+        review_panel=panel(journey.language, summary, number, who.role, changes, comments),
+        review_script=script(workspace, map_id, summary.head, texts),
+    )
+    return HTMLResponse(html)

@@ -1,0 +1,252 @@
+"""A map version as a file: JSON (the published schema), Markdown, CSV (one row per element,
+UTF-8 with BOM, formula-like cells neutralised), self-contained HTML, PDF and PNG."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from api.web.chromium import to_pdf, to_png
+from api.web.labels import LABELS
+from api.web.render import render_html
+from knowledge.journey.model import EvidenceRef, JourneyMap
+
+Format = Literal["json", "md", "csv", "html", "pdf", "png"]
+FORMATS: dict[str, tuple[str, str]] = {
+    "json": ("application/json", "json"),
+    "md": ("text/markdown; charset=utf-8", "md"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "html": ("text/html; charset=utf-8", "html"),
+    "pdf": ("application/pdf", "pdf"),
+    "png": ("image/png", "png"),
+}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CSV_COLUMNS = [
+    "element", "kind", "stage", "text", "origin", "frequency", "severity", "priority",
+    "owner_team", "effort", "impact", "kpi", "status", "evidence_ids", "quotes",
+]  # fmt: skip
+
+
+@dataclass
+class ExportInfo:
+    status: str | None = None
+    version: int | None = None
+    warnings: list[str] | None = None
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def _quotes(refs: list[EvidenceRef]) -> tuple[str, str]:
+    return " | ".join(r.evidence_id for r in refs), " | ".join(r.quote for r in refs)
+
+
+def csv_rows(j: JourneyMap) -> Iterator[dict[str, Any]]:
+    def row(element: str, kind: str, stage: str, text: Any, **more: Any) -> dict[str, Any]:
+        return {
+            "element": element,
+            "kind": kind,
+            "stage": stage,
+            "text": text.text,
+            "origin": text.origin,
+            **more,
+        }
+
+    yield row("title", "title", "", j.title)
+    for p in j.personas:
+        ids, quotes = _quotes(p.evidence)
+        base = f"personas/{p.id}"
+        yield row(f"{base}/name", "persona", "", p.name, evidence_ids=ids, quotes=quotes)
+        yield row(f"{base}/description", "persona_description", "", p.description)
+        for lane in ("goals", "frustrations"):
+            for n, t in enumerate(getattr(p, lane)):
+                yield row(f"{base}/{lane}/{n}", lane[:-1], "", t)
+    for s in j.stages:
+        base = f"stages/{s.id}"
+        yield row(f"{base}/name", "stage", s.id, s.name)
+        for lane in ("actions", "thoughts", "moments_of_truth", "opportunities", "frontstage",
+                     "backstage", "support_processes", "outside_brand"):  # fmt: skip
+            for n, t in enumerate(getattr(s, lane)):
+                yield row(f"{base}/{lane}/{n}", lane, s.id, t)
+        for t in s.touchpoints:
+            yield row(
+                f"{base}/touchpoints/{t.id}",
+                "touchpoint",
+                s.id,
+                t.name,
+                owner_team=t.owner_team.text if t.owner_team else "",
+                kpi="",
+                status=t.channel.text,
+            )
+        if s.emotion:
+            yield row(f"{base}/emotion", "emotion", s.id, s.emotion.label, severity=s.emotion.score)
+        for pp in s.pain_points:
+            ids, quotes = _quotes(pp.evidence)
+            yield row(
+                f"{base}/pain_points/{pp.id}",
+                "pain_point",
+                s.id,
+                pp.title,
+                frequency=pp.frequency,
+                severity=pp.severity,
+                priority=pp.priority,
+                evidence_ids=ids,
+                quotes=quotes,
+            )
+        for d in s.delighters:
+            ids, quotes = _quotes(d.evidence)
+            yield row(
+                f"{base}/delighters/{d.id}",
+                "delighter",
+                s.id,
+                d.title,
+                frequency=d.frequency,
+                evidence_ids=ids,
+                quotes=quotes,
+            )
+    for r in j.recommendations:
+        yield row(
+            f"recommendations/{r.id}",
+            "recommendation",
+            "",
+            r.action,
+            owner_team=r.owner_team.text if r.owner_team else "",
+            effort=r.effort or "",
+            impact=r.impact or "",
+            kpi=r.kpi.text if r.kpi else "",
+            status=r.status,
+            evidence_ids=" | ".join(r.addresses),
+        )
+
+
+def to_csv(j: JourneyMap) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, CSV_COLUMNS, extrasaction="ignore", lineterminator="\r\n")
+    writer.writeheader()
+    for r in csv_rows(j):
+        writer.writerow({k: neutralise(str(v)) if v is not None else "" for k, v in r.items()})
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads UTF-8
+
+
+def _md(text: str) -> str:
+    return re.sub(r"([\\`*_{}\[\]<>|])", r"\\\1", text).replace("\n", " ")
+
+
+def to_markdown(j: JourneyMap, info: ExportInfo | None = None) -> str:
+    L = LABELS[j.language]
+    out = [f"# {_md(j.title.text)}", ""]
+    meta = [j.map_type, j.language, j.framework.name]
+    if info and info.status:
+        meta.append(info.status)
+    if info and info.version:
+        meta.append(f"{L['version']} {info.version}")
+    out += [" · ".join(meta), ""]
+    if j.evidence_only:
+        out += [f"> {L['evidence_only']}", ""]
+    for w in (info.warnings if info else None) or []:
+        out += [f"> ⚠ {_md(w)}", ""]
+    if j.personas:
+        out += [f"## {L['personas']}", ""]
+        for pe in j.personas:
+            out += [f"### {_md(pe.name.text)}", "", _md(pe.description.text), ""]
+            out += [f"- **{L['goals']}**: " + "; ".join(_md(g.text) for g in pe.goals)]
+            out += [
+                f"- **{L['frustrations']}**: " + "; ".join(_md(g.text) for g in pe.frustrations)
+            ]
+            out.append("")
+    out += [f"## {L['journey']}", ""]
+    for s in j.stages:
+        out += [f"### {_md(s.name.text)}", ""]
+        for lane in ("actions", "thoughts", "moments_of_truth", "opportunities"):
+            items = getattr(s, lane)
+            if items:
+                out.append(f"- **{L[lane]}**: " + "; ".join(_md(t.text) for t in items))
+        if s.touchpoints:
+            out.append(
+                f"- **{L['touchpoints']}**: "
+                + "; ".join(f"{_md(t.name.text)} ({_md(t.channel.text)})" for t in s.touchpoints)
+            )
+        if s.emotion:
+            out.append(
+                f"- **{L['emotion']}**: {_md(s.emotion.label.text)} ({s.emotion.score:+.2f})"
+            )
+        out.append("")
+        if s.pain_points:
+            out += [f"#### {L['pain_points']}", ""]
+            for pp in s.pain_points:
+                out.append(
+                    f"- **{_md(pp.title.text)}** — {L['frequency']} {pp.frequency}, "
+                    f"{L['severity']} {pp.severity:.1f}, {L['priority']} {pp.priority:.1f}"
+                )
+                for ref in pp.evidence:
+                    line = f"  > “{_md(ref.quote)}” ({ref.lang}, {ref.evidence_id})"
+                    if ref.translation:
+                        line += f" — {_md(ref.translation)}"
+                    out.append(line)
+            out.append("")
+        if s.delighters:
+            out += [f"#### {L['delighters']}", ""]
+            out += [f"- {_md(d.title.text)} — {L['frequency']} {d.frequency}" for d in s.delighters]
+            out.append("")
+    if j.recommendations:
+        out += [f"## {L['recommendations']}", ""]
+        out.append(
+            f"| {L['recommendations']} | {L['owner']} | {L['effort']} | {L['impact']} | "
+            f"{L['kpi']} | {L['status']} |"
+        )
+        out.append("|---|---|---|---|---|---|")
+        for rec in j.recommendations:
+            owner = _md(rec.owner_team.text) if rec.owner_team else ""
+            kpi = _md(rec.kpi.text) if rec.kpi else ""
+            out.append(
+                f"| {_md(rec.action.text)} | {owner} | {rec.effort or ''} | {rec.impact or ''} | "
+                f"{kpi} | {rec.status} |"
+            )
+        out.append("")
+    c = j.coverage
+    out += [
+        f"## {L['coverage']}",
+        "",
+        f"{c.total_evidence} {L['evidence']}; "
+        + ", ".join(f"{x.lang} {x.count}" for x in c.by_language)
+        + f"; {L['unplaced']} {c.unplaced}",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def export_bytes(j: JourneyMap, fmt: str, info: ExportInfo | None = None) -> bytes:
+    info = info or ExportInfo()
+    if fmt == "json":
+        return (json.dumps(j.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n").encode()
+    if fmt == "md":
+        return to_markdown(j, info).encode("utf-8")
+    if fmt == "csv":
+        return to_csv(j)
+    printed = fmt in ("pdf", "png")  # on paper every quote is shown
+    html = render_html(
+        j, status=info.status, version=info.version, warnings=info.warnings, expand_quotes=printed
+    )
+    if fmt == "html":
+        return html.encode("utf-8")
+    if fmt == "pdf":
+        return to_pdf(html)
+    if fmt == "png":
+        return to_png(html)
+    raise ValueError(f"unknown export format {fmt}")
+
+
+def filename(j: JourneyMap, fmt: str, version: int | None = None) -> str:
+    """A file name from the map's title in any script; only characters no file system
+    refuses are replaced."""
+    base = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", j.title.text).strip(" .") or j.id
+    base = re.sub(r"\s+", " ", base)[:120]
+    suffix = f" v{version}" if version else ""
+    return f"{base}{suffix}.{FORMATS[fmt][1]}"

@@ -1,0 +1,71 @@
+"""A map as one HTML page: the same page is the review page (linked fonts, review panel and
+script) and the self-contained export (fonts embedded, no scripts, no outside links)."""
+
+from __future__ import annotations
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from api.web.curve import emotion_svg
+from api.web.fonts import STACK, font_css
+from api.web.labels import LABELS, RTL
+from knowledge.journey.model import JourneyMap
+
+TEXT_LANES = ("actions", "thoughts")
+LATE_LANES = (
+    "moments_of_truth",
+    "opportunities",
+    "frontstage",
+    "backstage",
+    "support_processes",
+    "outside_brand",
+)
+_env = Environment(
+    loader=PackageLoader("api.web", "templates"),
+    autoescape=select_autoescape(["html", "j2"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _all_text(journey: JourneyMap) -> str:
+    return journey.model_dump_json() + "".join(str(v) for v in LABELS[journey.language].values())
+
+
+def render_html(
+    journey: JourneyMap,
+    *,
+    status: str | None = None,
+    version: int | None = None,
+    warnings: list[str] | None = None,
+    embed_fonts: bool = True,
+    font_base: str = "fonts/",
+    review_panel: str = "",
+    review_script: str = "",
+    expand_quotes: bool = False,
+) -> str:
+    rtl = journey.language in RTL
+    lanes = {
+        lane: any(getattr(s, lane) for s in journey.stages)
+        for lane in (*TEXT_LANES, *LATE_LANES, "touchpoints")
+    }
+    pain_titles = {p.id: p.title.text for s in journey.stages for p in s.pain_points}
+    labels = LABELS[journey.language]
+    return _env.get_template("map.html.j2").render(
+        j=journey,
+        L=labels,
+        rtl=rtl,
+        status=status,
+        version=version,
+        warnings=warnings or [],
+        review=bool(review_script),
+        font_css=font_css(_all_text(journey), embed=embed_fonts, base_url=font_base),
+        font_stack=STACK,
+        curve=emotion_svg(journey, rtl, labels["emotion_curve"]),
+        text_lanes=TEXT_LANES,
+        late_lanes=LATE_LANES,
+        lane_used=lanes,
+        pain_titles=pain_titles,
+        review_panel=review_panel,
+        review_script=review_script,
+        expand_quotes=expand_quotes,
+    )
