@@ -17,6 +17,7 @@ from knowledge.library import Library
 from knowledge.maps.repository import MapRepository
 from knowledge.store import Database
 
+MAX_VERSION = 1_000_000
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip.")]
 Limit = Annotated[int, Query(ge=1, le=200, description="Items per page (at most 200).")]
 

@@ -7,7 +7,7 @@ from html import escape
 
 from knowledge.journey.model import JourneyMap
 
-WIDTH_PER_STAGE = 160
+WIDTH_PER_STAGE = 220  # the grid's stage column width
 HEIGHT = 140
 PAD = 24
 
@@ -25,9 +25,8 @@ def emotion_svg(journey: JourneyMap, rtl: bool, title: str) -> str:
         y = PAD + (1 - stage.emotion.score) / 2 * (HEIGHT - 2 * PAD)
         points.append((x, y, stage))
     parts = [
-        f'<svg class="curve" role="img" viewBox="0 0 {width} {HEIGHT}" '
-        f'style="width:100%;height:auto" xmlns="http://www.w3.org/2000/svg" '
-        f'data-rtl="{str(rtl).lower()}">',
+        f'<svg class="curve" role="img" viewBox="0 0 {width} {HEIGHT}" width="{width}" '
+        f'height="{HEIGHT}" xmlns="http://www.w3.org/2000/svg" data-rtl="{str(rtl).lower()}">',
         f"<title>{escape(title)}</title>",
         f'<line x1="0" y1="{HEIGHT / 2}" x2="{width}" y2="{HEIGHT / 2}" class="axis"/>',
     ]

@@ -57,8 +57,8 @@ def panel(
 ) -> str:
     t = PANEL_LABELS[lang]
     rows = [
-        '<aside id="review" class="no-print" style="position:sticky;bottom:0;background:#fff;'
-        'border-top:2px solid #d9dee3;padding:12px;margin-top:24px">',
+        '<aside id="review" class="no-print" style="'
+        'border-top:2px solid #d9dee3;padding:12px 0;margin-top:24px">',
         f'<div><strong>{t["signed_in"]}</strong> <span id="role">{escape(role)}</span> · '
         f'<span id="status">{escape(info.status)}</span> · v{version}</div>',
         '<div class="actions" style="margin:8px 0">',

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Response
 
-from api.http.deps import Caller, MapsDep
+from api.http.deps import MAX_VERSION, Caller, MapsDep
 from api.http.problems import WRITE
 from api.web.exports import FORMATS, export_bytes, filename
 from api.web.service import map_for_export
@@ -37,7 +37,7 @@ def export(
     repo: MapsDep,
     map_id: str,
     format: Fmt = "json",  # noqa: A002 - the query parameter's name
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: Annotated[int | None, Query(ge=1, le=MAX_VERSION)] = None,
 ) -> Response:
     """The map (its head, or ``version``) as a file. HTML is self-contained (fonts embedded);
     PDF and PNG are printed from it by headless Chromium."""

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Path, Query, Response, status
 
-from api.http.deps import Caller, Limit, MapsDep, Offset, require
+from api.http.deps import MAX_VERSION, Caller, Limit, MapsDep, Offset, require
 from api.http.problems import NO_IF_MATCH, WRITE, PreconditionRequired, documented
 from api.http.schemas import (
     ActionIn,
@@ -90,7 +90,12 @@ def get_map(caller: Caller, repo: MapsDep, map_id: str, response: Response) -> M
 
 
 @router.get("/{map_id}/versions/{number}", response_model=MapOut)
-def get_version(caller: Caller, repo: MapsDep, map_id: str, number: int) -> MapOut:
+def get_version(
+    caller: Caller,
+    repo: MapsDep,
+    map_id: str,
+    number: Annotated[int, Path(ge=1, le=MAX_VERSION)],
+) -> MapOut:
     info = repo.get(caller.workspace, map_id)
     version = repo.version(caller.workspace, map_id, number)
     return MapOut(**summary(info).model_dump(), version=version.number, content=version.journey)
@@ -101,8 +106,8 @@ def diff_versions(
     caller: Caller,
     repo: MapsDep,
     map_id: str,
-    from_version: Annotated[int, Query(alias="from", ge=1)],
-    to_version: Annotated[int, Query(alias="to", ge=1)],
+    from_version: Annotated[int, Query(alias="from", ge=1, le=MAX_VERSION)],
+    to_version: Annotated[int, Query(alias="to", ge=1, le=MAX_VERSION)],
 ) -> list[ChangeOut]:
     changes = repo.diff(caller.workspace, map_id, from_version, to_version)
     return [ChangeOut(**c.as_dict()) for c in changes]

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Cookie, Form, Query
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from api.http.deps import REVIEW_COOKIE, DatabaseDep, MapsDep
+from api.http.deps import MAX_VERSION, REVIEW_COOKIE, DatabaseDep, MapsDep
 from api.web.render import render_html
 from api.web.review import panel, script
 from api.web.service import map_for_export
@@ -101,7 +101,7 @@ def map_page(
     map_id: str,
     db: DatabaseDep,
     repo: MapsDep,
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: Annotated[int | None, Query(ge=1, le=MAX_VERSION)] = None,
     cjm_key: Annotated[str | None, Cookie()] = None,
 ) -> HTMLResponse | RedirectResponse:
     who = _who(db, cjm_key)

@@ -33,7 +33,10 @@ class TranslateIn(Body):
         default=None, max_length=64, description="A glossary of the workspace, by name."
     )
     version: int | None = Field(
-        default=None, ge=1, description="Version of the source map (default: its head)."
+        default=None,
+        ge=1,
+        le=1_000_000,
+        description="Version of the source map (default: its head).",
     )
 
 

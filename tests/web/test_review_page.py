@@ -1,0 +1,135 @@
+"""The review page in a real browser (Playwright driving Debian's Chromium): a Persian map lays
+out right-to-left with its curve mirrored and Vazirmatn loaded, a Chinese map left-to-right in
+Noto Sans SC; a reviewer comments and approves; a viewer's approval is refused. Screenshots are
+kept in CJM_TEST_ARTIFACTS."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from api.http.app import create_app
+from knowledge.access.keys import create_key
+from knowledge.maps.repository import MapRepository
+from knowledge.settings import Settings, get_settings
+from knowledge.store import Database
+from tests.knowledge.test_review import drafted
+from tests.web.conftest import require
+
+
+@pytest.fixture
+def server(settings: Settings) -> Iterator[dict[str, Any]]:
+    db = Database(get_settings())
+    repo = MapRepository(db)
+    fa = repo.create("cx", drafted("fa"), "ali").id
+    zh = repo.create("cx", drafted("zh"), "li").id
+    repo.transition("cx", fa, "submit", 1, "ali")
+    keys = {
+        role: create_key(db, "cx", role, f"{role}-person")[0] for role in ("viewer", "reviewer")
+    }
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(create_app(), port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    while not srv.started:
+        time.sleep(0.05)
+    yield {"base": f"http://127.0.0.1:{port}", "fa": fa, "zh": zh, "keys": keys, "repo": repo}
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    chromium = require("chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+def sign_in(browser: Any, base: str, key: str, next_path: str) -> Any:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base}/review/login?next={next_path}")
+    page.fill("input[name=key]", key)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("document.fonts.ready")
+    return page
+
+
+def test_persian_map_rtl_comment_and_approve(
+    server: dict[str, Any], browser: Any, artifacts: Path
+) -> None:
+    base, fa = server["base"], server["fa"]
+    page = sign_in(browser, base, server["keys"]["reviewer"], f"/review/cx/{fa}")
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    title = page.locator("h1[data-path=title]")
+    assert "Vazirmatn" in title.evaluate("e => getComputedStyle(e).fontFamily")
+    assert page.evaluate("document.fonts.check('16px Vazirmatn', 'پیک')")
+    loaded = page.evaluate(
+        "[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)"
+    )
+    assert any("Vazirmatn" in f for f in loaded)
+    # the grid flows right to left and the curve with it: the first stage is on the right
+    headers = page.locator("table.grid thead th[data-path]")
+    first, last = headers.first.bounding_box(), headers.last.bounding_box()
+    assert first["x"] > last["x"]
+    dots = page.locator("svg.curve circle")
+    assert dots.first.get_attribute("data-stage") == "delivery"
+    assert float(dots.first.get_attribute("cx")) > float(dots.last.get_attribute("cx"))
+    page.screenshot(path=str(artifacts / "review-fa.png"), full_page=True)
+
+    page.locator("[data-path='stages/delivery/pain_points/pp-delivery-1/title']").click()
+    page.fill("#comment-text", "منبع این مشکل کجاست؟")
+    with page.expect_navigation():
+        page.click("#btn-comment")
+    assert "منبع این مشکل کجاست؟" in page.locator("#comments").inner_text()
+    with page.expect_navigation():
+        page.click("#btn-approve")
+    assert page.locator("#status").inner_text() == "approved"
+    assert server["repo"].get("cx", fa).approved_version == 1
+    page.screenshot(path=str(artifacts / "review-fa-approved.png"), full_page=True)
+
+
+def test_chinese_map_ltr_and_a_viewer_cannot_approve(
+    server: dict[str, Any], browser: Any, artifacts: Path
+) -> None:
+    base, zh = server["base"], server["zh"]
+    page = sign_in(browser, base, server["keys"]["viewer"], f"/review/cx/{zh}")
+    assert page.evaluate("document.documentElement.dir") == "ltr"
+    assert page.evaluate("document.fonts.check('16px \"Noto Sans SC\"', '配送')")
+    loaded = page.evaluate(
+        "[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)"
+    )
+    assert any("Noto Sans SC" in f for f in loaded)
+    page.click("#btn-approve")
+    page.wait_for_function("document.getElementById('message').textContent.length > 0")
+    assert page.locator("#message").inner_text().startswith("403")
+    assert server["repo"].get("cx", zh).status == "draft"
+    page.screenshot(path=str(artifacts / "review-zh-viewer.png"), full_page=True)
+    # nothing is fetched from outside the server: no CDN
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert requests and all(u.startswith(base) or u.startswith("data:") for u in requests)
+
+
+def test_the_review_page_needs_a_key(server: dict[str, Any], browser: Any) -> None:
+    page = browser.new_page()
+    page.goto(f"{server['base']}/review/cx/{server['fa']}")
+    assert "/review/login" in page.url
+    page.fill("input[name=key]", "cjm_wrong")
+    page.click("button[type=submit]")
+    assert "unknown or revoked" in page.content()
