@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from api.cli.main import app
 from api.http.app import create_app
 from api.web.exports import export_bytes, filename, neutralise, to_csv
+from api.web.service import map_for_export
 from knowledge.journey.model import JourneyMap
 from knowledge.maps.repository import MapRepository
 from knowledge.settings import Settings
@@ -146,3 +147,29 @@ def test_exports_over_http_and_the_cli(settings: Settings, tmp_path: Path) -> No
     assert done.exit_code == 0, done.output
     written = tmp_path / "نقشه سفر مشتری test v1.html"
     assert written.exists() and 'dir="rtl"' in written.read_text(encoding="utf-8")
+
+
+def test_a_stale_translation_says_so_in_its_exports(settings: Settings) -> None:
+    from generator.llm.fakes import FunctionModel
+    from generator.llm.job import LLMJob
+    from generator.llm.structured import CallPolicy, Deadline
+    from generator.translation.echo import EchoTranslations
+    from generator.translation.service import translate_map
+    from knowledge.maps.patches import FieldPatch
+
+    repo = MapRepository(Database(settings))
+    source = repo.create("cx", drafted("fa"), "a").id
+    job = LLMJob(
+        model=FunctionModel(EchoTranslations("th")),
+        policy=CallPolicy(sleep=lambda s: None),
+        deadline=Deadline(60),
+        lang="th",
+    )
+    th = translate_map(repo, "cx", source, job, "b").info.id
+    journey, info = map_for_export(repo, "cx", th)
+    assert info.warnings == []
+    repo.edit("cx", source, 1, [FieldPatch(path="title", value="نقشهٔ تازه")], "a")
+    journey, info = map_for_export(repo, "cx", th)
+    assert info.warnings and "ล้าสมัย" in info.warnings[0]
+    assert info.warnings[0] in export_bytes(journey, "html", info).decode()
+    assert "คำแปลนี้ล้าสมัย" in export_bytes(journey, "md", info).decode()

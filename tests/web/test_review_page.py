@@ -90,7 +90,18 @@ def test_persian_map_rtl_comment_and_approve(
     assert float(dots.first.get_attribute("cx")) > float(dots.last.get_attribute("cx"))
     page.screenshot(path=str(artifacts / "review-fa.png"), full_page=True)
 
-    page.locator("[data-path='stages/delivery/pain_points/pp-delivery-1/title']").click()
+    title_path = "stages/delivery/pain_points/pp-delivery-1/title"
+    page.locator(f"[data-path='{title_path}']").click()
+    assert page.locator("#anchor").inner_text() == title_path
+    page.fill("#edit-text", "پیک دیر می‌رسد و غذا سرد است")
+    with page.expect_navigation():
+        page.click("#btn-edit")
+    assert page.locator(f"[data-path='{title_path}']").inner_text() == "پیک دیر می‌رسد و غذا سرد است"
+    assert "پیک دیر می‌رسد و غذا سرد است" in page.locator("#diff").inner_text()  # diff to v1
+    assert page.locator("#status").inner_text() == "draft"  # a new version starts again
+    with page.expect_navigation():
+        page.click("#btn-submit")
+    page.locator(f"[data-path='{title_path}']").click()
     page.fill("#comment-text", "منبع این مشکل کجاست؟")
     with page.expect_navigation():
         page.click("#btn-comment")
@@ -98,7 +109,7 @@ def test_persian_map_rtl_comment_and_approve(
     with page.expect_navigation():
         page.click("#btn-approve")
     assert page.locator("#status").inner_text() == "approved"
-    assert server["repo"].get("cx", fa).approved_version == 1
+    assert server["repo"].get("cx", fa).approved_version == 2
     page.screenshot(path=str(artifacts / "review-fa-approved.png"), full_page=True)
 
 
