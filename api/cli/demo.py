@@ -99,6 +99,8 @@ def demo() -> None:
     err.print(HOW_TO_CONFIGURE)
     out.print(
         "\nNext: ingest your own research with "
-        "[bold]cjm ingest PATH --kind review --workspace NAME[/bold] and search it with "
-        "[bold]cjm search QUERY --workspace NAME[/bold]. See `cjm --help`."
+        "[bold]cjm ingest PATH --kind review --workspace NAME[/bold], search it with "
+        "[bold]cjm search QUERY --workspace NAME[/bold], review maps in the browser with "
+        "[bold]cjm serve[/bold] (then /review, with a key from [bold]cjm keys create[/bold]) "
+        "and export them with [bold]cjm export MAP_ID --format pdf[/bold]. See `cjm --help`."
     )

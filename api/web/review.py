@@ -60,7 +60,8 @@ def panel(
         '<aside id="review" class="no-print" style="'
         'border-top:2px solid #d9dee3;padding:12px 0;margin-top:24px">',
         f'<div><strong>{t["signed_in"]}</strong> <span id="role">{escape(role)}</span> · '
-        f'<span id="status">{escape(info.status)}</span> · v{version}</div>',
+        f'<span id="status">{escape(info.status)}</span> · v{version} · '
+        '<a href="/review/logout">⏻</a></div>',
         '<div class="actions" style="margin:8px 0">',
     ]
     for action in ("submit", "approve", "request_changes"):

@@ -144,3 +144,10 @@ def test_the_review_page_needs_a_key(server: dict[str, Any], browser: Any) -> No
     page.fill("input[name=key]", "cjm_wrong")
     page.click("button[type=submit]")
     assert "unknown or revoked" in page.content()
+    signed_in = sign_in(
+        browser, server["base"], server["keys"]["viewer"], f"/review/cx/{server['fa']}"
+    )
+    assert signed_in.locator("#role").inner_text() == "viewer"
+    signed_in.goto(f"{server['base']}/review/logout")
+    signed_in.goto(f"{server['base']}/review/cx/{server['fa']}")
+    assert "/review/login" in signed_in.url  # signed out

@@ -66,6 +66,13 @@ def login(
     return response
 
 
+@router.get("/logout", response_model=None)
+def logout() -> RedirectResponse:
+    response = RedirectResponse("/review/login", status_code=303)
+    response.delete_cookie(REVIEW_COOKIE, path="/")
+    return response
+
+
 @router.get("", response_model=None)
 def home(db: DatabaseDep, cjm_key: Annotated[str | None, Cookie()] = None) -> RedirectResponse:
     who = _who(db, cjm_key)
