@@ -20,6 +20,7 @@ import numpy.typing as npt
 from sqlalchemy import select
 
 from knowledge.errors import EmbeddingEndpointError, UserInputError
+from knowledge.normalize import content_text
 from knowledge.settings import Settings
 from knowledge.store import Database, EmbeddingRow
 from knowledge.store.database import insert_ignoring_duplicates
@@ -198,6 +199,13 @@ class CachedEmbedder:
                 for h, blob in rows:
                     found[h] = np.frombuffer(blob, dtype=np.float32)
         return found
+
+    def embed_evidence(
+        self, search_texts: Sequence[str], hashes: Sequence[str], on_batch: Any = None
+    ) -> Vectors:
+        """Vectors of evidence chunks: their content text (``normalize.content_text``), under
+        the hashes ingest stored with them."""
+        return self.embed([content_text(t) for t in search_texts], hashes, on_batch)
 
     def embed(self, texts: Sequence[str], hashes: Sequence[str], on_batch: Any = None) -> Vectors:
         """Vectors for ``texts`` (whose hashes are given), computing only the missing ones.

@@ -11,7 +11,7 @@ from typing import Any
 from knowledge.chunking import chunk_spans
 from knowledge.embeddings import text_hash
 from knowledge.languages import detect_language
-from knowledge.normalize import normalize_search_text
+from knowledge.normalize import content_text, normalize_search_text
 from knowledge.pii import redact
 from knowledge.readers.base import ParsedDocument
 
@@ -87,7 +87,7 @@ def extract_evidence(
                         text=quote,
                         search_text=search_text,
                         tokens=" ".join(tokenize(search_text)),
-                        text_hash=text_hash(search_text),
+                        text_hash=text_hash(content_text(search_text)),
                         lang=detect_language(search_text),
                         char_start=span.start,
                         char_end=span.end,

@@ -20,9 +20,11 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from knowledge.dense import add_to_centroids
+from knowledge.embeddings import text_hash
 from knowledge.errors import BadFileError
 from knowledge.evidence import EvidenceChunk, Extraction, extract_evidence, stable_id
 from knowledge.library import Library
+from knowledge.normalize import content_text
 from knowledge.readers import SUPPORTED_EXTENSIONS, ReadOptions, read_file
 from knowledge.readers.base import Kind
 from knowledge.store import CentroidRow, ChunkRow, DocumentRow, SourceRow
@@ -314,7 +316,7 @@ class Ingestor:
         present = self.library.index.existing([(c.workspace, c.lang, c.id) for c in chunks])
         missing = [c for c in chunks if c.id not in present]
         if missing:
-            vectors = self.library.cached_embedder.embed(
+            vectors = self.library.cached_embedder.embed_evidence(
                 [c.search_text for c in missing], [c.text_hash for c in missing]
             )
             self.library.index.upsert(
@@ -327,7 +329,7 @@ class Ingestor:
         chunks = self._evidence(source_id)
         if self.progress is not None:
             self.progress.file_started(name, len(chunks))
-        vectors = self.library.cached_embedder.embed(
+        vectors = self.library.cached_embedder.embed_evidence(
             [c.search_text for c in chunks],
             [c.text_hash for c in chunks],
             on_batch=self.progress.advance if self.progress is not None else None,
@@ -344,9 +346,25 @@ class Ingestor:
         return len(chunks)
 
 
+def rehash_chunks(library: Library) -> int:
+    """Point every chunk at the hash of what is embedded now (``normalize.content_text``);
+    libraries ingested before handles and links were written generically need it. Returns how
+    many chunks changed."""
+    changed = 0
+    with library.db.session() as s:
+        rows = s.execute(select(ChunkRow.id, ChunkRow.search_text, ChunkRow.text_hash)).all()
+        for chunk_id, search_text, old in rows:
+            new = text_hash(content_text(search_text))
+            if new != old:
+                s.execute(update(ChunkRow).where(ChunkRow.id == chunk_id).values(text_hash=new))
+                changed += 1
+    return changed
+
+
 def reindex(library: Library, progress: Progress | None = None) -> int:
     """Rebuild the whole Chroma index from the store with the configured embedder; returns
     the number of evidence chunks indexed."""
+    rehash_chunks(library)
     library.index.reset()
     with library.db.session() as s:
         s.execute(delete(CentroidRow))

@@ -4,6 +4,11 @@ The stored quote is always what the customer wrote; this module only builds the 
 NFC, Arabic ي/ك/ى folded to Persian ی/ک, every digit system unified to ASCII digits, invisible
 tag characters and stray direction marks removed. Persian ZWNJ (U+200C) is kept: it is part of
 the spelling of words such as «می‌خواهم».
+
+The *content* text is what gets embedded: the search text with every social-media handle written
+"@user" and every link "http", the usual normalisation for social posts (as in TweetEval). The
+embedding model otherwise lets the addressee dominate short posts: tweets to one airline looked
+alike whatever they complained of. Lexical search still sees the handles and links.
 """
 
 from __future__ import annotations
@@ -42,6 +47,17 @@ def unify_digits(text: str) -> str:
 def strip_invisible(text: str) -> str:
     """Remove tag characters, bidi controls and zero-width spaces (never ZWNJ)."""
     return _INVISIBLE.sub("", text)
+
+
+# ASCII handles only: Thai writes "@ห้วยขวาง" for "at Huai Khwang", which is content.
+# An address such as a@b.com has a word character before its @ and is left alone.
+_HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_][A-Za-z0-9_.\-]*(?<![.\-])")
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+
+
+def content_text(search_text: str) -> str:
+    """The search text with handles as "@user" and links as "http": what gets embedded."""
+    return _LINK.sub("http", _HANDLE.sub("@user", search_text))
 
 
 def normalize_search_text(text: str) -> str:

@@ -135,7 +135,8 @@ def ingest(
 
 
 def reindex_command(json_output: JsonOption = False) -> None:
-    """Rebuild the Chroma index from the SQL store with the configured embedder."""
+    """Rebuild the Chroma index from the SQL store with the configured embedder (also after
+    an upgrade changes what is embedded)."""
     with open_library() as library, _bar(err.is_terminal and not json_output) as bar:
         n = reindex(library, BarProgress(bar))
         embedder = library.embedder.id

@@ -78,8 +78,8 @@ class ElementIndex:
         found = [EvidenceText(r.id, r.text, r.lang, r.kind) for r in rows]
         if not found:
             return []
-        # the vectors ingest stored (keyed by the search text's hash)
-        vectors = self.library.cached_embedder.embed(
+        # the vectors ingest stored (keyed by the content text's hash)
+        vectors = self.library.cached_embedder.embed_evidence(
             [r.search_text for r in rows], [r.text_hash for r in rows]
         )
         scores = vectors @ self.query_vector(question)

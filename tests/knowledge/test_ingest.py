@@ -12,8 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from knowledge.ingest import IngestOptions, Ingestor
+from knowledge.embeddings import text_hash
+from knowledge.filters import EvidenceFilter
+from knowledge.ingest import IngestOptions, Ingestor, reindex
 from knowledge.library import Library
+from knowledge.search import Searcher
 from knowledge.store import ChunkRow, DocumentRow, SourceRow
 from tests.conftest import FIXTURES, SAMPLES
 
@@ -121,6 +124,48 @@ def test_reingest_is_a_noop_and_identical_texts_are_embedded_once(
     copy = tmp_path / "copy.csv"
     copy.write_bytes(path.read_bytes())
     assert ingestor.run([copy], IngestOptions(kind="review")).files[0].status == "unchanged"
+
+
+def test_posts_to_different_accounts_embed_alike_but_quote_and_search_as_written(
+    library: Library, tmp_path: Path
+) -> None:
+    path = tmp_path / "tweets.csv"
+    path.write_text(
+        "id,text\n"
+        "1,@united my bag never arrived http://t.co/AbC\n"
+        "2,@JetBlue my bag never arrived http://t.co/XyZ\n"
+        "3,@united the crew was lovely\n",
+        encoding="utf-8",
+    )
+    report = Ingestor(library).run([path], IngestOptions(kind="review"))
+    assert report.ok
+    # the two complaints differ only in whom they address and the link: one text to embed
+    assert report.embedded == 2
+    with library.db.session() as s:
+        rows = {c.location["record_id"]: c for c in s.scalars(select(ChunkRow))}
+    assert rows["1"].text == "@united my bag never arrived http://t.co/AbC"
+    assert rows["1"].text_hash == rows["2"].text_hash != rows["3"].text_hash
+    hits = Searcher(library).search("@JetBlue", filters=EvidenceFilter(), mode="lexical")
+    assert [h.text for h in hits][:1] == ["@JetBlue my bag never arrived http://t.co/XyZ"]
+
+
+def test_reindex_brings_chunks_of_an_older_library_to_the_content_text(
+    library: Library, tmp_path: Path
+) -> None:
+    path = tmp_path / "tweets.csv"
+    path.write_text("id,text\n1,@united my bag never arrived\n", encoding="utf-8")
+    Ingestor(library).run([path], IngestOptions(kind="review"))
+    with library.db.session() as s:
+        chunk = s.scalars(select(ChunkRow)).one()
+        current = chunk.text_hash
+        # as a library ingested before handles were written generically has it
+        chunk.text_hash = text_hash(chunk.search_text)
+    assert reindex(library) == 1
+    with library.db.session() as s:
+        assert s.scalars(select(ChunkRow.text_hash)).one() == current
+    stored = library.cached_embedder.lookup([current])[current]
+    expected = library.embedder.embed_passages(["@user my bag never arrived"])[0]
+    assert float(stored @ expected) > 0.999
 
 
 def test_same_file_in_two_workspaces_is_kept_apart(library: Library) -> None:

@@ -11,7 +11,12 @@ from pythainlp.tokenize import word_tokenize
 
 from knowledge.chunking import MAX_CHARS_DENSE, MAX_CHARS_SPACED, Span, chunk_spans
 from knowledge.languages import detect_language
-from knowledge.normalize import normalize_search_text, strip_invisible, unify_digits
+from knowledge.normalize import (
+    content_text,
+    normalize_search_text,
+    strip_invisible,
+    unify_digits,
+)
 from knowledge.pii import find_pii, redact
 from knowledge.segment import tokenize
 
@@ -86,6 +91,32 @@ def test_normalize_keeps_zwnj_and_zwj() -> None:
 
 def test_strip_invisible_removes_zero_width_space_but_not_zwnj() -> None:
     assert strip_invisible(f"غذا\u200bی سرد و نان{ZWNJ}ها") == f"غذای سرد و نان{ZWNJ}ها"
+
+
+@pytest.mark.parametrize(
+    ("search_text", "expected"),
+    [
+        (
+            "@united my bag never arrived http://t.co/AbC123 #fail",
+            "@user my bag never arrived http #fail",
+        ),
+        ("@SouthwestAir @Matt_e_Boss on hold 35 minutes.", "@user @user on hold 35 minutes."),
+        (
+            "Курьер опоздал, пишите @dostavka_help или www.example.ru/help",
+            "Курьер опоздал, пишите @user или http",
+        ),
+        ("外卖太慢了 @美团外卖 https://waimai.example.cn/x?id=1", "外卖太慢了 @美团外卖 http"),
+        # Thai "@" means "at": a place name is content
+        ("ตามมากินของแซ่บ ๆ ที่ เล้งแซ่บ @ห้วยขวาง", "ตามมากินของแซ่บ ๆ ที่ เล้งแซ่บ @ห้วยขวาง"),
+        ("ไลน์: @daily-center.", "ไลน์: @user."),
+        # an address is not a handle (and PII redaction has usually replaced it anyway)
+        ("write to olivia.hart@example.com", "write to olivia.hart@example.com"),
+        (f"می{ZWNJ}خواهم پولم را پس بگیرم @snappfood", f"می{ZWNJ}خواهم پولم را پس بگیرم @user"),
+        ("no handles here", "no handles here"),
+    ],
+)
+def test_content_text_writes_handles_and_links_generically(search_text: str, expected: str) -> None:
+    assert content_text(search_text) == expected
 
 
 # ----------------------------------------------------------------------- language detection
