@@ -17,7 +17,15 @@ import numpy as np
 from generator.analysis.centring import LanguageCentring
 from generator.analysis.evidence import EvidenceSet, load_evidence
 from generator.analysis.keyphrases import Background, keyphrases, show, surface_forms
-from generator.analysis.result import Analysis, Placement, StageSummary, Theme
+from generator.analysis.result import (
+    PAIN_POLARITIES,
+    Analysis,
+    Placement,
+    StageSummary,
+    Theme,
+    counted_polarities,
+    theme_kind,
+)
 from generator.analysis.sentiment import SentimentEstimator, SentimentParams
 from generator.analysis.sentiment_map import SourceMapping
 from generator.analysis.stages import StageClassifier, StageParams
@@ -107,20 +115,25 @@ def _themes(
         for n, members in enumerate(ordered, start=1):
             theme_id = f"{stage}-{n}"
             lang_counts = Counter(langs[i] for i in members)
-            forms = surface_forms([items[i].text for i in members])
+            polarity_counts = dict(Counter(polarity[i] for i in members))
+            counted = counted_polarities(theme_kind(polarity_counts))
+            frequent = [i for i in members if counted is None or polarity[i] in counted]
+            # words of the members the theme is about: a pain point is named by its complaints
+            frequent_langs = Counter(langs[i] for i in frequent)
+            forms = surface_forms([items[i].text for i in frequent])
             phrases = {
                 lang: [
                     show(term, forms)
                     for term in keyphrases(
-                        [items[i].tokens for i in members if langs[i] == lang], backgrounds[lang]
+                        [items[i].tokens for i in frequent if langs[i] == lang], backgrounds[lang]
                     )
                 ]
-                for lang in lang_counts
+                for lang in frequent_langs
             }
-            dominant = lang_counts.most_common(1)[0][0]
-            pains = [severity[i] or 1 for i in members if polarity[i] in ("negative", "mixed")]
+            dominant = frequent_langs.most_common(1)[0][0]
+            pains = [severity[i] or 1 for i in members if polarity[i] in PAIN_POLARITIES]
             mean_severity = sum(pains) / len(pains) if pains else None
-            title = " · ".join(phrases[dominant]) or items[members[0]].text[:60]
+            title = " · ".join(phrases[dominant]) or items[frequent[0]].text[:60]
             themes.append(
                 Theme(
                     id=theme_id,
@@ -129,12 +142,13 @@ def _themes(
                     keyphrases=phrases,
                     members=[items[i].id for i in members],
                     language_counts=dict(lang_counts),
-                    polarity_counts=dict(Counter(polarity[i] for i in members)),
+                    polarity_counts=polarity_counts,
                     severity=round(mean_severity, 3) if mean_severity is not None else None,
                     priority=round(len(pains) * (mean_severity or 0.0), 3),
                     representatives=[
-                        items[i].id for i in _representatives(members, centred, langs)
+                        items[i].id for i in _representatives(frequent, centred, langs)
                     ],
+                    frequency_by_language=dict(frequent_langs),
                 )
             )
             for i in members:

@@ -23,51 +23,84 @@ class Placement:
     severity: int | None  # 1-3 for negative and mixed evidence
 
 
+PAIN_POLARITIES = ("negative", "mixed")
+
+
+def theme_kind(polarity_counts: dict[str, int]) -> str:
+    """A pain point when at least half the members complain, else a delighter when at least
+    half praise, else neutral."""
+    total = sum(polarity_counts.values())
+    pains = sum(polarity_counts.get(p, 0) for p in PAIN_POLARITIES)
+    if pains * 2 >= total:
+        return "pain_point"
+    if polarity_counts.get("positive", 0) * 2 >= total:
+        return "delighter"
+    return "neutral"
+
+
+def counted_polarities(kind: str) -> tuple[str, ...] | None:
+    """The member polarities a theme of ``kind`` counts in its frequency (None: all)."""
+    return {"pain_point": PAIN_POLARITIES, "delighter": ("positive",)}.get(kind)
+
+
 @dataclass
 class Theme:
     id: str
     stage: str
-    title: str  # keyphrases of the theme's most frequent language
-    keyphrases: dict[str, list[str]]  # per language
+    # keyphrases of the members the frequency counts (see below), per language; the title is
+    # those of the language with most such members
+    title: str
+    keyphrases: dict[str, list[str]]
     members: list[str]
-    language_counts: dict[str, int]
+    language_counts: dict[str, int]  # all members
     polarity_counts: dict[str, int]
     severity: float | None  # mean over negative and mixed members
     priority: float  # frequency (negative and mixed members) x severity
-    representatives: list[str]  # evidence ids of verbatim quotes, several languages
+    # verbatim quotes, several languages, from the members the frequency counts (a pain point
+    # quotes complaints, not the praise that shares its topic)
+    representatives: list[str]
+    # per language, the members the frequency counts: complaints of a pain point, praise of a
+    # delighter, every member of a neutral theme; sums to ``frequency``
+    frequency_by_language: dict[str, int]
 
     @property
     def count(self) -> int:
         return len(self.members)
 
     @property
+    def kind(self) -> str:
+        return theme_kind(self.polarity_counts)
+
+    @property
+    def frequency(self) -> int:
+        return sum(self.frequency_by_language.values())
+
+    @property
     def pain_count(self) -> int:
-        return self.polarity_counts.get("negative", 0) + self.polarity_counts.get("mixed", 0)
+        return sum(self.polarity_counts.get(p, 0) for p in PAIN_POLARITIES)
 
     @property
     def is_pain(self) -> bool:
-        return self.pain_count * 2 >= self.count
+        return self.kind == "pain_point"
 
     @property
     def is_delight(self) -> bool:
-        positive = self.polarity_counts.get("positive", 0)
-        return not self.is_pain and positive * 2 >= self.count
+        return self.kind == "delighter"
 
     def title_in(self, lang: str) -> str:
-        """Title from the keyphrases of members in ``lang`` when that language is well
-        represented in the theme (2+ members, a quarter of it), else the dominant language's."""
-        n = self.language_counts.get(lang, 0)
+        """Title from the keyphrases of counted members in ``lang`` when that language is well
+        represented among them (2+ members, a quarter), else the dominant language's."""
+        n = self.frequency_by_language.get(lang, 0)
         phrases = self.keyphrases.get(lang)
-        if phrases and n >= 2 and n * 4 >= self.count:
+        if phrases and n >= 2 and n * 4 >= self.frequency:
             return " · ".join(phrases)
         return self.title
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["count"] = self.count
-        out["kind"] = (
-            "pain_point" if self.is_pain else "delighter" if self.is_delight else "neutral"
-        )
+        out["kind"] = self.kind
+        out["frequency"] = self.frequency
         return out
 
 

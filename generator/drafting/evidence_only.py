@@ -88,34 +88,35 @@ def _pain_point(theme: Theme, items: dict[str, Evidence], lang: str) -> PainPoin
                 "pain",
                 lang,
                 {
-                    "n": theme.pain_count,
-                    "langs": _langs_text(theme.language_counts),
+                    "n": theme.frequency,
+                    "langs": _langs_text(theme.frequency_by_language),
                     "severity": severity,
                 },
             ),
             origin="evidence",
         ),
         severity=round(severity, 2),
-        frequency=theme.pain_count,
+        frequency=theme.frequency,
         priority=round(theme.priority, 2),
-        language_counts=_lang_counts(theme.language_counts),
+        language_counts=_lang_counts(theme.frequency_by_language),
         evidence=[evidence_ref(items[e]) for e in theme.representatives[:QUOTES_PER_ELEMENT]],
     )
 
 
 def _delighter(theme: Theme, items: dict[str, Evidence], lang: str) -> Delighter:
-    positive = theme.polarity_counts.get("positive", 0)
     return Delighter(
         id=f"dl-{theme.id}",
         title=Text(text=theme.title_in(lang), origin="evidence"),
         description=Text(
             text=phrase(
-                "delight", lang, {"n": positive, "langs": _langs_text(theme.language_counts)}
+                "delight",
+                lang,
+                {"n": theme.frequency, "langs": _langs_text(theme.frequency_by_language)},
             ),
             origin="evidence",
         ),
-        frequency=positive,
-        language_counts=_lang_counts(theme.language_counts),
+        frequency=theme.frequency,
+        language_counts=_lang_counts(theme.frequency_by_language),
         evidence=[evidence_ref(items[e]) for e in theme.representatives[:QUOTES_PER_ELEMENT]],
     )
 

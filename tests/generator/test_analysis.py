@@ -59,9 +59,21 @@ def test_every_evidence_is_placed_and_counts_equal_members(sample: tuple[Library
         assert sum(theme.language_counts.values()) == theme.count
         assert sum(theme.polarity_counts.values()) == theme.count
         assert set(theme.representatives) <= set(theme.members)
+        # a pain point counts and quotes its complaints, a delighter its praise
+        counted = {
+            "pain_point": {"negative", "mixed"},
+            "delighter": {"positive"},
+            "neutral": {"negative", "mixed", "positive", "neutral"},
+        }[theme.kind]
+        polarity = {p.evidence_id: p.polarity for p in analysis.placements}
+        frequent = [m for m in theme.members if polarity[m] in counted]
+        assert theme.frequency == len(frequent) == sum(theme.frequency_by_language.values())
+        assert {polarity[r] for r in theme.representatives} <= counted
+        if theme.is_pain:
+            assert theme.frequency == theme.pain_count
         if theme.severity is not None:
             assert theme.priority == pytest.approx(theme.pain_count * theme.severity, abs=0.01)
-        if len(theme.language_counts) >= 2:
+        if len(theme.frequency_by_language) >= 2:
             reps = {p.lang for p in analysis.placements if p.evidence_id in theme.representatives}
             assert len(reps) >= 2  # quotes from several languages
     for summary in analysis.stages:

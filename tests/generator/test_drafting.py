@@ -81,7 +81,8 @@ def test_a_drafted_map_is_grounded_in_every_language(lang: str) -> None:
             pain_ids.add(p.id)
             theme = themes[p.id.removeprefix("pp-")]
             assert (p.frequency, p.priority) == (theme.pain_count, round(theme.priority, 2))
-            assert {c.lang: c.count for c in p.language_counts} == theme.language_counts
+            assert {c.lang: c.count for c in p.language_counts} == theme.frequency_by_language
+            assert sum(c.count for c in p.language_counts) == p.frequency
             for ref in p.evidence:
                 assert ref.quote in sources[ref.evidence_id][1]  # verbatim, untranslated
                 assert ref.evidence_id in theme.members
@@ -172,6 +173,8 @@ def test_instructions_inside_evidence_do_not_change_the_map() -> None:
     pain.members = [*(f"ev_inject_{x}" for x in INJECTIONS), *pain.members]
     pain.representatives = list(pain.members)
     pain.language_counts = {k: v + 1 for k, v in pain.language_counts.items()}
+    pain.frequency_by_language = dict(pain.language_counts)
+    pain.polarity_counts = {"negative": pain.count}
     echo = EchoDrafts("fa")
     prompts: list[str] = []
 

@@ -106,6 +106,7 @@ def analysis() -> Analysis:
                 severity=severity,
                 priority=len(members) * severity if severity else 0.0,
                 representatives=members,
+                frequency_by_language=langs,
             )
         )
     placements = [
