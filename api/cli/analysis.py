@@ -34,12 +34,16 @@ LabelMapOption = Annotated[
     list[str] | None,
     typer.Option(
         "--label-map",
-        help="Read source labels as polarity, e.g. HAPPY=positive,SAD=negative (repeatable).",
+        help="Read source labels as polarity, e.g. HAPPY=positive,SAD=negative (repeatable); "
+        "evidence without a label learns its polarity from those with one.",
     ),
 ]
 RatingScaleOption = Annotated[
     float | None,
-    typer.Option(help="Read ratings as polarity and severity on a 1..N scale, e.g. 5."),
+    typer.Option(
+        help="Read ratings as polarity and severity on a 1..N scale, e.g. 5; evidence "
+        "without a rating learns its polarity from those with one."
+    ),
 ]
 
 

@@ -47,7 +47,7 @@ class EvidenceScopeIn(Body):
         default_factory=list,
         max_length=10,
         examples=[["HAPPY=positive,SAD=negative"]],
-        description="Read source labels as polarity.",
+        description="Read source labels as polarity (the rest learns from the labelled).",
     )
     rating_scale: float | None = Field(
         default=None, gt=1, le=100, description="Read ratings as polarity on a 1..N scale."

@@ -9,12 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema
+import numpy as np
 import pytest
 from sqlalchemy import select
 
 from api.cli.schema import journey_map_schema
 from generator.analysis.analyze import AnalysisOptions, analyze
-from generator.analysis.result import Analysis
+from generator.analysis.result import Analysis, Placement
+from generator.analysis.sentiment import SentimentParams, fit_polarity, predict_polarity
 from generator.analysis.sentiment_map import SourceMapping
 from generator.drafting.evidence_only import build_evidence_only_map
 from knowledge.errors import UserInputError
@@ -124,6 +126,57 @@ def test_ratings_decide_polarity_when_mapped(sample: tuple[Library, Path]) -> No
             assert (p.polarity, p.severity) == ("negative", 3)
         elif r >= 4:
             assert p.polarity in ("positive", "mixed") and p.severity in (None, 1, 2, 3)
+
+
+def test_rated_reviews_teach_the_polarity_of_unrated_tickets_in_every_language(
+    sample: tuple[Library, Path],
+) -> None:
+    library, framework = sample
+    report = Ingestor(library).run(
+        [SAMPLES / "support_tickets.jsonl"], IngestOptions(kind="support", workspace="s")
+    )
+    assert report.ok
+    analysis = _analysis(library, framework, SourceMapping.parse(None, 5))
+    with library.db.session() as s:
+        texts = {c.id: c.text for c in s.scalars(select(ChunkRow))}
+    tickets = [p for p in analysis.placements if p.kind == "support"]
+    assert len(tickets) == 25 and {p.polarity_source for p in tickets} == {"learnt"}
+    assert {p.lang for p in tickets} == {"fa", "ru", "th", "zh", "en"}
+    praise = ("表扬", "really kind", "ชมไรเดอร์", "поблагодарить")
+
+    def wrong(placements: list[Placement]) -> list[str]:
+        """Tickets judged wrongly: praise not positive, complaints not negative or mixed."""
+        out = []
+        for p in placements:
+            text = texts[p.evidence_id]
+            thanks = any(w in text for w in praise)
+            if (p.polarity == "positive") != thanks or p.polarity == "neutral":
+                out.append(text)
+        return out
+
+    assert sum(any(w in texts[p.evidence_id] for w in praise) for p in tickets) == 4
+    assert len(wrong(tickets)) <= 3, wrong(tickets)
+    # without anything to learn from, the prototypes judge, and do much worse on tickets
+    unrated = _analysis(library, framework)
+    assert {p.polarity_source for p in unrated.placements} == {"estimate"}
+    assert len(wrong([p for p in unrated.placements if p.kind == "support"])) >= 10
+
+
+def test_polarity_is_learnt_only_from_enough_labelled_items() -> None:
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(40, 8)).astype(np.float32)
+    params = SentimentParams()
+    two_classes = ["positive"] * 20 + ["negative"] * 20
+    assert fit_polarity(vectors, two_classes, params) is not None
+    assert fit_polarity(vectors[:20], two_classes[:10] + two_classes[30:], params) is None
+    assert fit_polarity(vectors, ["negative"] * 40, params) is None  # one class teaches nothing
+    assert fit_polarity(vectors, ["positive"] * 37 + ["negative"] * 3, params) is None
+    assert fit_polarity(vectors, [None] * 40, params) is None
+    # learnt on separable data, it separates them
+    signs = np.where(np.arange(40) < 20, 1.0, -1.0).astype(np.float32)
+    vectors[:, 0] = signs * 3
+    model = fit_polarity(vectors, two_classes, params)
+    assert model is not None and predict_polarity(model, vectors) == two_classes
 
 
 @pytest.mark.parametrize("bad", [["HAPPY"], ["HAPPY=glad"], ["=positive"]])
