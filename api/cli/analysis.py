@@ -39,10 +39,12 @@ LabelMapOption = Annotated[
     ),
 ]
 RatingScaleOption = Annotated[
-    float | None,
+    list[str] | None,
     typer.Option(
-        help="Read ratings as polarity and severity on a 1..N scale, e.g. 5; evidence "
-        "without a rating learns its polarity from those with one."
+        "--rating-scale",
+        help="Read ratings as polarity and severity: N (1..N), LOW-HIGH, or per kind of "
+        "research, e.g. 5, or review=5 --rating-scale survey=0-10 (repeatable); evidence "
+        "without a rating learns its polarity from those with one.",
     ),
 ]
 
@@ -55,7 +57,7 @@ def analysis_options(
     product: str | None,
     segment: str | None,
     label_map: list[str] | None,
-    rating_scale: float | None,
+    rating_scale: float | list[str] | None,
 ) -> AnalysisOptions:
     return AnalysisOptions(
         scope=EvidenceFilter(

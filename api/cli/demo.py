@@ -11,6 +11,7 @@ from api.cli.draft import HOW_TO_CONFIGURE
 from api.cli.ingest import BarProgress, _bar, _print_report
 from api.cli.search import print_hits
 from generator.analysis.analyze import AnalysisOptions, analyze
+from generator.analysis.sentiment_map import SourceMapping
 from generator.drafting.evidence_only import build_evidence_only_map
 from knowledge.filters import EvidenceFilter
 from knowledge.ingest import IngestOptions, Ingestor, IngestReport
@@ -37,9 +38,15 @@ QUERIES = (
 )
 
 
+# reviews have 1-5 stars, the survey a 0-10 score; tickets and interviews learn from them
+RATING_SCALES = ("review=5", "survey=0-10")
+
+
 def _draft(library: Library, target: Path) -> JourneyMap:
     options = AnalysisOptions(
-        scope=EvidenceFilter(workspace=WORKSPACE), framework=load_framework("food_delivery")
+        scope=EvidenceFilter(workspace=WORKSPACE),
+        framework=load_framework("food_delivery"),
+        mapping=SourceMapping.parse(None, list(RATING_SCALES)),
     )
     analysis, evidence = analyze(library, options)
     scope = Scope(
@@ -93,7 +100,8 @@ def demo() -> None:
             out.rule(f"[bold]cjm search -w sample {query!r} --k 3")
             print_hits(searcher.search(query, k=3, filters=EvidenceFilter(workspace=WORKSPACE)))
         target = library.settings.ensure_home() / "sample-map.json"
-        out.rule(f"[bold]cjm draft -w sample -f food_delivery --lang en -o {target}")
+        scales = " ".join(f"--rating-scale {x}" for x in RATING_SCALES)
+        out.rule(f"[bold]cjm draft -w sample -f food_delivery --lang en {scales} -o {target}")
         journey = _draft(library, target)
     _print_map(journey)
     err.print(HOW_TO_CONFIGURE)

@@ -51,7 +51,10 @@ def options_from(workspace: str, body: EvidenceScopeIn) -> AnalysisOptions:
         body.product,
         body.segment,
         body.label_map or None,
-        body.rating_scale,
+        [
+            *([f"{body.rating_scale:g}"] if body.rating_scale is not None else []),
+            *body.rating_scales,
+        ],
     )
     if body.framework_yaml is not None:
         framework = parse_framework(body.framework_yaml, "framework_yaml")

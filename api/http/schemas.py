@@ -13,6 +13,16 @@ from knowledge.maps.patches import FieldPatch
 T = TypeVar("T")
 
 
+RatingScale = Annotated[
+    str,
+    Field(
+        pattern=r"^([a-z]+=)?[0-9]+(\.[0-9]+)?(-[0-9]+(\.[0-9]+)?)?$",
+        max_length=40,
+        examples=["survey=0-10"],
+    ),
+]
+
+
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -51,6 +61,13 @@ class EvidenceScopeIn(Body):
     )
     rating_scale: float | None = Field(
         default=None, gt=1, le=100, description="Read ratings as polarity on a 1..N scale."
+    )
+    rating_scales: list[RatingScale] = Field(
+        default_factory=list,
+        max_length=6,
+        examples=[["review=5", "survey=0-10"]],
+        description="Rating scales per kind of research (KIND=N or KIND=LOW-HIGH) or for all "
+        "(N, LOW-HIGH); a kind's own scale wins over rating_scale.",
     )
 
 

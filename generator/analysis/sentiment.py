@@ -160,7 +160,7 @@ class SentimentEstimator:
     @staticmethod
     def _given(item: Evidence, mapping: SourceMapping) -> tuple[str, str, int | None] | None:
         """(polarity, "rating" or "label", severity) from the source, when it can be read."""
-        rated = mapping.from_rating(item.rating)
+        rated = mapping.from_rating(item.rating, item.kind)
         if rated is not None:
             return rated[0], "rating", rated[1]
         labelled = mapping.from_label(item.label)

@@ -1,27 +1,61 @@
 """Polarity and severity from the source's own rating or label, when the user says how to read
 them: ``--label-map HAPPY=positive --label-map SAD=negative`` and ``--rating-scale 5``.
 
-Ratings on a 1..N scale: the bottom quarter is negative (the lowest rating severity 3, the rest
-of the quarter 2), the top quarter positive, the middle neutral. Labels name a polarity only;
-severity then comes from the offline estimate.
+A rating scale is ``N`` (1..N), ``LOW-HIGH`` (``0-10`` for a likelihood-to-recommend score), or
+either for one kind of research only (``review=5``, ``survey=0-10``), so star reviews and a
+0-10 survey can be read in one analysis; a kind's own scale wins over the general one.
+
+On a scale, the bottom quarter is negative (the lowest rating severity 3, the rest of the
+quarter 2), the top quarter positive, the middle neutral. Labels name a polarity only; severity
+then comes from the offline estimate.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import get_args
 
 from knowledge.errors import UserInputError
+from knowledge.readers.base import Kind
 
 POLARITIES = ("negative", "positive", "neutral", "mixed")
+ALL_KINDS = "*"
+_SCALE = re.compile(r"^(?:(?P<kind>[a-z]+)=)?(?P<low>\d+(?:\.\d+)?)(?:-(?P<high>\d+(?:\.\d+)?))?$")
+
+
+def parse_scale(text: str) -> tuple[str, tuple[float, float]]:
+    """``"5"``, ``"0-10"``, ``"survey=0-10"`` -> (kind or "*", (lowest, highest))."""
+    m = _SCALE.match(text.strip().lower())
+    if m is None:
+        raise UserInputError(
+            f"rating scale {text!r} should be N (1..N), LOW-HIGH, or KIND=N / KIND=LOW-HIGH, "
+            "e.g. 5, 0-10, survey=0-10"
+        )
+    kind = m["kind"] or ALL_KINDS
+    kinds = get_args(Kind)
+    if kind != ALL_KINDS and kind not in kinds:
+        raise UserInputError(f"rating scale {text!r}: the kind must be one of {', '.join(kinds)}")
+    low, high = (1.0, float(m["low"])) if m["high"] is None else (float(m["low"]), float(m["high"]))
+    if high <= low:
+        raise UserInputError(
+            f"rating scale {text!r}: the highest rating must be above the lowest "
+            "(the scale is the highest rating, e.g. 5 for 1-5 stars)"
+        )
+    return kind, (low, high)
 
 
 @dataclass(frozen=True)
 class SourceMapping:
     labels: dict[str, str] = field(default_factory=dict)
-    rating_scale: float | None = None
+    # kind of research (or "*" for all) -> (lowest, highest rating)
+    rating_scales: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     @classmethod
-    def parse(cls, label_map: list[str] | None, rating_scale: float | None) -> SourceMapping:
+    def parse(
+        cls, label_map: list[str] | None, rating_scale: float | Sequence[str] | None
+    ) -> SourceMapping:
         labels: dict[str, str] = {}
         for item in label_map or []:
             for pair in item.split(","):
@@ -35,17 +69,24 @@ class SourceMapping:
                         f"one of {', '.join(POLARITIES)}"
                     )
                 labels[key.strip()] = value
-        if rating_scale is not None and rating_scale <= 1:
-            raise UserInputError("the rating scale is the highest rating, e.g. 5 for 1-5 stars")
-        return cls(labels, rating_scale)
+        scales: dict[str, tuple[float, float]] = {}
+        if isinstance(rating_scale, (int, float)):
+            rating_scale = [f"{rating_scale:g}"]
+        for text in rating_scale or []:
+            kind, scale = parse_scale(text)
+            if kind in scales and scales[kind] != scale:
+                raise UserInputError(f"two rating scales given for {kind!r}")
+            scales[kind] = scale
+        return cls(labels, scales)
 
-    def from_rating(self, rating: float | None) -> tuple[str, int | None] | None:
-        if self.rating_scale is None or rating is None:
+    def from_rating(self, rating: float | None, kind: str = "") -> tuple[str, int | None] | None:
+        scale = self.rating_scales.get(kind) or self.rating_scales.get(ALL_KINDS)
+        if scale is None or rating is None:
             return None
-        top = self.rating_scale
-        position = (min(max(rating, 1.0), top) - 1) / (top - 1)
+        low, high = scale
+        position = (min(max(rating, low), high) - low) / (high - low)
         if position <= 0.25:
-            return "negative", 3 if rating <= 1 else 2
+            return "negative", 3 if rating <= low else 2
         if position >= 0.75:
             return "positive", None
         return "neutral", None
@@ -57,6 +98,6 @@ class SourceMapping:
 
     def describe(self) -> list[str]:
         out = [f"label:{k}={v}" for k, v in sorted(self.labels.items())]
-        if self.rating_scale is not None:
-            out.append(f"rating_scale={self.rating_scale:g}")
+        for kind, (low, high) in sorted(self.rating_scales.items()):
+            out.append(f"rating_scale[{kind}]={low:g}-{high:g}")
         return out

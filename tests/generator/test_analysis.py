@@ -179,6 +179,37 @@ def test_polarity_is_learnt_only_from_enough_labelled_items() -> None:
     assert model is not None and predict_polarity(model, vectors) == two_classes
 
 
+def test_each_kind_of_research_can_have_its_own_rating_scale() -> None:
+    mapping = SourceMapping.parse(None, ["review=5", "survey=0-10"])
+    assert mapping.from_rating(1, "review") == ("negative", 3)
+    assert mapping.from_rating(5, "review") == ("positive", None)
+    # a 0-10 likelihood-to-recommend score: 3 is a complaint, not the middle of 1-5 stars
+    assert mapping.from_rating(0, "survey") == ("negative", 3)
+    assert mapping.from_rating(2, "survey") == ("negative", 2)
+    assert mapping.from_rating(3, "survey") == ("neutral", None)
+    assert mapping.from_rating(9, "survey") == ("positive", None)
+    assert mapping.from_rating(4, "support") is None  # no scale for tickets: learnt instead
+    general = SourceMapping.parse(None, ["5", "survey=0-10"])
+    assert general.from_rating(4, "support") == ("positive", None)
+    assert general.from_rating(4, "survey") == ("neutral", None)  # its own scale wins
+    assert SourceMapping.parse(None, 5) == SourceMapping.parse(None, ["1-5"])
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        (["1"], "above the lowest"),
+        (["10-0"], "above the lowest"),
+        (["stars"], "should be N"),
+        (["tweets=5"], "kind must be one of"),
+        (["review=5", "review=10"], "two rating scales"),
+    ],
+)
+def test_bad_rating_scales_are_user_errors(bad: list[str], message: str) -> None:
+    with pytest.raises(UserInputError, match=message):
+        SourceMapping.parse(None, bad)
+
+
 @pytest.mark.parametrize("bad", [["HAPPY"], ["HAPPY=glad"], ["=positive"]])
 def test_bad_label_maps_are_user_errors(bad: list[str]) -> None:
     with pytest.raises(UserInputError, match="LABEL=polarity"):
