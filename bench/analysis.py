@@ -188,9 +188,9 @@ def quality() -> None:
             rows[lang] = {
                 "stage acc": f"{acc:.2f}",
                 "majority": f"{majority:.2f}",
-                "macro-F1": f"{f1:.2f}",
+                "macro-F1": f"{f1:.3f}",
                 "nearest-desc F1": f"{macro_f1(g_stage, b_stage):.2f}",
-                "purity": f"{pur:.2f}",
+                "purity": f"{pur:.3f}",
                 "NMI": f"{nm:.2f}",
                 "themes/aspects": f"{n_themes}/{n_aspects}",
                 "polarity majority": f"{pol_majority:.2f}",
