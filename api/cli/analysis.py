@@ -80,12 +80,13 @@ def _print_analysis(analysis: Analysis) -> None:
         langs = ", ".join(f"{k} {v}" for k, v in sorted(summary.languages.items()))
         out.rule(f"[bold]{summary.stage}[/bold] · {summary.evidence} evidence ({langs})")
         table = Table(show_header=True, header_style="bold", show_lines=False)
-        for col in ("theme", "title", "n", "languages", "polarity", "severity", "priority"):
+        for col in ("theme", "kind", "title", "n", "languages", "polarity", "severity", "priority"):
             table.add_column(col)
         ranked = sorted((themes[t] for t in summary.themes), key=lambda t: -t.priority)
         for theme in ranked[:12]:
             table.add_row(
                 theme.id,
+                {"pain_point": "pain", "delighter": "delight"}.get(theme.kind, ""),
                 theme.title,
                 str(theme.count),
                 " ".join(f"{k}:{v}" for k, v in sorted(theme.language_counts.items())),
