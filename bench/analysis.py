@@ -1,20 +1,23 @@
-"""Offline analysis quality on real labels, and its speed on the full research corpus.
+"""Offline analysis quality on real labels, chosen on one half and scored on the other; its
+speed on the full research corpus.
 
-    python -m bench.analysis [--scale-home DIR] [--skip-scale] [--skip-reasons]
+    python -m bench.analysis [--gold-home DIR] [--scale-home DIR] [--skip-scale] [--skip-reasons]
 
 Quality: ingests shared/data/gold_dev per domain (fa+zh food delivery, ru banking app, th
-restaurants, en airline) into a throw-away library and analyses each with the domain's framework
-from bench/frameworks/ (stage names, descriptions and example phrases written for the project
-from the stage definitions, not from labelled items). Prints per language: stage accuracy and
-macro-F1 (stages with >= 5 labelled items) next to the majority-class and nearest-description
-baselines; theme purity, NMI and the number of themes against gold aspects; polarity accuracy
-(majority class; offline prototypes; the source's own labels; learnt from the other languages'
-labels with this language's hidden); Spearman correlation of severity.
+restaurants, en airline) blind (id, text, the source's own label) into a throw-away library and
+analyses each with the domain's framework and codebook from bench/frameworks/ (written for the
+project from the stage and aspect definitions, not from labelled items). Each language's items
+are split in two halves by a seeded shuffle; the analysis defaults are chosen on one half
+(``bench.selection``) and scored on the other, both ways. Prints per language, on the half that
+chose nothing: stage accuracy and macro-F1 (stages with >= 5 items) next to the majority-class
+and nearest-description baselines; code accuracy on the items whose gold aspect has a code;
+theme purity (codes and emergent themes together) and the number of themes against gold
+aspects; then the mean of both directions, and polarity accuracy learnt from the other
+languages' labels.
 
 Out of sample: the English source gives a reason for most negative tweets (not gold_dev); mapped
-to the airline stages they give 1,667 stage labels. Stage accuracy and macro-F1 on them with the
-tweets embedded as written (the baseline) and as their content text (handles "@user", links
-"http"), which is what ingest embeds.
+to the airline stages they give 1,667 stage labels, placed by the stage classifier alone and by
+the whole analysis.
 
 Scale: analyses 2k, 4k, 8k and 16k items of shared/data/research (embeddings already stored)
 and prints time and peak memory. ``--scale-home`` reuses a CJM_HOME whose workspace "bench"
@@ -24,199 +27,110 @@ holds that corpus (bench.ingest builds one); otherwise it is ingested first (abo
 from __future__ import annotations
 
 import argparse
-import json
-import math
-import tempfile
 import time
 import tracemalloc
-from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.stats import spearmanr
 
 from bench.common import fresh_library, read_jsonl, require_shared
-from generator.analysis.analyze import AnalysisOptions, analyze, analyze_evidence
+from bench.gold import DOMAINS as DOMAINS
+from bench.gold import (
+    FRAMEWORKS,
+    LABEL_MAPS,
+    LANGS,
+    SPLIT_SEED,
+    Scores,
+    blind_library,
+    halves,
+    macro_f1,
+)
+from bench.selection import GoldRuns, Params, choose
+from generator.analysis.analyze import AnalysisOptions, analyze_evidence
 from generator.analysis.evidence import Evidence, EvidenceSet, load_evidence
 from generator.analysis.sentiment import SentimentEstimator
 from generator.analysis.sentiment_map import SourceMapping
-from generator.analysis.stages import StageClassifier, StageParams
+from generator.analysis.stages import StageClassifier
 from knowledge.filters import EvidenceFilter
+from knowledge.hygiene import assess
 from knowledge.ingest import IngestOptions, Ingestor
-from knowledge.journey.frameworks import load_framework
+from knowledge.journey.frameworks import codebook_for, load_framework
 from knowledge.library import Library
 from knowledge.normalize import content_text, normalize_search_text
+from knowledge.segment import tokenize
 from knowledge.settings import Settings
 
-FRAMEWORKS = Path(__file__).resolve().parent / "frameworks"
-DOMAINS = {
-    "food_delivery": ("fa", "zh"),
-    "banking_app": ("ru",),
-    "restaurant": ("th",),
-    "airline": ("en",),
-}
-LABEL_MAPS = {
-    "fa": ["HAPPY=positive,SAD=negative"],
-    "zh": ["positive=positive,negative=negative"],
-    "ru": ["problem=negative,noproblem=positive"],
-    "th": ["pos=positive,neg=negative,neu=neutral,q=neutral"],
-    "en": ["negative=negative,neutral=neutral,positive=positive"],
-}
+TARGETS = (
+    "targets: macro-F1 >= 0.55 and accuracy above majority in every language; code accuracy "
+    ">= 0.50; purity >= 0.65 with themes <= 2 x aspects"
+)
 
 
-def macro_f1(gold: list[str], pred: list[str], min_support: int = 5) -> float:
-    support = Counter(gold)
-    scores = []
-    for label, n in support.items():
-        if n < min_support or label == "none":
-            continue
-        tp = sum(1 for g, p in zip(gold, pred, strict=True) if g == p == label)
-        fp = sum(1 for g, p in zip(gold, pred, strict=True) if p == label and g != label)
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / n
-        scores.append(2 * precision * recall / (precision + recall) if precision + recall else 0)
-    return sum(scores) / len(scores) if scores else float("nan")
-
-
-def purity(gold: list[str], clusters: list[str]) -> float:
-    groups: dict[str, Counter[str]] = defaultdict(Counter)
-    for g, c in zip(gold, clusters, strict=True):
-        groups[c][g] += 1
-    return sum(c.most_common(1)[0][1] for c in groups.values()) / len(gold)
-
-
-def nmi(gold: list[str], clusters: list[str]) -> float:
-    n = len(gold)
-    joint = Counter(zip(gold, clusters, strict=True))
-    pg, pc = Counter(gold), Counter(clusters)
-    mi = sum(v / n * math.log((v / n) / (pg[g] / n * pc[c] / n)) for (g, c), v in joint.items())
-    hg = -sum(v / n * math.log(v / n) for v in pg.values())
-    hc = -sum(v / n * math.log(v / n) for v in pc.values())
-    return 2 * mi / (hg + hc) if hg + hc else 1.0
-
-
-def nearest_description(library: Library, evidence: EvidenceSet, framework_path: Path) -> list[str]:
-    framework = load_framework(str(framework_path))
-    centres = []
-    for stage in framework.stages:
-        vectors = library.embedder.embed_passages(list(stage.descriptions.values()))
-        centre = vectors.mean(axis=0)
-        centres.append(centre / np.linalg.norm(centre))
-    best = (evidence.vectors @ np.stack(centres).T).argmax(axis=1)
-    return [framework.stage_ids[int(b)] for b in best]
-
-
-def quality() -> None:
-    data = require_shared() / "gold_dev"
-    library = fresh_library("analysis")
-    gold = {
-        it["id"]: it
-        for lang in ("fa", "ru", "th", "zh", "en")
-        for it in read_jsonl(data / f"{lang}.jsonl")
-    }
-    rows: dict[str, dict[str, str]] = {}
-    totals: dict[str, list[float]] = defaultdict(list)
-    blind = Path(tempfile.mkdtemp(prefix="cjm-bench-blind-"))
-    for lang in ("fa", "ru", "th", "zh", "en"):
-        # the analysis sees what a user's export would have: id, text and the source's own
-        # label; never the gold stage, aspect, polarity or severity
-        visible = [
-            {"id": it["id"], "text": it["text"], "label": it["source_label"]}
-            for it in read_jsonl(data / f"{lang}.jsonl")
-        ]
-        (blind / f"{lang}.jsonl").write_text(
-            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in visible), encoding="utf-8"
-        )
-    pooled: list[EvidenceSet] = []
-    for domain, langs in DOMAINS.items():
-        Ingestor(library).run(
-            [blind / f"{lang}.jsonl" for lang in langs],
-            IngestOptions(kind="review", workspace=domain),
-        )
-        path = FRAMEWORKS / f"{domain}.yaml"
-        options = AnalysisOptions(
-            scope=EvidenceFilter(workspace=domain), framework=load_framework(str(path))
-        )
-        analysis, evidence = analyze(library, options)
-        pooled.append(evidence)
-        labelled = {}
-        for lang in langs:
-            mapped = replace(options, mapping=SourceMapping.parse(LABEL_MAPS[lang], None))
-            with_labels = analyze_evidence(library, evidence, mapped)
-            labelled.update({p.evidence_id: p for p in with_labels.placements if p.lang == lang})
-        baseline = dict(
-            zip(
-                (e.id for e in evidence.items),
-                nearest_description(library, evidence, path),
-                strict=True,
-            )
-        )
-        by_record: dict[str, list[int]] = defaultdict(list)
-        for i, e in enumerate(evidence.items):
-            by_record[e.location["record_id"]].append(i)
-        for lang in langs:
-            ids = [
-                rid
-                for rid, it in gold.items()
-                if rid in by_record and evidence.items[by_record[rid][0]].lang == lang
-            ]
-            first = {rid: analysis.placements[by_record[rid][0]] for rid in ids}
-            g_stage = [gold[r]["stage"] for r in ids]
-            p_stage = [first[r].stage for r in ids]
-            majority = Counter(g_stage).most_common(1)[0][1] / len(ids)
-            b_stage = [baseline[first[r].evidence_id] for r in ids]
-            acc = sum(g == p for g, p in zip(g_stage, p_stage, strict=True)) / len(ids)
-            f1 = macro_f1(g_stage, p_stage)
-            themed = [r for r in ids if first[r].theme is not None]
-            pur = purity(
-                [gold[r]["aspect"] for r in themed], [first[r].theme or "" for r in themed]
-            )
-            nm = nmi([gold[r]["aspect"] for r in themed], [first[r].theme or "" for r in themed])
-            n_themes = len({first[r].theme for r in themed})
-            n_aspects = len({gold[r]["aspect"] for r in ids})
-            pol = sum(gold[r]["polarity"] == first[r].polarity for r in ids) / len(ids)
-            pol_majority = Counter(gold[r]["polarity"] for r in ids).most_common(1)[0][1] / len(ids)
-            pol_l = sum(
-                gold[r]["polarity"] == labelled[first[r].evidence_id].polarity for r in ids
-            ) / len(ids)
-            neg = [r for r in ids if gold[r]["severity"] is not None]
-            rho = spearmanr(
-                [gold[r]["severity"] for r in neg], [first[r].severity or 0 for r in neg]
-            ).statistic
-            rows[lang] = {
-                "stage acc": f"{acc:.2f}",
-                "majority": f"{majority:.2f}",
-                "macro-F1": f"{f1:.3f}",
-                "nearest-desc F1": f"{macro_f1(g_stage, b_stage):.2f}",
-                "purity": f"{pur:.3f}",
-                "NMI": f"{nm:.2f}",
-                "themes/aspects": f"{n_themes}/{n_aspects}",
-                "polarity majority": f"{pol_majority:.2f}",
-                "polarity": f"{pol:.2f}",
-                "polarity+labels": f"{pol_l:.2f}",
-                "severity rho": f"{rho:.2f}",
-            }
-            for key, value in (
-                ("acc", acc),
-                ("f1", f1),
-                ("purity", pur),
-                ("pol", pol),
-                ("pol_l", pol_l),
-            ):
-                totals[key].append(value)
-    everything = EvidenceSet(
-        [e for part in pooled for e in part.items], np.vstack([part.vectors for part in pooled])
+def _row(lang: str, s: Scores) -> str:
+    ok = "" if s.themes_ok else " (too many)"
+    return (
+        f"{lang:4} {s.n:4} {s.accuracy:9.2f} {s.majority:9.2f} {s.macro_f1:9.3f} "
+        f"{s.baseline_f1:12.2f} {s.code_accuracy:9.2f} {s.coded_items:6} {s.purity:7.3f} "
+        f"{s.themes:4}/{s.aspects:<4}{ok} {s.not_substantive:5}"
     )
-    for lang, acc in learnt_polarity(library, everything, gold).items():
-        rows[lang]["polarity learnt"] = f"{acc:.2f}"
-        totals["pol_learnt"].append(acc)
-    cols = list(next(iter(rows.values())))
-    print(f"{'lang':5} " + " ".join(f"{c:>16}" for c in cols))
-    for lang, r in rows.items():
-        print(f"{lang:5} " + " ".join(f"{r[c]:>16}" for c in cols))
-    print("mean  " + ", ".join(f"{k} {sum(v) / len(v):.2f}" for k, v in totals.items()))
+
+
+HEADER = (
+    f"{'lang':4} {'n':>4} {'stage acc':>9} {'majority':>9} {'macro-F1':>9} "
+    f"{'nearest-desc':>12} {'code acc':>9} {'coded':>6} {'purity':>7} {'themes/asp':>10} "
+    f"{'non-subst':>9}"
+)
+
+
+def quality(home: Path | None) -> Params:
+    """Defaults chosen on each half and scored on the other; returns the choice made on A."""
+    library, gold = blind_library(home)
+    split = halves(gold)
+    runs = GoldRuns(library, gold, split)
+    chosen: dict[int, Params] = {}
+    reported: dict[tuple[str, int], Scores] = {}
+    for choosing, name in ((0, "A"), (1, "B")):
+        other = 1 - choosing
+        print(f"\nchoose on half {name} (seed {SPLIT_SEED}), score on the other half:")
+        params = choose(runs, choosing)
+        chosen[choosing] = params
+        scores = runs.run(params)
+        print(HEADER)
+        for lang in LANGS:
+            reported[(lang, other)] = scores[(lang, other)]
+            print(_row(lang, scores[(lang, other)]))
+    print("\nmean of both directions (each half scored with the choice made on the other):")
+    print(
+        f"{'lang':4} {'stage acc':>9} {'majority':>9} {'macro-F1':>9} {'nearest-desc':>12} "
+        f"{'code acc':>9} {'purity':>7} {'themes/asp':>10}"
+    )
+    for lang in LANGS:
+        a, b = reported[(lang, 1)], reported[(lang, 0)]
+        print(
+            f"{lang:4} {(a.accuracy + b.accuracy) / 2:9.2f} {(a.majority + b.majority) / 2:9.2f} "
+            f"{(a.macro_f1 + b.macro_f1) / 2:9.3f} {(a.baseline_f1 + b.baseline_f1) / 2:12.2f} "
+            f"{(a.code_accuracy + b.code_accuracy) / 2:9.2f} {(a.purity + b.purity) / 2:7.3f} "
+            f"{(a.themes + b.themes) / 2:5.1f}/{(a.aspects + b.aspects) / 2:<4.1f}"
+        )
+    print(TARGETS)
+    same = chosen[0] == chosen[1]
+    print(
+        "the two halves chose the same parameters"
+        if same
+        else f"half A chose {chosen[0].changes() or 'the defaults'}; "
+        f"half B chose {chosen[1].changes() or 'the defaults'}"
+    )
+    print(f"shipped defaults = the choice on half A: {chosen[0].changes() or 'yes (no change)'}")
+    pooled = EvidenceSet(
+        [e for d in DOMAINS for e in runs.evidence[d].items],
+        np.vstack([runs.evidence[d].vectors for d in DOMAINS]),
+    )
+    print("\npolarity accuracy on all items: learnt from the other four languages' labels")
+    learnt = learnt_polarity(library, pooled, gold)
+    print("  " + ", ".join(f"{lang} {acc:.2f}" for lang, acc in learnt.items()))
+    return chosen[0]
 
 
 # the source's negative reason -> the airline framework's stage ("Can't Tell" is left out)
@@ -233,7 +147,10 @@ REASON_STAGES = {
 }
 
 
-def source_reasons() -> None:
+def source_reasons(params: Params) -> None:
+    """Stages of 1,667 negative English tweets whose source gives a reason (not gold_dev),
+    placed by the stage classifier alone and by the whole analysis (codes as stage evidence),
+    with the parameters chosen on half A."""
     tweets = [
         it
         for it in read_jsonl(require_shared() / "research" / "en" / "airline_tweets.jsonl")
@@ -241,23 +158,52 @@ def source_reasons() -> None:
     ]
     gold_stage = [REASON_STAGES[it["meta"]["negativereason"]] for it in tweets]
     library = fresh_library("analysis-reasons")
-    classifier = StageClassifier(
-        load_framework(str(FRAMEWORKS / "airline.yaml")), library.embedder, StageParams()
-    )
+    framework = load_framework(str(FRAMEWORKS / "airline.yaml"))
     texts = [normalize_search_text(it["text"]) for it in tweets]
+    vectors = library.cached_embedder.embed_passages([content_text(t) for t in texts])
+    evidence = EvidenceSet(
+        [
+            Evidence(
+                str(i),
+                str(i),
+                "",
+                t,
+                "en",
+                "review",
+                {},
+                tokenize(t),
+                None,
+                None,
+                None,
+                hygiene=assess(t, "en", "review"),
+            )
+            for i, t in enumerate(texts)
+        ],
+        vectors,
+    )
     print(f"\nstages on the English source's own negative reasons ({len(tweets)} tweets):")
-    for name, embedded in (("as written (baseline)", texts), ("content text", None)):
-        vectors = library.embedder.embed_passages(embedded or [content_text(t) for t in texts])
-        evidence = EvidenceSet(
-            [
-                Evidence(str(i), "", "", t, "en", "review", {}, [], None, None, None)
-                for i, t in enumerate(texts)
-            ],
-            vectors,
-        )
-        pred = [stage for stage, _ in classifier.assign(evidence)]
+    alone = StageClassifier(framework, library.cached_embedder, params.stage)
+    runs = {
+        "stage classifier alone (baseline)": [s for s, _ in alone.assign(evidence)],
+        "analysis with codes": [
+            p.stage
+            for p in analyze_evidence(
+                library,
+                evidence,
+                AnalysisOptions(
+                    scope=EvidenceFilter(workspace="reasons"),
+                    framework=framework,
+                    codebook=codebook_for(framework),
+                    stage=params.stage,
+                    code=params.code,
+                    theme=params.theme,
+                ),
+            ).placements
+        ],
+    }
+    for name, pred in runs.items():
         acc = sum(g == p for g, p in zip(gold_stage, pred, strict=True)) / len(pred)
-        print(f"  {name:24} accuracy {acc:.3f}, macro-F1 {macro_f1(gold_stage, pred):.3f}")
+        print(f"  {name:36} accuracy {acc:.3f}, macro-F1 {macro_f1(gold_stage, pred):.3f}")
 
 
 def learnt_polarity(
@@ -282,7 +228,7 @@ def learnt_polarity(
     return out
 
 
-def scale(home: Path | None) -> None:
+def scale(home: Path | None, params: Params) -> None:
     if home is None:
         library = fresh_library("analysis-scale")
         files = sorted((require_shared() / "research").glob("*/*.jsonl"))
@@ -291,10 +237,16 @@ def scale(home: Path | None) -> None:
         library = Library(Settings(home=home))
     full = load_evidence(library, EvidenceFilter(workspace="bench"))
     order = np.random.default_rng(11).permutation(len(full))
+    framework = load_framework("six_stage")
     options = AnalysisOptions(
-        scope=EvidenceFilter(workspace="bench"), framework=load_framework("six_stage")
+        scope=EvidenceFilter(workspace="bench"),
+        framework=framework,
+        codebook=codebook_for(framework),
+        stage=params.stage,
+        code=params.code,
+        theme=params.theme,
     )
-    print(f"\nscale (six_stage framework, {len(full)} items available):")
+    print(f"\nscale (six_stage framework, cx_general codebook, {len(full)} items available):")
     base = None
     for n in (2000, 4000, 8000, 16000):
         pick = sorted(order[: min(n, len(full))].tolist())
@@ -315,14 +267,17 @@ def scale(home: Path | None) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale-home", type=Path, default=None)
+    parser.add_argument(
+        "--gold-home", type=Path, default=None, help="reuse a CJM_HOME holding the blind dev set"
+    )
     parser.add_argument("--skip-scale", action="store_true")
     parser.add_argument("--skip-reasons", action="store_true")
     args = parser.parse_args()
-    quality()
+    params = quality(args.gold_home)
     if not args.skip_reasons:
-        source_reasons()
+        source_reasons(params)
     if not args.skip_scale:
-        scale(args.scale_home)
+        scale(args.scale_home, params)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from generator.llm.fakes import FunctionModel
 from generator.llm.job import LLMJob
 from knowledge.filters import EvidenceFilter
 from knowledge.ingest import IngestOptions, Ingestor
-from knowledge.journey.frameworks import load_framework
+from knowledge.journey.frameworks import codebook_for, load_framework
 from knowledge.journey.model import Scope
 from knowledge.library import Library
 from knowledge.settings import Settings
@@ -50,7 +50,11 @@ def main() -> None:
         Ingestor(library).run(files, IngestOptions(kind="review", workspace="bench"))
         full = load_evidence(library, EvidenceFilter(workspace="bench"))
     framework = load_framework("six_stage")
-    options = AnalysisOptions(scope=EvidenceFilter(workspace="bench"), framework=framework)
+    options = AnalysisOptions(
+        scope=EvidenceFilter(workspace="bench"),
+        framework=framework,
+        codebook=codebook_for(framework),
+    )
     scope = Scope(workspace="bench", product=None, segment=None, goal=None, languages=[], kinds=[])
     order = np.random.default_rng(7).permutation(len(full))
     settings = Settings(home=home)

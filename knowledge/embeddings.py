@@ -22,10 +22,12 @@ from sqlalchemy import select
 from knowledge.errors import EmbeddingEndpointError, UserInputError
 from knowledge.normalize import content_text
 from knowledge.settings import Settings
+from knowledge.shipped_vectors import shipped
 from knowledge.store import Database, EmbeddingRow
 from knowledge.store.database import insert_ignoring_duplicates
 
 Vectors = npt.NDArray[np.float32]
+QUERY_SIDE = "\x1fquery\x1f"  # prefix of the hash under which a query-side vector is cached
 
 
 class Embedder(Protocol):
@@ -177,13 +179,33 @@ def text_hash(text: str) -> str:
 
 
 class CachedEmbedder:
-    """Passage embeddings through the store's cache; identical texts are embedded once."""
+    """Embeddings through the store's cache; identical texts are embedded once. It is an
+    ``Embedder`` too: batches of passages or queries (stage and code texts, polarity prototypes)
+    are cached the same way, queries under their own hashes; a single search query is not."""
 
     def __init__(self, embedder: Embedder, db: Database, batch_size: int = 32) -> None:
         self.embedder = embedder
         self.db = db
         self.batch_size = batch_size
         self.computed = 0  # texts actually sent to the model (for summaries and benchmarks)
+
+    @property
+    def id(self) -> str:
+        return self.embedder.id
+
+    @property
+    def dim(self) -> int:
+        return self.embedder.dim
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors:
+        return self.embed(list(texts), [text_hash(t) for t in texts])
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        hashes = [text_hash(QUERY_SIDE + t) for t in texts]
+        return self.embed(list(texts), hashes, side="query")
+
+    def embed_query(self, text: str) -> Vectors:
+        return self.embedder.embed_query(text)
 
     def lookup(self, hashes: Sequence[str]) -> dict[str, Vectors]:
         found: dict[str, Vectors] = {}
@@ -198,6 +220,19 @@ class CachedEmbedder:
                 )
                 for h, blob in rows:
                     found[h] = np.frombuffer(blob, dtype=np.float32)
+        if len(found) < len(unique):
+            # texts the product ships the vectors of: stored like computed ones, so evidence
+            # that happens to equal one (a short review) has its row in the cache
+            ready = shipped(self.embedder.id)
+            known = [h for h in unique if h not in found and h in ready]
+            if known:
+                stored: list[dict[str, Any]] = [
+                    {"embedder": self.embedder.id, "text_hash": h, "vector": ready[h].tobytes()}
+                    for h in known
+                ]
+                with self.db.session() as s:
+                    insert_ignoring_duplicates(s, EmbeddingRow.__table__, stored)
+                found.update({h: ready[h] for h in known})
         return found
 
     def embed_evidence(
@@ -207,7 +242,13 @@ class CachedEmbedder:
         the hashes ingest stored with them."""
         return self.embed([content_text(t) for t in search_texts], hashes, on_batch)
 
-    def embed(self, texts: Sequence[str], hashes: Sequence[str], on_batch: Any = None) -> Vectors:
+    def embed(
+        self,
+        texts: Sequence[str],
+        hashes: Sequence[str],
+        on_batch: Any = None,
+        side: str = "passage",
+    ) -> Vectors:
         """Vectors for ``texts`` (whose hashes are given), computing only the missing ones.
         New vectors are cached in their own committed transactions, so work survives a crash."""
         known = self.lookup(hashes)
@@ -221,7 +262,12 @@ class CachedEmbedder:
             on_batch(len(hashes) - sum(occurrences[h] for h in missing))
         for i in range(0, len(todo), self.batch_size):
             batch = todo[i : i + self.batch_size]
-            vectors = self.embedder.embed_passages([t for _, t in batch])
+            batch_texts = [t for _, t in batch]
+            vectors = (
+                self.embedder.embed_queries(batch_texts)
+                if side == "query"
+                else self.embedder.embed_passages(batch_texts)
+            )
             rows = []
             for (h, _), v in zip(batch, vectors, strict=True):
                 known[h] = v

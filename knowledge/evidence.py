@@ -10,6 +10,7 @@ from typing import Any
 
 from knowledge.chunking import chunk_spans
 from knowledge.embeddings import text_hash
+from knowledge.hygiene import without_markers
 from knowledge.languages import detect_language
 from knowledge.normalize import content_text, normalize_search_text
 from knowledge.pii import redact
@@ -86,7 +87,7 @@ def extract_evidence(
                         role=segment.role,
                         text=quote,
                         search_text=search_text,
-                        tokens=" ".join(tokenize(search_text)),
+                        tokens=" ".join(tokenize(without_markers(search_text))),
                         text_hash=text_hash(content_text(search_text)),
                         lang=detect_language(search_text),
                         char_start=span.start,

@@ -23,10 +23,12 @@ from knowledge.dense import add_to_centroids
 from knowledge.embeddings import text_hash
 from knowledge.errors import BadFileError
 from knowledge.evidence import EvidenceChunk, Extraction, extract_evidence, stable_id
+from knowledge.hygiene import marker_spans, without_markers
 from knowledge.library import Library
 from knowledge.normalize import content_text
 from knowledge.readers import SUPPORTED_EXTENSIONS, ReadOptions, read_file
 from knowledge.readers.base import Kind
+from knowledge.segment import tokenize
 from knowledge.store import CentroidRow, ChunkRow, DocumentRow, SourceRow
 
 FileStatus = Literal["ingested", "unchanged", "resumed", "failed", "skipped"]
@@ -347,16 +349,22 @@ class Ingestor:
 
 
 def rehash_chunks(library: Library) -> int:
-    """Point every chunk at the hash of what is embedded now (``normalize.content_text``);
-    libraries ingested before handles and links were written generically need it. Returns how
-    many chunks changed."""
+    """Point every chunk at the hash of what is embedded now (``normalize.content_text``) and
+    take transcript markers out of its search tokens; libraries ingested before handles and
+    links were written generically, or before markers were left out, need it. Returns how many
+    chunks changed."""
     changed = 0
     with library.db.session() as s:
         rows = s.execute(select(ChunkRow.id, ChunkRow.search_text, ChunkRow.text_hash)).all()
         for chunk_id, search_text, old in rows:
+            values: dict[str, str] = {}
             new = text_hash(content_text(search_text))
             if new != old:
-                s.execute(update(ChunkRow).where(ChunkRow.id == chunk_id).values(text_hash=new))
+                values["text_hash"] = new
+            if marker_spans(search_text):
+                values["tokens"] = " ".join(tokenize(without_markers(search_text)))
+            if values:
+                s.execute(update(ChunkRow).where(ChunkRow.id == chunk_id).values(**values))
                 changed += 1
     return changed
 

@@ -5,10 +5,11 @@ NFC, Arabic ي/ك/ى folded to Persian ی/ک, every digit system unified to ASCI
 tag characters and stray direction marks removed. Persian ZWNJ (U+200C) is kept: it is part of
 the spelling of words such as «می‌خواهم».
 
-The *content* text is what gets embedded: the search text with every social-media handle written
-"@user" and every link "http", the usual normalisation for social posts (as in TweetEval). The
-embedding model otherwise lets the addressee dominate short posts: tweets to one airline looked
-alike whatever they complained of. Lexical search still sees the handles and links.
+The *content* text is what gets embedded: the search text without transcript markers, with every
+social-media handle written "@user" and every link "http", the usual normalisation for social
+posts (as in TweetEval). The embedding model otherwise lets the addressee dominate short
+posts: tweets to one airline looked alike whatever they complained of. Lexical search still
+sees the handles and links.
 """
 
 from __future__ import annotations
@@ -56,8 +57,11 @@ _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
 def content_text(search_text: str) -> str:
-    """The search text with handles as "@user" and links as "http": what gets embedded."""
-    return _LINK.sub("http", _HANDLE.sub("@user", search_text))
+    """The search text without transcript markers (``[pause]``, ``(смеётся)``; see
+    ``knowledge.hygiene``), with handles as "@user" and links as "http": what gets embedded."""
+    from knowledge.hygiene import without_markers
+
+    return _LINK.sub("http", _HANDLE.sub("@user", without_markers(search_text)))
 
 
 def normalize_search_text(text: str) -> str:

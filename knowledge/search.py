@@ -18,10 +18,13 @@ from knowledge.embeddings import Vectors
 from knowledge.errors import UserInputError
 from knowledge.filters import EvidenceFilter
 from knowledge.fusion import Mode, Ranked, SearchParams, fuse
+from knowledge.hygiene import assess
 from knowledge.lexical import BM25Index
 from knowledge.library import Library
 from knowledge.segment import tokenize
 from knowledge.store import ChunkRow, SourceRow
+
+EXTRA_FOR_HYGIENE = 10  # hits fetched beyond k, so non-substantive ones can make room
 
 
 @dataclass
@@ -37,6 +40,8 @@ class Hit:
     dense_rank: int | None = None
     lexical_rank: int | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    # why it is not customer experience (see knowledge.hygiene), None when it is
+    not_substantive: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +56,7 @@ class Hit:
             "dense_rank": self.dense_rank,
             "lexical_rank": self.lexical_rank,
             "meta": self.meta,
+            "not_substantive": self.not_substantive,
         }
 
 
@@ -159,7 +165,15 @@ class Searcher:
             raise UserInputError("the query is empty")
         if k < 1:
             raise UserInputError("k must be at least 1")
-        return self._hydrate(self.rank(query, k, filters, mode))
+        hits = self._hydrate(self.rank(query, k + max(k, EXTRA_FOR_HYGIENE), filters, mode))
+        # what is not customer experience (greetings, emoji, bare links, ...) goes below the
+        # real evidence, in its own order
+        for hit in hits:
+            hit.not_substantive = assess(hit.text, hit.lang, hit.kind).reason
+        ranked = [h for h in hits if h.not_substantive is None] + [
+            h for h in hits if h.not_substantive is not None
+        ]
+        return ranked[:k]
 
     def rank(self, query: str, k: int, filters: EvidenceFilter, mode: Mode) -> Ranked:
         """(evidence id, fused score, dense rank, lexical rank), best first."""

@@ -85,3 +85,21 @@ def tokenize(text: str) -> list[str]:
             continue
         tokens.extend(p for piece in pieces if (p := piece.strip()) and _WORD.search(p))
     return tokens
+
+
+_PLAIN_WORD = re.compile(r"[\w\u200c'’\-]+")
+
+
+def words(text: str) -> list[str]:
+    """Case-folded words in reading order, once each (no search variants): Han by jieba, Thai by
+    pythainlp, other scripts by Unicode word characters with Persian ZWNJ kept inside words."""
+    text = normalize_search_text(text).casefold()
+    out: list[str] = []
+    for kind, run in _runs(text):
+        if kind == "han":
+            out += _jieba().lcut(run)
+        elif kind == "thai":
+            out += _thai_tokenize()(run, engine="newmm", keep_whitespace=False)
+        else:
+            out += _PLAIN_WORD.findall(run)
+    return [w for raw in out if (w := raw.strip().strip("'’-\u200c")) and _WORD.search(w)]

@@ -12,7 +12,7 @@ from generator.analysis.analyze import AnalysisOptions, analyze
 from generator.analysis.result import Analysis
 from generator.analysis.sentiment_map import SourceMapping
 from knowledge.filters import EvidenceFilter
-from knowledge.journey.frameworks import load_framework
+from knowledge.journey.frameworks import codebook_for, load_framework
 
 FrameworkOption = Annotated[
     str,
@@ -20,6 +20,14 @@ FrameworkOption = Annotated[
         "--framework",
         "-f",
         help="Built-in framework (aida, six_stage, purchase, food_delivery) or a YAML file.",
+    ),
+]
+CodebookOption = Annotated[
+    str | None,
+    typer.Option(
+        "--codebook",
+        help="Codes to code the evidence with: a built-in codebook (cx_general), a YAML file, "
+        "or none (emergent themes only). Default: the framework's own, else cx_general.",
     ),
 ]
 KindsOption = Annotated[
@@ -58,7 +66,9 @@ def analysis_options(
     segment: str | None,
     label_map: list[str] | None,
     rating_scale: float | list[str] | None,
+    codebook: str | None = None,
 ) -> AnalysisOptions:
+    loaded = load_framework(framework)
     return AnalysisOptions(
         scope=EvidenceFilter(
             workspace=workspace,
@@ -67,8 +77,9 @@ def analysis_options(
             product=product,
             segment=segment,
         ),
-        framework=load_framework(framework),
+        framework=loaded,
         mapping=SourceMapping.parse(label_map, rating_scale),
+        codebook=codebook_for(loaded, codebook),
     )
 
 
@@ -115,12 +126,16 @@ def analyze_command(
     segment: SegmentOption = None,
     label_map: LabelMapOption = None,
     rating_scale: RatingScaleOption = None,
+    codebook: CodebookOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Place evidence in stages, cluster it into themes, count, rate and prioritise it."""
+    """Code evidence, place it in stages, group it into themes; count, rate and prioritise it.
+
+    --json gives every evidence's stage, code, theme, polarity and severity, and why evidence
+    that is not customer experience was left out."""
     with open_library() as library:
         options = analysis_options(
-            workspace, framework, kind, lang, product, segment, label_map, rating_scale
+            workspace, framework, kind, lang, product, segment, label_map, rating_scale, codebook
         )
         analysis, _ = analyze(library, options)
     if json_output:

@@ -15,7 +15,7 @@ from generator.analysis.sentiment_map import SourceMapping
 from generator.drafting.evidence_only import build_evidence_only_map
 from knowledge.filters import EvidenceFilter
 from knowledge.ingest import IngestOptions, Ingestor, IngestReport
-from knowledge.journey.frameworks import load_framework
+from knowledge.journey.frameworks import codebook_for, load_framework
 from knowledge.journey.model import JourneyMap, Scope
 from knowledge.library import Library
 from knowledge.readers.base import Kind
@@ -43,10 +43,12 @@ RATING_SCALES = ("review=5", "survey=0-10")
 
 
 def _draft(library: Library, target: Path) -> JourneyMap:
+    framework = load_framework("food_delivery")
     options = AnalysisOptions(
         scope=EvidenceFilter(workspace=WORKSPACE),
-        framework=load_framework("food_delivery"),
+        framework=framework,
         mapping=SourceMapping.parse(None, list(RATING_SCALES)),
+        codebook=codebook_for(framework),
     )
     analysis, evidence = analyze(library, options)
     scope = Scope(

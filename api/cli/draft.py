@@ -12,6 +12,7 @@ from typing import Annotated, get_args
 import typer
 
 from api.cli.analysis import (
+    CodebookOption,
     FrameworkOption,
     KindsOption,
     LabelMapOption,
@@ -106,6 +107,7 @@ def draft_command(
     ] = None,
     label_map: LabelMapOption = None,
     rating_scale: RatingScaleOption = None,
+    codebook: CodebookOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Draft a journey map from the evidence (evidence-only without a model).
@@ -148,6 +150,7 @@ def draft_command(
                     segment,
                     label_map,
                     rating_scale,
+                    codebook,
                 )
                 spec = DraftSpec(map_type=map_type, personas=personas, goal=goal)  # type: ignore[arg-type]
                 journey = draft_map(

@@ -8,6 +8,7 @@ from api.cli.analysis import analyze_command
 from api.cli.ask import ask_command
 from api.cli.demo import demo
 from api.cli.draft import draft_command
+from api.cli.evaluate import evaluate_command
 from api.cli.export import export_command
 from api.cli.glossary import glossary
 from api.cli.ingest import ingest, reindex_command
@@ -38,6 +39,7 @@ app.command("draft")(draft_command)
 app.command("translate")(translate_command)
 app.command("ask")(ask_command)
 app.command("export")(export_command)
+app.command("evaluate")(evaluate_command)
 app.command("serve")(serve)
 app.add_typer(keys, name="keys")
 app.add_typer(glossary, name="glossary")

@@ -16,9 +16,10 @@ def print_hits(hits: list[Hit]) -> None:
         out.print("[dim]no evidence found[/dim]")
     for rank, hit in enumerate(hits, start=1):
         where = ", ".join(f"{k} {v}" for k, v in hit.location.items() if v is not None)
+        note = f" · not customer experience ({hit.not_substantive})" if hit.not_substantive else ""
         out.print(
             f"[bold]{rank}.[/bold] [cyan]{hit.lang}[/cyan] {hit.kind} "
-            f"[dim]{hit.evidence_id} · {where} · score {hit.score:.4f}[/dim]"
+            f"[dim]{hit.evidence_id} · {where} · score {hit.score:.4f}{note}[/dim]"
         )
         text = hit.text if len(hit.text) <= 300 else hit.text[:300] + "…"
         out.print(f"   {text}", markup=False, highlight=False)

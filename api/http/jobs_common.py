@@ -15,7 +15,8 @@ from generator.analysis.analyze import AnalysisOptions
 from generator.llm.interface import ChatModel
 from knowledge.errors import UserInputError
 from knowledge.jobs import Job
-from knowledge.journey.frameworks import BUILTIN, parse_framework
+from knowledge.journey.codebook import parse_codebook
+from knowledge.journey.frameworks import BUILTIN, codebook_for, parse_framework
 from knowledge.settings import Settings
 
 ModelFactory = Callable[[Settings], ChatModel | None]
@@ -59,7 +60,16 @@ def options_from(workspace: str, body: EvidenceScopeIn) -> AnalysisOptions:
     if body.framework_yaml is not None:
         framework = parse_framework(body.framework_yaml, "framework_yaml")
         options = replace(options, framework=framework)
-    return options
+    codebook = (
+        parse_codebook(body.codebook_yaml, "codebook_yaml")
+        if body.codebook_yaml is not None
+        else codebook_for(options.framework, body.codebook)
+    )
+    if codebook is not None and body.codebook_yaml is not None:
+        problems = codebook.check_stages(options.framework.id, options.framework.stage_ids)
+        if problems:
+            raise UserInputError("codebook_yaml: " + "; ".join(problems))
+    return replace(options, codebook=codebook)
 
 
 @contextmanager

@@ -45,6 +45,17 @@ class EvidenceScopeIn(Body):
         description="A custom framework as YAML text (as for cjm analyze -f FILE); "
         "replaces framework.",
     )
+    codebook: Literal["cx_general", "none"] | None = Field(
+        default=None,
+        description="The codes evidence is coded with: a built-in codebook or none (emergent "
+        "themes only); default: the framework's own, else cx_general.",
+    )
+    codebook_yaml: str | None = Field(
+        default=None,
+        max_length=MAX_FRAMEWORK_CHARS,
+        description="Your own codebook as YAML text (as for cjm analyze --codebook FILE); "
+        "replaces codebook.",
+    )
     kinds: list[Literal["feedback", "review", "survey", "support", "interview", "competitor"]] = (
         Field(default_factory=list, max_length=6)
     )

@@ -10,6 +10,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from generator.evaluation.map_health import MapHealth
 from knowledge.maps.diff import Change
 from knowledge.maps.repository import Comment, MapInfo
 
@@ -47,6 +48,114 @@ PANEL_LABELS = {
 }  # fmt: skip
 
 
+HEALTH_LABELS = {
+    "en": {"health": "Map health: what to check before approving",
+           "quotes_verbatim": "Quotes found verbatim in the evidence",
+           "evidence_ids_resolved": "Evidence ids that exist in the workspace",
+           "references_resolved": "Pain points and stages named that exist",
+           "texts_in_language": "Texts in the map's language",
+           "non_substantive_quotes": "Quotes that are not customer experience",
+           "flagged_quotes": "Quotes from evidence that addresses an AI",
+           "thin_stages": "Stage warnings (one source or one language)",
+           "pain_quotes_not_complaints": "Pain-point quotes that are not complaints",
+           "delight_quotes_complaints": "Delighter quotes that are complaints",
+           "all_good": "Nothing to check.", "more": "and {n} more"},
+    "fa": {"health": "سلامت نقشه: آنچه پیش از تأیید باید بررسی شود",
+           "quotes_verbatim": "نقل‌قول‌هایی که عیناً در شواهد هستند",
+           "evidence_ids_resolved": "شناسه‌های شواهد موجود در فضای کار",
+           "references_resolved": "نقاط درد و مراحل ارجاع‌شده که وجود دارند",
+           "texts_in_language": "متن‌هایی که به زبان نقشه‌اند",
+           "non_substantive_quotes": "نقل‌قول‌هایی که تجربهٔ مشتری نیستند",
+           "flagged_quotes": "نقل‌قول از شواهدی که هوش مصنوعی را خطاب می‌کنند",
+           "thin_stages": "هشدارهای مرحله (یک منبع یا یک زبان)",
+           "pain_quotes_not_complaints": "نقل‌قول‌های نقاط درد که شکایت نیستند",
+           "delight_quotes_complaints": "نقل‌قول‌های نقاط رضایت که شکایت‌اند",
+           "all_good": "موردی برای بررسی نیست.", "more": "و {n} مورد دیگر"},
+    "ru": {"health": "Качество карты: что проверить перед утверждением",
+           "quotes_verbatim": "Цитаты, дословно найденные в данных",
+           "evidence_ids_resolved": "Идентификаторы данных, найденные в пространстве",
+           "references_resolved": "Существующие болевые точки и этапы в ссылках",
+           "texts_in_language": "Тексты на языке карты",
+           "non_substantive_quotes": "Цитаты, не описывающие опыт клиента",
+           "flagged_quotes": "Цитаты из текстов, обращённых к ИИ",
+           "thin_stages": "Предупреждения по этапам (один источник или язык)",
+           "pain_quotes_not_complaints": "Цитаты болевых точек, не являющиеся жалобами",
+           "delight_quotes_complaints": "Цитаты сильных сторон, являющиеся жалобами",
+           "all_good": "Проверять нечего.", "more": "и ещё {n}"},
+    "th": {"health": "สุขภาพของแผนที่: สิ่งที่ควรตรวจก่อนอนุมัติ",
+           "quotes_verbatim": "ข้อความอ้างอิงที่ตรงกับหลักฐานทุกตัวอักษร",
+           "evidence_ids_resolved": "รหัสหลักฐานที่มีอยู่ในพื้นที่ทำงาน",
+           "references_resolved": "ปัญหาและขั้นตอนที่อ้างถึงซึ่งมีอยู่จริง",
+           "texts_in_language": "ข้อความที่เป็นภาษาของแผนที่",
+           "non_substantive_quotes": "ข้อความอ้างอิงที่ไม่ใช่ประสบการณ์ลูกค้า",
+           "flagged_quotes": "ข้อความอ้างอิงจากหลักฐานที่สั่งการ AI",
+           "thin_stages": "คำเตือนของขั้นตอน (แหล่งเดียวหรือภาษาเดียว)",
+           "pain_quotes_not_complaints": "ข้อความของปัญหาที่ไม่ใช่คำร้องเรียน",
+           "delight_quotes_complaints": "ข้อความของจุดที่ลูกค้าชอบที่เป็นคำร้องเรียน",
+           "all_good": "ไม่มีอะไรต้องตรวจ", "more": "และอีก {n} รายการ"},
+    "zh": {"health": "地图健康度：批准前需要核对的内容",
+           "quotes_verbatim": "在证据中逐字找到的引文",
+           "evidence_ids_resolved": "工作区中存在的证据编号",
+           "references_resolved": "引用的痛点和阶段确实存在",
+           "texts_in_language": "使用地图语言的文字",
+           "non_substantive_quotes": "不属于客户体验的引文",
+           "flagged_quotes": "来自对AI下指令的证据的引文",
+           "thin_stages": "阶段警告（单一来源或单一语言）",
+           "pain_quotes_not_complaints": "不是投诉的痛点引文",
+           "delight_quotes_complaints": "属于投诉的亮点引文",
+           "all_good": "没有需要核对的内容。", "more": "另有 {n} 条"},
+}  # fmt: skip
+SHOWN_FINDINGS = 8
+
+
+def health_panel(lang: str, health: MapHealth) -> str:
+    """The map's health (``generator.evaluation.map_health``) as a section of the panel."""
+    t = HEALTH_LABELS.get(lang, HEALTH_LABELS["en"])
+    counts = {
+        "quotes_verbatim": (health.quotes_verbatim, health.quotes),
+        "evidence_ids_resolved": (health.evidence_ids_resolved, health.evidence_ids),
+        "references_resolved": (health.references_resolved, health.references),
+        "texts_in_language": (health.texts_in_language, health.texts),
+        "non_substantive_quotes": (len(health.not_substantive), None),
+        "flagged_quotes": (len(health.flagged), None),
+        "thin_stages": (len(health.thin_stages), None),
+        "pain_quotes_not_complaints": (len(health.pain_not_complaint), health.pain_quotes),
+        "delight_quotes_complaints": (len(health.delight_complaint), health.delight_quotes),
+    }
+    findings = {
+        "quotes_verbatim": health.not_verbatim,
+        "evidence_ids_resolved": health.unresolved,
+        "texts_in_language": health.other_language,
+        "non_substantive_quotes": health.not_substantive,
+        "flagged_quotes": health.flagged,
+        "thin_stages": health.thin_stages,
+        "pain_quotes_not_complaints": health.pain_not_complaint,
+        "delight_quotes_complaints": health.delight_complaint,
+    }
+    rows = [f'<section id="health"><h3>{t["health"]}</h3><table class="health">']
+    for key, (part, whole) in counts.items():
+        value = f"{part}/{whole}" if whole is not None else str(part)
+        bad = bool(findings.get(key)) or (key == "references_resolved" and part != whole)
+        rows.append(
+            f'<tr data-check="{key}" class="{"warn" if bad else "ok"}"><th scope="row">'
+            f"{t[key]}</th><td>{'⚠ ' if bad else '✓ '}{value}</td></tr>"
+        )
+    rows.append("</table>")
+    listed = [(k, f) for k, f in findings.items() if f]
+    if not listed:
+        rows.append(f'<p class="health-ok">{t["all_good"]}</p>')
+    for key, found in listed:
+        rows.append(f"<details><summary>{t[key]} ({len(found)})</summary><ul>")
+        for f in found[:SHOWN_FINDINGS]:
+            ref = f" · {escape(f.evidence_id)}" if f.evidence_id else ""
+            rows.append(f"<li><code>{escape(f.path)}</code>: {escape(f.detail)}{ref}</li>")
+        if len(found) > SHOWN_FINDINGS:
+            rows.append(f"<li>{t['more'].format(n=len(found) - SHOWN_FINDINGS)}</li>")
+        rows.append("</ul></details>")
+    rows.append("</section>")
+    return "".join(rows)
+
+
 def panel(
     lang: str,
     info: MapInfo,
@@ -54,6 +163,7 @@ def panel(
     role: str,
     changes: list[Change],
     comments: list[Comment],
+    health: MapHealth | None = None,
 ) -> str:
     t = PANEL_LABELS[lang]
     rows = [
@@ -77,6 +187,8 @@ def panel(
             f"<ins>{escape(str(change.new))}</ins></li>"
         )
     rows.append("</ul></details>")
+    if health is not None:
+        rows.append(health_panel(lang, health))
     rows.append(
         f'<div id="selected"><strong>{t["element"]}:</strong> <code id="anchor"></code> '
         f'<em id="pick">{t["pick"]}</em></div>'

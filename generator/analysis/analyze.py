@@ -1,41 +1,45 @@
-"""The offline evidence analysis: stages, themes, polarity and severity, priorities, coverage.
+"""The offline evidence analysis: hygiene, polarity and severity, codes, stages, themes,
+priorities, coverage.
 
-Numbers come from the data: a theme's frequency is its members, its severity their mean, its
-priority frequency x severity. Competitor evidence is placed in stages but never counted as
-customer pain; it is listed per stage instead.
+1. What is stored but is not customer experience (greetings, markers, emoji, bare links, brand
+   replies; ``knowledge.hygiene``) is left out of everything but the coverage counts.
+2. Polarity and severity of every chunk (``sentiment``): a record's rating or label is a prior
+   for its chunks, not a label for each.
+3. Codes (``coding``): every chunk gets a code of the codebook or none, with a confidence; a
+   code's valence agrees with the chunk's polarity.
+4. Stages (``stages``): similarity to the framework's stage texts, with the codes as further
+   evidence.
+5. Themes (``theming``): per stage, one per code, and emergent themes for what no code covers.
+
+Numbers come from the data: a theme's frequency is its counted members, its severity their mean,
+its priority frequency x severity. Competitor evidence is placed in stages but never counted as
+customer pain; it is listed per stage instead. The same evidence and options give the same
+analysis, whatever the hash seed or thread timing.
 """
 
 from __future__ import annotations
 
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from generator.analysis.centring import LanguageCentring
+from generator.analysis.coding import CodeAssigner, CodeAssignment, CodeParams
 from generator.analysis.evidence import EvidenceSet, load_evidence
-from generator.analysis.keyphrases import Background, keyphrases, show, surface_forms
-from generator.analysis.result import (
-    PAIN_POLARITIES,
-    Analysis,
-    Placement,
-    StageSummary,
-    Theme,
-    counted_polarities,
-    theme_kind,
-)
+from generator.analysis.prototypes import fit_side_map
+from generator.analysis.result import Analysis, Placement, StageSummary, Theme
 from generator.analysis.sentiment import SentimentEstimator, SentimentParams
 from generator.analysis.sentiment_map import SourceMapping
 from generator.analysis.stages import StageClassifier, StageParams
-from generator.analysis.themes import ThemeParams, cluster_stage, language_scale, tfidf
-from knowledge.dense import normalise
+from generator.analysis.themes import ThemeParams
+from generator.analysis.theming import Placed, ThemeBuilder
 from knowledge.filters import EvidenceFilter
+from knowledge.journey.codebook import Codebook
 from knowledge.journey.frameworks import NONE_STAGE, StageFramework
 from knowledge.library import Library
 
-REPRESENTATIVES = 6
+DOMINANT_SHARE = 0.6  # one stage holding more than this of a language's evidence is a warning
+DOMINANT_MIN_STAGES = 5
 
 
 @dataclass(frozen=True)
@@ -46,114 +50,27 @@ class AnalysisOptions:
     stage: StageParams = field(default_factory=StageParams)
     theme: ThemeParams = field(default_factory=ThemeParams)
     sentiment: SentimentParams = field(default_factory=SentimentParams)
+    codebook: Codebook | None = None
+    code: CodeParams = field(default_factory=CodeParams)
     # Stage assignment other than the offline classifier (e.g. by a language model).
     assign_stages: Callable[[EvidenceSet], list[tuple[str, float]]] | None = None
 
     def describe(self) -> list[str]:
+        codebook = (
+            f"codebook={self.codebook.id}@{self.codebook.version}"
+            if self.codebook is not None
+            else "codebook=none"
+        )
         return [
-            f"framework={self.framework.id}",
+            f"framework={self.framework.id}@{self.framework.version}",
+            codebook,
             f"stage_method={'offline' if self.assign_stages is None else 'llm'}",
             *self.mapping.describe(),
             *self.stage.describe(),
+            *(self.code.describe() if self.codebook is not None else []),
             *self.theme.describe(),
             *self.sentiment.describe(),
         ]
-
-
-def _representatives(idx: list[int], vectors: np.ndarray, langs: list[str]) -> list[int]:
-    """Most central members, taking the languages in turn so several are quoted."""
-    centre = normalise(vectors[idx].mean(axis=0, keepdims=True))[0]
-    order = sorted(idx, key=lambda i: -float(vectors[i] @ centre))
-    by_lang: dict[str, list[int]] = defaultdict(list)
-    for i in order:
-        by_lang[langs[i]].append(i)
-    ranked_langs = sorted(by_lang, key=lambda lang: -len(by_lang[lang]))
-    out: list[int] = []
-    while len(out) < min(REPRESENTATIVES, len(idx)):
-        for lang in ranked_langs:
-            if by_lang[lang] and len(out) < REPRESENTATIVES:
-                out.append(by_lang[lang].pop(0))
-    return out
-
-
-def _themes(
-    evidence: EvidenceSet,
-    stages: list[str],
-    polarity: list[str],
-    severity: list[int | None],
-    params: ThemeParams,
-) -> tuple[list[Theme], dict[int, str]]:
-    items = evidence.items
-    customer = [
-        i for i, e in enumerate(items) if e.kind != "competitor" and stages[i] != NONE_STAGE
-    ]
-    if not customer:
-        return [], {}
-    langs = [e.lang for e in items]
-    centred = LanguageCentring(evidence.vectors, langs).centre(evidence.vectors, langs)
-    words = tfidf([items[i].tokens for i in customer])
-    row_of = {i: r for r, i in enumerate(customer)}
-    scale = language_scale(centred[customer], words, [langs[i] for i in customer], params)
-    backgrounds = {
-        lang: Background([items[i].tokens for i in customer if langs[i] == lang])
-        for lang in {langs[i] for i in customer}
-    }
-    by_stage: dict[str, list[int]] = defaultdict(list)
-    for i in customer:
-        by_stage[stages[i]].append(i)
-    themes: list[Theme] = []
-    theme_of: dict[int, str] = {}
-    for stage, idx in sorted(by_stage.items()):
-        rows = [row_of[i] for i in idx]
-        labels = cluster_stage(
-            centred[idx], words[rows], params, scale[rows] if scale is not None else None
-        )
-        groups: dict[int, list[int]] = defaultdict(list)
-        for i, label in zip(idx, labels.tolist(), strict=True):
-            groups[label].append(i)
-        ordered = sorted(groups.values(), key=lambda g: (-len(g), items[g[0]].id))
-        for n, members in enumerate(ordered, start=1):
-            theme_id = f"{stage}-{n}"
-            lang_counts = Counter(langs[i] for i in members)
-            polarity_counts = dict(Counter(polarity[i] for i in members))
-            counted = counted_polarities(theme_kind(polarity_counts))
-            frequent = [i for i in members if counted is None or polarity[i] in counted]
-            # words of the members the theme is about: a pain point is named by its complaints
-            frequent_langs = Counter(langs[i] for i in frequent)
-            forms = surface_forms([items[i].text for i in frequent])
-            phrases = {
-                lang: [
-                    show(term, forms)
-                    for term in keyphrases(
-                        [items[i].tokens for i in frequent if langs[i] == lang], backgrounds[lang]
-                    )
-                ]
-                for lang in frequent_langs
-            }
-            dominant = frequent_langs.most_common(1)[0][0]
-            pains = [severity[i] or 1 for i in members if polarity[i] in PAIN_POLARITIES]
-            mean_severity = sum(pains) / len(pains) if pains else None
-            title = " · ".join(phrases[dominant]) or items[frequent[0]].text[:60]
-            themes.append(
-                Theme(
-                    id=theme_id,
-                    stage=stage,
-                    title=title,
-                    keyphrases=phrases,
-                    members=[items[i].id for i in members],
-                    language_counts=dict(lang_counts),
-                    polarity_counts=polarity_counts,
-                    severity=round(mean_severity, 3) if mean_severity is not None else None,
-                    priority=round(len(pains) * (mean_severity or 0.0), 3),
-                    representatives=[
-                        items[i].id for i in _representatives(frequent, centred, langs)
-                    ],
-                    frequency_by_language=dict(frequent_langs),
-                )
-            )
-            for i in members:
-                theme_of[i] = theme_id
-    return themes, theme_of
 
 
 def _stage_summaries(
@@ -163,9 +80,17 @@ def _stage_summaries(
     theme_list: list[Theme],
 ) -> list[StageSummary]:
     items = evidence.items
+    customer_all = [
+        i
+        for i, e in enumerate(items)
+        if e.kind != "competitor" and e.hygiene.substantive and stages[i] != NONE_STAGE
+    ]
+    per_lang = Counter(items[i].lang for i in customer_all)
     summaries: list[StageSummary] = []
     for stage_id in [*framework.stage_ids, NONE_STAGE]:
-        members = [i for i, s in enumerate(stages) if s == stage_id]
+        members = [
+            i for i, s in enumerate(stages) if s == stage_id and items[i].hygiene.substantive
+        ]
         customer = [i for i in members if items[i].kind != "competitor"]
         languages = Counter(items[i].lang for i in customer)
         sources = {items[i].source_id for i in customer}
@@ -181,11 +106,19 @@ def _stage_summaries(
                     warnings.append(
                         f"stage {stage_id!r} rests on a single language ({next(iter(languages))})"
                     )
+            if len(framework.stages) >= DOMINANT_MIN_STAGES:
+                for lang, n in sorted(languages.items()):
+                    if per_lang[lang] >= 20 and n > DOMINANT_SHARE * per_lang[lang]:
+                        warnings.append(
+                            f"stage {stage_id!r} holds {n} of {per_lang[lang]} {lang} evidence "
+                            f"({n / per_lang[lang]:.0%}); check that the framework's stages fit "
+                            "this research"
+                        )
         summaries.append(
             StageSummary(
                 stage=stage_id,
                 evidence=len(customer),
-                languages=dict(languages),
+                languages=dict(sorted(languages.items())),
                 sources=len(sources),
                 themes=[t.id for t in theme_list if t.stage == stage_id],
                 competitor_evidence=[items[i].id for i in members if items[i].kind == "competitor"],
@@ -197,41 +130,102 @@ def _stage_summaries(
 
 def analyze_evidence(library: Library, evidence: EvidenceSet, options: AnalysisOptions) -> Analysis:
     started = time.perf_counter()
-    if options.assign_stages is not None:
-        assigned = options.assign_stages(evidence)
-    else:
-        classifier = StageClassifier(options.framework, library.embedder, options.stage)
-        assigned = classifier.assign(evidence)
-    judged = SentimentEstimator(library.embedder, options.sentiment).judge(
-        evidence, options.mapping
-    )
-    stages = [s for s, _ in assigned]
+    items = evidence.items
+    rows = [i for i, e in enumerate(items) if e.hygiene.substantive]
+    sub = evidence.subset(rows)
+    embedder = library.cached_embedder
+    judged = SentimentEstimator(embedder, options.sentiment).judge(sub, options.mapping)
     polarity = [j.polarity for j in judged]
-    severity = [j.severity for j in judged]
-    theme_list, theme_of = _themes(evidence, stages, polarity, severity, options.theme)
-    placements = [
-        Placement(
-            evidence_id=e.id,
-            location=e.location,
-            lang=e.lang,
-            kind=e.kind,
-            stage=stages[i],
-            confidence=assigned[i][1],
-            theme=theme_of.get(i),
-            polarity=polarity[i],
-            polarity_source=judged[i].source,
-            severity=severity[i],
+    coder = (
+        CodeAssigner(options.codebook, embedder, options.code)
+        if options.codebook is not None
+        else None
+    )
+    classifier = StageClassifier(options.framework, embedder, options.stage)
+    if coder is not None and options.stage.item_side != "passage":
+        classifier.side_map = fit_side_map(
+            [classifier.prototypes, coder.prototypes], options.stage.map_ridge
         )
-        for i, e in enumerate(evidence.items)
+    space = classifier.space(sub)
+    codes: list[CodeAssignment] = [CodeAssignment(None, 0.0)] * len(sub)
+    assigned: list[tuple[str, float]] = []
+    if len(sub):
+        stage_post, raw = classifier.posteriors(space)
+        share = None
+        if coder is not None:
+            codes, code_post = coder.assign(
+                space,
+                polarity,
+                [e.tokens for e in sub.items],
+                (options.framework, stage_post),
+            )
+            share = coder.stage_share(code_post, options.framework)
+        if options.assign_stages is not None:
+            assigned = options.assign_stages(sub)
+        else:
+            assigned = classifier.decide(stage_post, raw, share)
+    placed = [
+        Placed(assigned[j][0], polarity[j], judged[j].severity, codes[j].code, codes[j].confidence)
+        for j in range(len(sub))
     ]
+    themes, theme_of = ThemeBuilder(sub, placed, options.theme, options.codebook).build(
+        options.framework.stage_ids
+    )
+    position = {i: j for j, i in enumerate(rows)}
+    stages = [assigned[position[i]][0] if i in position else NONE_STAGE for i in range(len(items))]
+    placements: list[Placement] = []
+    for i, e in enumerate(items):
+        j = position.get(i)
+        flags = list(e.hygiene.flags)
+        if j is None:
+            placements.append(
+                Placement(
+                    evidence_id=e.id,
+                    location=e.location,
+                    lang=e.lang,
+                    kind=e.kind,
+                    stage=NONE_STAGE,
+                    confidence=0.0,
+                    theme=None,
+                    polarity="neutral",
+                    polarity_source="none",
+                    severity=None,
+                    substantive=False,
+                    reason=e.hygiene.reason,
+                    flags=flags,
+                )
+            )
+            continue
+        placements.append(
+            Placement(
+                evidence_id=e.id,
+                location=e.location,
+                lang=e.lang,
+                kind=e.kind,
+                stage=assigned[j][0],
+                confidence=assigned[j][1],
+                theme=theme_of.get(j),
+                polarity=polarity[j],
+                polarity_source=judged[j].source,
+                severity=judged[j].severity,
+                code=codes[j].code,
+                code_confidence=codes[j].confidence if coder is not None else None,
+                flags=flags,
+            )
+        )
     return Analysis(
         workspace=options.scope.workspace,
         framework=options.framework.id,
-        stages=_stage_summaries(evidence, options.framework, stages, theme_list),
-        themes=theme_list,
+        stages=_stage_summaries(evidence, options.framework, stages, themes),
+        themes=themes,
         placements=placements,
         parameters=options.describe(),
         seconds=time.perf_counter() - started,
+        codebook=(
+            f"{options.codebook.id}@{options.codebook.version}"
+            if options.codebook is not None
+            else None
+        ),
     )
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from knowledge.embeddings import Vectors
 from knowledge.errors import UserInputError
 from knowledge.filters import EvidenceFilter
+from knowledge.hygiene import Hygiene, assess
 from knowledge.library import Library
 from knowledge.store import ChunkRow, DocumentRow, EmbeddingRow, SourceRow
 
@@ -30,6 +31,9 @@ class Evidence:
     label: str | None
     date: str | None
     record_meta: dict[str, Any] = field(default_factory=dict)
+    # whether it is customer experience (greetings, markers, emoji, links, brand replies are
+    # not) and its flags; see ``knowledge.hygiene``
+    hygiene: Hygiene = field(default_factory=Hygiene)
 
 
 @dataclass
@@ -39,6 +43,9 @@ class EvidenceSet:
 
     def __len__(self) -> int:
         return len(self.items)
+
+    def subset(self, rows: list[int]) -> EvidenceSet:
+        return EvidenceSet([self.items[i] for i in rows], self.vectors[rows])
 
 
 def load_evidence(library: Library, scope: EvidenceFilter) -> EvidenceSet:
@@ -96,6 +103,7 @@ def load_evidence(library: Library, scope: EvidenceFilter) -> EvidenceSet:
                     label=chunk.label,
                     date=chunk.date,
                     record_meta=doc_meta,
+                    hygiene=assess(chunk.text, chunk.lang, chunk.kind),
                 )
             )
             vectors.append(np.frombuffer(blob, dtype=np.float32))

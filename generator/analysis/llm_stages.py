@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from generator.analysis.evidence import Evidence, EvidenceSet
-from generator.drafting.evidence_only import quote_of
+from generator.analysis.quotes import quote_of
 from generator.drafting.parts import StageAssignmentsPart
 from generator.drafting.splitting import split_on_truncation
 from generator.llm.job import LLMJob

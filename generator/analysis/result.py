@@ -19,16 +19,28 @@ class Placement:
     confidence: float
     theme: str | None
     polarity: str
-    polarity_source: str  # "label", "rating" or "estimate"
+    polarity_source: str  # "label", "rating", "learnt", "estimate" (+ "+text", see sentiment)
     severity: int | None  # 1-3 for negative and mixed evidence
+    code: str | None = None  # the codebook code it was given, if any
+    code_confidence: float | None = None
+    # False for what is stored but is not customer experience (greetings, markers, emoji,
+    # bare links, brand replies): no stage, code, theme or count; ``reason`` says why
+    substantive: bool = True
+    reason: str | None = None
+    flags: list[str] = field(default_factory=list)  # e.g. "addresses_ai"
 
 
 PAIN_POLARITIES = ("negative", "mixed")
 
 
-def theme_kind(polarity_counts: dict[str, int]) -> str:
-    """A pain point when at least half the members complain, else a delighter when at least
-    half praise, else neutral."""
+VALENCE_KINDS = {"negative": "pain_point", "positive": "delighter", "neutral": "neutral"}
+
+
+def theme_kind(polarity_counts: dict[str, int], valence: str | None = None) -> str:
+    """The kind of a code of ``valence``, else a pain point when at least half the members
+    complain, else a delighter when at least half praise, else neutral."""
+    if valence in VALENCE_KINDS:
+        return VALENCE_KINDS[valence]
     total = sum(polarity_counts.values())
     pains = sum(polarity_counts.get(p, 0) for p in PAIN_POLARITIES)
     if pains * 2 >= total:
@@ -38,17 +50,20 @@ def theme_kind(polarity_counts: dict[str, int]) -> str:
     return "neutral"
 
 
-def counted_polarities(kind: str) -> tuple[str, ...] | None:
-    """The member polarities a theme of ``kind`` counts in its frequency (None: all)."""
-    return {"pain_point": PAIN_POLARITIES, "delighter": ("positive",)}.get(kind)
+def counted_polarities(kind: str, coded: bool = False) -> tuple[str, ...] | None:
+    """The member polarities a theme of ``kind`` counts in its frequency (None: all): a pain
+    point its complaints (mixed feelings included), a delighter its praise, and a code's
+    delighter mixed feelings too (their praise is what the code names)."""
+    if kind == "delighter":
+        return ("positive", "mixed") if coded else ("positive",)
+    return {"pain_point": PAIN_POLARITIES}.get(kind)
 
 
 @dataclass
 class Theme:
     id: str
     stage: str
-    # keyphrases of the members the frequency counts (see below), per language; the title is
-    # those of the language with most such members
+    # the title in the language with most counted members (see ``titles``)
     title: str
     keyphrases: dict[str, list[str]]
     members: list[str]
@@ -62,6 +77,14 @@ class Theme:
     # per language, the members the frequency counts: complaints of a pain point, praise of a
     # delighter, every member of a neutral theme; sums to ``frequency``
     frequency_by_language: dict[str, int]
+    # the codebook code the theme is (None: an emergent theme of evidence no code covers)
+    code: str | None = None
+    # title per language: a code's name, or for an emergent theme a short clause of its most
+    # central counted member in that language (no title in a language with no such member)
+    titles: dict[str, str] = field(default_factory=dict)
+    valence: str | None = None  # the code's valence (None: an emergent theme)
+    # evidence id -> [start, end] of the part of it to quote (see ``quotes.best_quote``)
+    quotes: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -69,7 +92,10 @@ class Theme:
 
     @property
     def kind(self) -> str:
-        return theme_kind(self.polarity_counts)
+        """A code's own valence decides (a "Late delivery" theme is a pain point, a "Feature
+        request" theme neither); an emergent theme or a code of any valence is a pain point
+        when at least half its members complain, else a delighter when at least half praise."""
+        return theme_kind(self.polarity_counts, self.valence)
 
     @property
     def frequency(self) -> int:
@@ -87,14 +113,10 @@ class Theme:
     def is_delight(self) -> bool:
         return self.kind == "delighter"
 
-    def title_in(self, lang: str) -> str:
-        """Title from the keyphrases of counted members in ``lang`` when that language is well
-        represented among them (2+ members, a quarter), else the dominant language's."""
-        n = self.frequency_by_language.get(lang, 0)
-        phrases = self.keyphrases.get(lang)
-        if phrases and n >= 2 and n * 4 >= self.frequency:
-            return " · ".join(phrases)
-        return self.title
+    def title_in(self, lang: str) -> str | None:
+        """The title in ``lang``, or None when the theme has none in that language (an
+        emergent theme none of whose counted members wrote in it)."""
+        return self.titles.get(lang)
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -124,16 +146,27 @@ class Analysis:
     placements: list[Placement]
     parameters: list[str]
     seconds: float = 0.0
+    codebook: str | None = None  # id@version of the codebook the evidence was coded with
 
     def coverage(self) -> dict[str, Any]:
-        customer = [p for p in self.placements if p.kind != "competitor"]
+        """Counts of the customer evidence (not competitor notes) that is substantive, and of
+        what is stored but left out, by reason."""
+        everything = [p for p in self.placements if p.kind != "competitor"]
+        customer = [p for p in everything if p.substantive]
         return {
             "total_evidence": len(customer),
-            "by_language": dict(Counter(p.lang for p in customer)),
-            "by_kind": dict(Counter(p.kind for p in customer)),
-            "by_stage": dict(Counter(p.stage for p in customer)),
+            "by_language": dict(sorted(Counter(p.lang for p in customer).items())),
+            "by_kind": dict(sorted(Counter(p.kind for p in customer).items())),
+            "by_stage": dict(sorted(Counter(p.stage for p in customer).items())),
             "unplaced": sum(1 for p in customer if p.stage == "none"),
-            "competitor_evidence": len(self.placements) - len(customer),
+            "coded": sum(1 for p in customer if p.code is not None),
+            "non_substantive": dict(
+                sorted(Counter(p.reason or "" for p in everything if not p.substantive).items())
+            ),
+            "flagged": dict(sorted(Counter(f for p in self.placements for f in p.flags).items())),
+            "competitor_evidence": sum(
+                1 for p in self.placements if p.kind == "competitor" and p.substantive
+            ),
             "warnings": [w for s in self.stages for w in s.warnings],
         }
 
@@ -141,6 +174,7 @@ class Analysis:
         return {
             "workspace": self.workspace,
             "framework": self.framework,
+            "codebook": self.codebook,
             "parameters": self.parameters,
             "seconds": round(self.seconds, 3),
             "coverage": self.coverage(),

@@ -1,7 +1,11 @@
 """Polarity and severity of each evidence item.
 
-When the source's rating or label can be read (``SourceMapping``), it decides the polarity; a
-rating also gives a severity. Otherwise the offline estimate is used:
+When the source's rating or label can be read (``SourceMapping``), it decides the polarity of a
+record that is one chunk; a rating also gives a severity. For a record of several chunks (a long
+review) it is a prior: each chunk is judged on its own words by the learnt classifier below, and
+keeps the record's polarity unless its words say another by more than ``record_prior``
+(``polarity_source: "rating+text"``), so a 1-star review's sentence of praise is praise.
+Otherwise the offline estimate is used:
 
 - polarity: cosine of the language-centred item with the centred mean of hand-written prototype
   phrases for positive, negative and neutral (``lexicon.yaml``, five languages), turned into
@@ -23,8 +27,9 @@ own labels hidden and the other languages' labels as its teachers.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import numpy.typing as npt
@@ -44,7 +49,9 @@ CLASSES = ("positive", "negative", "neutral")
 @dataclass(frozen=True)
 class Judgement:
     polarity: str
-    source: str  # "label", "rating", "learnt" or "estimate"
+    # "label", "rating", "learnt" or "estimate"; "rating+text" / "label+text" when a chunk's own
+    # words overruled its record's rating or label
+    source: str
     severity: int | None
 
 
@@ -56,14 +63,13 @@ class SentimentParams:
     learn_min: int = 30  # items with a readable rating or label needed to learn from them
     learn_min_class: int = 5  # ... and at least this many of each class learnt
     learn_ridge: float = 3.0
+    # a chunk of a record with several chunks keeps the record's rating or label unless the
+    # learnt score of another polarity beats it by more than this (a 1-star review's sentence
+    # of praise is praise); 0 would ignore the rating, a large value the chunk's own words
+    record_prior: float = 0.25
 
     def describe(self) -> list[str]:
-        return [
-            f"polarity.tau={self.tau}",
-            f"polarity.mixed_margin={self.mixed_margin}",
-            f"polarity.learn_min={self.learn_min}",
-            f"polarity.learn_ridge={self.learn_ridge}",
-        ]
+        return [f"polarity.{f.name}={getattr(self, f.name)}" for f in fields(self)]
 
 
 def fit_polarity(
@@ -83,12 +89,22 @@ def fit_polarity(
     return classes, weights
 
 
+def polarity_scores(
+    model: tuple[list[str], npt.NDArray[np.float64]], vectors: npt.NDArray[np.float32]
+) -> npt.NDArray[np.float64]:
+    """items x classes: the learnt one-vs-rest scores (about 0 for no, 1 for yes)."""
+    _, weights = model
+    out: npt.NDArray[np.float64] = (
+        np.hstack([vectors.astype(np.float64), np.ones((len(vectors), 1))]) @ weights
+    )
+    return out
+
+
 def predict_polarity(
     model: tuple[list[str], npt.NDArray[np.float64]], vectors: npt.NDArray[np.float32]
 ) -> list[str]:
-    classes, weights = model
-    scores = np.hstack([vectors.astype(np.float64), np.ones((len(vectors), 1))]) @ weights
-    return [classes[int(k)] for k in scores.argmax(axis=1)]
+    classes, _ = model
+    return [classes[int(k)] for k in polarity_scores(model, vectors).argmax(axis=1)]
 
 
 class SentimentEstimator:
@@ -105,6 +121,8 @@ class SentimentEstimator:
         self._langs = [detect_language(t) for _, t in self._phrases]
 
     def judge(self, evidence: EvidenceSet, mapping: SourceMapping) -> list[Judgement]:
+        if not len(evidence):
+            return []
         langs = [e.lang for e in evidence.items]
         items = LanguageCentring(evidence.vectors, langs).centre(evidence.vectors, langs)
         phrases = LanguageCentring(self._vectors, self._langs).centre(self._vectors, self._langs)
@@ -126,15 +144,20 @@ class SentimentEstimator:
                 scores[rows], temperature, self.params.em_iters if len(rows) >= 30 else 0
             )
         given = [self._given(item, mapping) for item in evidence.items]
-        model = fit_polarity(items, [g[0] if g else None for g in given], self.params)
-        learnt = predict_polarity(model, items) if model is not None else None
+        chunks_of = Counter(e.document_id for e in evidence.items)
+        shared = [chunks_of[e.document_id] > 1 for e in evidence.items]
+        model = self._fit(items, given, shared)
+        learnt_scores = polarity_scores(model, items) if model is not None else None
         out: list[Judgement] = []
         for i, item in enumerate(evidence.items):
             pos, neg = float(scores[i, 0]), float(scores[i, 1])
             estimate = CLASSES[int(post[i].argmax())]
             estimated_by = "estimate"
-            if learnt is not None:
-                estimate, estimated_by = learnt[i], "learnt"
+            if model is not None and learnt_scores is not None:
+                estimate, estimated_by = model[0][int(learnt_scores[i].argmax())], "learnt"
+                prior = given[i]
+                if prior is not None and shared[i]:
+                    given[i] = self._with_text(prior, model[0], learnt_scores[i])
             if (
                 self.lexicon.contrast_in(item.text, item.lang)
                 and max(pos, neg) - min(pos, neg) <= self.params.mixed_margin
@@ -145,17 +168,52 @@ class SentimentEstimator:
             if (
                 polarity in ("positive", "neutral")
                 and estimate == "mixed"
-                and source in ("rating", "label")
+                and source.startswith(("rating", "label"))
             ):
                 polarity = "mixed" if polarity == "positive" else polarity
             if polarity in ("negative", "mixed") and severity is None:
                 severe, moderate = self.lexicon.cues(item.text, item.lang)
-                strength = 5 * (neg - pos) + min(moderate, 3) + (0.5 if source == "label" else 0)
+                strength = (
+                    5 * (neg - pos) + min(moderate, 3) + (0.5 if source.startswith("label") else 0)
+                )
                 severity = 3 if severe else (2 if strength > 0.5 else 1)
             if polarity not in ("negative", "mixed"):
                 severity = None
             out.append(Judgement(polarity, source, severity))
         return out
+
+    def _fit(
+        self,
+        items: npt.NDArray[np.float32],
+        given: list[tuple[str, str, int | None] | None],
+        shared: list[bool],
+    ) -> tuple[list[str], npt.NDArray[np.float64]] | None:
+        """The learnt classifier, from the rated or labelled chunks that are their whole record
+        when there are enough of them (their rating is about their own words), else from all."""
+        alone = [g[0] if g and not shared[i] else None for i, g in enumerate(given)]
+        model = fit_polarity(items, alone, self.params)
+        if model is None:
+            model = fit_polarity(items, [g[0] if g else None for g in given], self.params)
+        return model
+
+    def _with_text(
+        self,
+        given: tuple[str, str, int | None],
+        classes: list[str],
+        scores: npt.NDArray[np.float64],
+    ) -> tuple[str, str, int | None]:
+        """A record's rating or label as a prior for one of its several chunks: the chunk's own
+        words win when they say another polarity by more than ``record_prior``."""
+        polarity, source, severity = given
+        if polarity not in classes:
+            return given
+        boosted = scores + np.asarray(
+            [self.params.record_prior if c == polarity else 0.0 for c in classes]
+        )
+        own = classes[int(boosted.argmax())]
+        if own == polarity:
+            return given
+        return own, f"{source}+text", severity if own == "negative" else None
 
     @staticmethod
     def _given(item: Evidence, mapping: SourceMapping) -> tuple[str, str, int | None] | None:

@@ -22,6 +22,9 @@ from knowledge.readers.base import Kind
 
 POLARITIES = ("negative", "positive", "neutral", "mixed")
 ALL_KINDS = "*"
+_DESCRIBED_SCALE = re.compile(
+    r"^rating_scale\[(?P<kind>[a-z*]+)\]=(?P<low>\d+(?:\.\d+)?)-(?P<high>\d+(?:\.\d+)?)$"
+)
 _SCALE = re.compile(r"^(?:(?P<kind>[a-z]+)=)?(?P<low>\d+(?:\.\d+)?)(?:-(?P<high>\d+(?:\.\d+)?))?$")
 
 
@@ -77,6 +80,21 @@ class SourceMapping:
             if kind in scales and scales[kind] != scale:
                 raise UserInputError(f"two rating scales given for {kind!r}")
             scales[kind] = scale
+        return cls(labels, scales)
+
+    @classmethod
+    def from_parameters(cls, parameters: Sequence[str]) -> SourceMapping:
+        """The mapping a map was drafted with, read back from its provenance parameters (the
+        lines ``describe`` wrote)."""
+        labels: dict[str, str] = {}
+        scales: dict[str, tuple[float, float]] = {}
+        for line in parameters:
+            if line.startswith("label:") and "=" in line:
+                key, _, value = line[len("label:") :].rpartition("=")
+                if value in POLARITIES:
+                    labels[key] = value
+            elif (m := _DESCRIBED_SCALE.match(line)) is not None:
+                scales[m["kind"]] = (float(m["low"]), float(m["high"]))
         return cls(labels, scales)
 
     def from_rating(self, rating: float | None, kind: str = "") -> tuple[str, int | None] | None:

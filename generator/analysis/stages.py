@@ -1,34 +1,26 @@
 """Offline stage assignment: every evidence item to a stage of the framework, with a confidence.
 
-Score of an item for a stage = mean of its 3 highest cosine similarities to the stage's texts
-(names, descriptions, examples), computed twice — on the raw vectors and on language-centred
-vectors — and summed with weight ``beta`` for the centred part (centring helps languages whose
-examples are few, raw keeps the topic that a one-domain corpus would lose by centring). Scores
-become probabilities by a softmax whose temperature is the items' typical spread of scores, and
-the stage mix of each language is re-estimated from the corpus itself (a few EM steps on the
-class prior), so a corpus that is mostly about food is allowed to be mostly "food quality".
-An item whose best raw similarity is below ``none_below`` fits no stage ("none").
-
-e5 models are trained asymmetrically and recommend the "query: " side for symmetric uses
-(classification, clustering), but the store holds "passage: " vectors, and embedding every item
-a second time is too slow. With ``item_side="query_map"`` the framework's own texts are
-embedded both ways and a ridge-regularised linear map passage -> query (``map_ridge``) is fitted
-on them; items are scored through that map against the query-side framework vectors.
+An item's score for a stage is its similarity to the stage's texts (names, descriptions,
+examples; see ``prototypes``). Scores become probabilities by a softmax whose temperature is
+the items' typical spread of scores; the stage mix of each language can be re-estimated from the
+corpus (a few EM steps on the class prior, trusted to the power ``prior_power``), so a corpus
+that is mostly about food may be mostly "food quality" — the power keeps one big stage from
+swallowing the rest. The codes an item was given are further evidence of its stage
+(``code_weight``, see ``assign``). An item whose best raw similarity is below ``none_below``
+fits no stage ("none").
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import numpy.typing as npt
 
-from generator.analysis.centring import LanguageCentring
 from generator.analysis.evidence import EvidenceSet
-from knowledge.dense import normalise
+from generator.analysis.prototypes import ItemSpace, Prototypes, SideMap, fit_side_map, side_scores
 from knowledge.embeddings import Embedder
 from knowledge.journey.frameworks import NONE_STAGE, StageFramework
-from knowledge.languages import detect_language
 
 Matrix = npt.NDArray[np.float32]
 
@@ -39,54 +31,15 @@ class StageParams:
     beta: float = 0.5
     tau: float = 1.1
     em_iters: int = 3
-    prior_power: float = 1.0
+    prior_power: float = 0.75
     min_group: int = 30
     none_below: float = 0.78
-    text_side: str = "query"  # embed framework texts as e5 "query" or "passage"
-    item_side: str = "query_map"  # "passage" (stored vectors) or "query_map" (see module doc)
+    item_side: str = "query_map"  # "passage" (stored vectors), "query_map" or "both"
     map_ridge: float = 0.1
+    code_weight: float = 1.0  # how far an item's codes move its stage (0: not at all)
 
     def describe(self) -> list[str]:
-        return [
-            f"stage.k={self.k}",
-            f"stage.beta={self.beta}",
-            f"stage.tau={self.tau}",
-            f"stage.em_iters={self.em_iters}",
-            f"stage.none_below={self.none_below}",
-            f"stage.text_side={self.text_side}",
-            f"stage.item_side={self.item_side}",
-            f"stage.map_ridge={self.map_ridge}",
-        ]
-
-
-def _knn_scores(
-    items: Matrix, texts: Matrix, owner: npt.NDArray[np.int64], n: int, k: int
-) -> Matrix:
-    sims = items @ texts.T
-    out = np.zeros((len(items), n), dtype=np.float32)
-    for s in range(n):
-        cols = np.flatnonzero(owner == s)
-        kk = min(k, len(cols))
-        top = -np.sort(-sims[:, cols], axis=1)[:, :kk]
-        out[:, s] = top.mean(axis=1)
-    return out
-
-
-def fit_side_map(passages: Matrix, queries: Matrix, ridge: float) -> Matrix:
-    """(d+1) x d matrix M with [p - mean_p, 1] @ M ~ q - p (ridge on the linear part)."""
-    mp, mq = passages.mean(axis=0), queries.mean(axis=0)
-    x = passages - mp
-    y = (queries - mq) - x
-    w = np.linalg.solve(x.T @ x + ridge * np.eye(x.shape[1], dtype=np.float32), x.T @ y)
-    shift = (mq - mp) - mp @ w
-    out: Matrix = np.vstack([w, shift[None, :]]).astype(np.float32)
-    return out
-
-
-def apply_side_map(vectors: Matrix, side_map: Matrix) -> Matrix:
-    mapped = vectors + vectors @ side_map[:-1] + side_map[-1]
-    out: Matrix = normalise(mapped).astype(np.float32)
-    return out
+        return [f"stage.{f.name}={getattr(self, f.name)}" for f in fields(self)]
 
 
 def softmax(scores: Matrix, temperature: float) -> Matrix:
@@ -114,7 +67,11 @@ def prior_em(scores: Matrix, temperature: float, iters: int, power: float = 1.0)
 
 class StageClassifier:
     def __init__(
-        self, framework: StageFramework, embedder: Embedder, params: StageParams | None = None
+        self,
+        framework: StageFramework,
+        embedder: Embedder,
+        params: StageParams | None = None,
+        side_map: SideMap | None = None,
     ) -> None:
         self.framework = framework
         self.params = params or StageParams()
@@ -124,57 +81,64 @@ class StageClassifier:
             for text in [*stage.names.values(), *stage.texts()]:
                 texts.append(text)
                 owner.append(s)
-        self.texts = texts
-        self.owner = np.asarray(owner, dtype=np.int64)
-        self.text_langs = [detect_language(t) for t in texts]
-        passages = queries = None
-        if self.params.text_side == "passage" or self.params.item_side == "query_map":
-            passages = embedder.embed_passages(texts).astype(np.float32)
-        if self.params.text_side == "query" or self.params.item_side == "query_map":
-            queries = embedder.embed_queries(texts).astype(np.float32)
-        vectors = passages if self.params.text_side == "passage" else queries
-        assert vectors is not None
-        self.vectors: Matrix = vectors
-        self.side_map: Matrix | None = None
-        if self.params.item_side == "query_map":
-            assert passages is not None and queries is not None
-            self.side_map = fit_side_map(
-                normalise(passages), normalise(queries), self.params.map_ridge
-            )
+        self.prototypes = Prototypes(texts, owner, len(framework.stages), embedder)
+        if side_map is None and self.params.item_side != "passage":
+            side_map = fit_side_map([self.prototypes], self.params.map_ridge)
+        self.side_map = side_map
 
-    def scores(self, evidence: EvidenceSet) -> tuple[Matrix, Matrix]:
+    def scores(self, space: ItemSpace) -> tuple[Matrix, Matrix]:
         """(combined scores, raw scores), items x stages."""
-        langs = [e.lang for e in evidence.items]
-        n = len(self.framework.stages)
-        items = evidence.vectors
-        if self.side_map is not None:
-            items = apply_side_map(items, self.side_map)
-        raw = _knn_scores(items, normalise(self.vectors), self.owner, n, self.params.k)
-        items_c = LanguageCentring(items, langs).centre(items, langs)
-        texts_c = LanguageCentring(self.vectors, self.text_langs).centre(
-            self.vectors, self.text_langs
-        )
-        centred = _knn_scores(items_c, texts_c, self.owner, n, self.params.k)
-        return raw + self.params.beta * centred, raw
-
-    def assign(self, evidence: EvidenceSet) -> list[tuple[str, float]]:
-        combined, raw = self.scores(evidence)
         p = self.params
-        ids = self.framework.stage_ids
-        out: list[tuple[str, float]] = [(NONE_STAGE, 0.0)] * len(evidence)
-        langs = np.asarray([e.lang for e in evidence.items])
+        return side_scores(self.prototypes, space, p.item_side, p.k, p.beta)
+
+    def space(self, evidence: EvidenceSet) -> ItemSpace:
+        return ItemSpace(evidence.vectors, [e.lang for e in evidence.items], self.side_map)
+
+    def posteriors(self, space: ItemSpace) -> tuple[Matrix, Matrix]:
+        """(posterior over stages, raw scores), items x stages, per language."""
+        combined, raw = self.scores(space)
+        post = self._posterior(combined, space.langs)
+        return post, raw
+
+    def _posterior(self, combined: Matrix, langs_list: list[str]) -> Matrix:
+        p = self.params
+        post = np.zeros_like(combined)
+        langs = np.asarray(langs_list)
         for lang in sorted(set(langs.tolist())):
             rows = np.flatnonzero(langs == lang)
             group = combined[rows]
             temperature = p.tau * float(group.std(axis=1).mean())
             if p.em_iters and len(rows) >= p.min_group:
-                post = prior_em(group, temperature, p.em_iters, p.prior_power)
+                post[rows] = prior_em(group, temperature, p.em_iters, p.prior_power)
             else:
-                post = softmax(group, temperature)
-            best = post.argmax(axis=1)
-            for j, i in enumerate(rows):
-                if raw[i].max() < p.none_below:
-                    out[i] = (NONE_STAGE, round(float(1 - raw[i].max()), 4))
-                else:
-                    out[i] = (ids[int(best[j])], round(float(post[j, best[j]]), 4))
+                post[rows] = softmax(group, temperature)
+        return post
+
+    def assign(
+        self,
+        evidence: EvidenceSet,
+        code_stages: Matrix | None = None,
+        space: ItemSpace | None = None,
+    ) -> list[tuple[str, float]]:
+        post, raw = self.posteriors(space or self.space(evidence))
+        return self.decide(post, raw, code_stages)
+
+    def decide(
+        self, post: Matrix, raw: Matrix, code_stages: Matrix | None = None
+    ) -> list[tuple[str, float]]:
+        """Stage and confidence per item. ``code_stages`` (items x stages) is how much the
+        item's codes point at each stage (rows sum to at most 1: the probability of the codes
+        that belong to a stage); it multiplies the posterior by ``1 + code_weight x that``."""
+        p = self.params
+        if code_stages is not None and p.code_weight > 0:
+            post = post * (1 + p.code_weight * code_stages)
+            post = post / post.sum(axis=1, keepdims=True)
+        ids = self.framework.stage_ids
+        out: list[tuple[str, float]] = []
+        best = post.argmax(axis=1)
+        for i in range(len(post)):
+            if raw[i].max() < p.none_below:
+                out.append((NONE_STAGE, round(float(1 - raw[i].max()), 4)))
+            else:
+                out.append((ids[int(best[i])], round(float(post[i, best[i]]), 4)))
         return out

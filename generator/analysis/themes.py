@@ -98,13 +98,14 @@ def language_scale(
     if params.spread is None:
         return None
     langs_arr = np.asarray(langs)
-    rng = np.random.default_rng(params.seed)
     scale = np.ones(len(langs_arr), dtype=np.float32)
-    for lang in set(langs_arr.tolist()):
+    for n, lang in enumerate(sorted(set(langs_arr.tolist()))):
         rows = np.flatnonzero(langs_arr == lang)
         if len(rows) < 10:
             continue
         if len(rows) > params.spread_sample:
+            # a generator per language: the sample never depends on which languages came first
+            rng = np.random.default_rng([params.seed, n, len(rows)])
             rows_s = rng.choice(rows, size=params.spread_sample, replace=False)
         else:
             rows_s = rows

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from generator.analysis.evidence import Evidence
+from generator.analysis.quotes import quote_of
 from generator.analysis.result import Theme
-from generator.drafting.evidence_only import quote_of
 from knowledge.journey.model import JourneyMap, PainPoint, Stage
 from prompts.fencing import Fence
 
@@ -55,10 +55,12 @@ def theme_block(
     head = f"- {shown.map_id} ({shown.kind}): {t.count} evidence ({_counts(t.language_counts)})"
     if shown.map_id.startswith("pp-"):
         head += f"; severity {t.severity or 1:.1f} of 3; priority {t.priority:.1f}"
-    lines = [head, f"  keyphrases: {t.title}"]
+    named = f"code {t.code}: {t.title}" if t.code else f"emergent theme: {t.title}"
+    lines = [head, f"  {named}"]
     for evidence_id in t.representatives[:quotes]:
         item = evidence[evidence_id]
-        lines.append(fence.block(quote_of(item.text), id=item.id, lang=item.lang))
+        quote = quote_of(item.text, t.quotes.get(evidence_id))
+        lines.append(fence.block(quote, id=item.id, lang=item.lang))
     return "\n".join(lines)
 
 

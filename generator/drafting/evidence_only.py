@@ -5,14 +5,17 @@ coverage. Personas, lanes and recommendations need a model and stay empty."""
 
 from __future__ import annotations
 
-import re
+from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
+from typing import TypeVar
 
 from generator.analysis.evidence import Evidence, EvidenceSet
+from generator.analysis.quotes import quote_of
 from generator.analysis.result import Analysis, Theme
-from generator.drafting.wording import emotion_key, phrase
+from generator.drafting.wording import emotion_key, language_in, phrase
 from knowledge.evidence import stable_id
 from knowledge.journey.frameworks import StageFramework
 from knowledge.journey.model import (
@@ -33,9 +36,7 @@ from knowledge.journey.model import (
     Text,
 )
 
-MAX_QUOTE = 300
 QUOTES_PER_ELEMENT = 5
-_SENTENCE_END = re.compile(r"(?<=[.!?؟。！？])\s*")
 
 
 @cache
@@ -46,23 +47,10 @@ def tool_version() -> str:
         return "0+source"
 
 
-def quote_of(text: str) -> str:
-    """A verbatim substring short enough to read: the whole text, or its leading sentences."""
-    if len(text) <= MAX_QUOTE:
-        return text
-    cut = 0
-    for m in _SENTENCE_END.finditer(text):
-        if m.end() > MAX_QUOTE:
-            break
-        cut = m.end()
-    quote = text[: cut or MAX_QUOTE].rstrip()
-    return quote or text[:MAX_QUOTE]
-
-
-def evidence_ref(item: Evidence) -> EvidenceRef:
+def evidence_ref(item: Evidence, span: Sequence[int] | None = None) -> EvidenceRef:
     return EvidenceRef(
         evidence_id=item.id,
-        quote=quote_of(item.text),
+        quote=quote_of(item.text, span),
         lang=item.lang,
         kind=item.kind,
         translation=None,
@@ -78,11 +66,24 @@ def _langs_text(counts: dict[str, int]) -> str:
     return ", ".join(f"{lang} {n}" for lang, n in sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
+def _title(theme: Theme, lang: str) -> str:
+    """The theme's title in ``lang``, or, for an emergent theme no one raised in ``lang``, a
+    plain statement of that in ``lang`` (the element's quotes show the words, each with its
+    language)."""
+    title = theme.title_in(lang)
+    if title:
+        return title
+    langs = sorted(theme.frequency_by_language, key=lambda x: (-theme.frequency_by_language[x], x))
+    named = " / ".join(language_in(lang, x) for x in langs[:2])
+    return phrase("only_in", lang, {"language": named, "n": theme.frequency})
+
+
 def _pain_point(theme: Theme, items: dict[str, Evidence], lang: str) -> PainPoint:
     severity = theme.severity or 1.0
+    title = _title(theme, lang)
     return PainPoint(
         id=f"pp-{theme.id}",
-        title=Text(text=theme.title_in(lang), origin="evidence"),
+        title=Text(text=title, origin="evidence"),
         description=Text(
             text=phrase(
                 "pain",
@@ -99,14 +100,18 @@ def _pain_point(theme: Theme, items: dict[str, Evidence], lang: str) -> PainPoin
         frequency=theme.frequency,
         priority=round(theme.priority, 2),
         language_counts=_lang_counts(theme.frequency_by_language),
-        evidence=[evidence_ref(items[e]) for e in theme.representatives[:QUOTES_PER_ELEMENT]],
+        evidence=[
+            evidence_ref(items[e], theme.quotes.get(e))
+            for e in theme.representatives[:QUOTES_PER_ELEMENT]
+        ],
     )
 
 
 def _delighter(theme: Theme, items: dict[str, Evidence], lang: str) -> Delighter:
+    title = _title(theme, lang)
     return Delighter(
         id=f"dl-{theme.id}",
-        title=Text(text=theme.title_in(lang), origin="evidence"),
+        title=Text(text=title, origin="evidence"),
         description=Text(
             text=phrase(
                 "delight",
@@ -117,8 +122,24 @@ def _delighter(theme: Theme, items: dict[str, Evidence], lang: str) -> Delighter
         ),
         frequency=theme.frequency,
         language_counts=_lang_counts(theme.frequency_by_language),
-        evidence=[evidence_ref(items[e]) for e in theme.representatives[:QUOTES_PER_ELEMENT]],
+        evidence=[
+            evidence_ref(items[e], theme.quotes.get(e))
+            for e in theme.representatives[:QUOTES_PER_ELEMENT]
+        ],
     )
+
+
+Titled = TypeVar("Titled", PainPoint, Delighter)
+
+
+def _distinct(elements: list[Titled]) -> list[Titled]:
+    """Number the titles a stage would otherwise show twice ("… · 2")."""
+    seen: Counter[str] = Counter()
+    for element in elements:
+        seen[element.title.text] += 1
+        if seen[element.title.text] > 1:
+            element.title.text = f"{element.title.text} · {seen[element.title.text]}"
+    return elements
 
 
 def build_evidence_only_map(
@@ -159,8 +180,8 @@ def build_evidence_only_map(
                 thoughts=[],
                 emotion=emotion,
                 touchpoints=[],
-                pain_points=[_pain_point(t, items, lang) for t in themes if t.is_pain],
-                delighters=[_delighter(t, items, lang) for t in themes if t.is_delight],
+                pain_points=_distinct([_pain_point(t, items, lang) for t in themes if t.is_pain]),
+                delighters=_distinct([_delighter(t, items, lang) for t in themes if t.is_delight]),
                 moments_of_truth=[],
                 opportunities=[],
                 frontstage=[],

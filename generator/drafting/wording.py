@@ -34,6 +34,20 @@ PHRASES: dict[str, dict[str, str]] = {
         "th": "ได้รับคำชม {n} ครั้ง ({langs})",
         "zh": "被称赞 {n} 次（{langs}）。",
     },
+    "only_in": {
+        "en": "Raised only in {language} ({n})",
+        "fa": "فقط در شواهد {language} ({n})",
+        "ru": "Только в отзывах на {language} ({n})",
+        "th": "พบเฉพาะในความเห็นภาษา{language} ({n})",
+        "zh": "仅见于{language}反馈（{n}）",
+    },
+    "quoted": {
+        "en": "Quote ({lang}): “{quote}”",
+        "fa": "نقل‌قول ({lang}): «{quote}»",
+        "ru": "Цитата ({lang}): «{quote}»",
+        "th": "ข้อความ ({lang}): “{quote}”",
+        "zh": "原文（{lang}）：“{quote}”",
+    },
     "very_negative": {
         "en": "frustrated",
         "fa": "به‌شدت ناراضی",
@@ -70,6 +84,26 @@ PHRASES: dict[str, dict[str, str]] = {
         "zh": "非常满意",
     },
 }
+
+
+# a language's name as it reads inside the "only_in" phrase of each map language
+LANGUAGE_IN: dict[str, dict[str, str]] = {
+    "en": {"fa": "Persian", "ru": "Russian", "th": "Thai", "zh": "Chinese", "en": "English"},
+    "fa": {"fa": "فارسی", "ru": "روسی", "th": "تایلندی", "zh": "چینی", "en": "انگلیسی"},
+    "ru": {
+        "fa": "персидском",
+        "ru": "русском",
+        "th": "тайском",
+        "zh": "китайском",
+        "en": "английском",
+    },
+    "th": {"fa": "เปอร์เซีย", "ru": "รัสเซีย", "th": "ไทย", "zh": "จีน", "en": "อังกฤษ"},
+    "zh": {"fa": "波斯语", "ru": "俄语", "th": "泰语", "zh": "中文", "en": "英语"},
+}
+
+
+def language_in(map_lang: str, lang: str) -> str:
+    return LANGUAGE_IN.get(map_lang, LANGUAGE_IN["en"]).get(lang, lang)
 
 
 def phrase(key: str, lang: str, values: Mapping[str, object] | None = None) -> str:

@@ -12,12 +12,20 @@ from __future__ import annotations
 import re
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from knowledge.errors import UserInputError
+from knowledge.journey.codebook import (
+    BUILTIN_CODEBOOKS,
+    DEFAULT_CODEBOOK,
+    NO_CODEBOOK,
+    Codebook,
+    codebook_from_data,
+    compose_yaml,
+    load_codebook,
+    validation_problems,
+)
 from knowledge.languages import SUPPORTED_LANGUAGES
 
 BUILTIN = ("aida", "six_stage", "purchase", "food_delivery")
@@ -87,6 +95,9 @@ class StageFramework(BaseModel):
     name: dict[str, str]
     version: int = 1
     stages: list[StageDefinition] = Field(min_length=2)
+    # the codebook its evidence is coded with: inline, or the name of a built-in codebook or a
+    # file (relative to the framework's file); resolved to a Codebook when the file is loaded
+    codebook: Codebook | str | None = None
 
     @field_validator("id")
     @classmethod
@@ -118,44 +129,35 @@ class StageFramework(BaseModel):
         return self.name.get(lang) or self.name.get("en") or self.id
 
 
-def _node_line(node: yaml.Node, loc: tuple[Any, ...]) -> int:
-    """Line (1-based) of the YAML node a validation error points at, as deep as it exists."""
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            found = next((v for k, v in node.value if k.value == part), None)
-            if found is None:
-                break
-            node = found
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if part >= len(node.value):
-                break
-            node = node.value[part]
-        else:
-            break
-    return node.start_mark.line + 1
-
-
-def parse_framework(text: str, source: str) -> StageFramework:
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = f"line {mark.line + 1}" if mark is not None else "somewhere"
-        raise FrameworkError(f"{source}, {line}: not valid YAML: {exc.problem}") from exc
-    except yaml.YAMLError as exc:  # e.g. a control character the reader refuses
-        raise FrameworkError(f"{source}: not valid YAML: {exc}") from exc
+def parse_framework(text: str, source: str, base: Path | None = None) -> StageFramework:
+    """A framework from YAML text. A codebook it names is resolved: a built-in one by name, a
+    file relative to ``base`` (None: files are not allowed, e.g. for text sent over HTTP)."""
+    node, data = compose_yaml(text, source, FrameworkError)
     if node is None or not isinstance(data, dict):
         raise FrameworkError(f"{source}: a framework is a YAML mapping with id, name and stages")
+    raw_codebook = data.get("codebook")
+    if isinstance(raw_codebook, dict):
+        data = {**data, "codebook": codebook_from_data(raw_codebook, node, source, ("codebook",))}
     try:
-        return StageFramework.model_validate(data)
+        framework = StageFramework.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            where = ".".join(str(p) for p in loc) or "(top)"
-            problems.append(f"line {_node_line(node, loc)}: {where}: {err['msg']}")
-        raise FrameworkError(f"{source}: " + "; ".join(problems)) from exc
+        raise FrameworkError(f"{source}: {validation_problems(exc, node, ())}") from exc
+    if isinstance(framework.codebook, str):
+        name = framework.codebook
+        if name == NO_CODEBOOK:
+            framework.codebook = None
+        elif name in BUILTIN_CODEBOOKS or base is not None:
+            framework.codebook = load_codebook(name, base)
+        else:
+            raise FrameworkError(
+                f"{source}: codebook {name!r}: name a built-in codebook "
+                f"({', '.join(BUILTIN_CODEBOOKS)}) or give the codes inline"
+            )
+    if isinstance(framework.codebook, Codebook):
+        problems = framework.codebook.check_stages(framework.id, framework.stage_ids)
+        if problems:
+            raise FrameworkError(f"{source}: " + "; ".join(problems))
+    return framework
 
 
 def load_framework(name_or_path: str) -> StageFramework:
@@ -174,4 +176,16 @@ def load_framework(name_or_path: str) -> StageFramework:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise FrameworkError(f"{path}: cannot be read as UTF-8 text: {exc}") from exc
-    return parse_framework(text, str(path))
+    return parse_framework(text, str(path), base=path.parent)
+
+
+def codebook_for(framework: StageFramework, choice: str | None = None) -> Codebook | None:
+    """The codebook an analysis codes with: ``choice`` (a built-in name, a file, or "none"),
+    else the framework's own, else the general built-in one."""
+    if choice == NO_CODEBOOK:
+        return None
+    if choice:
+        return load_codebook(choice)
+    if isinstance(framework.codebook, Codebook):
+        return framework.codebook
+    return load_codebook(DEFAULT_CODEBOOK)

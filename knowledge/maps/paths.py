@@ -90,3 +90,25 @@ def walk_texts(node: Any, prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
             key = item["id"] if isinstance(item, dict) and "id" in item else str(n)
             out += walk_texts(item, f"{prefix}/{key}")
     return out
+
+
+QUOTE_KEYS = frozenset({"evidence_id", "quote", "lang", "kind", "translation"})
+
+
+def is_quote(node: Any) -> bool:
+    return isinstance(node, dict) and set(node) == QUOTE_KEYS
+
+
+def walk_quotes(node: Any, prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """Every evidence reference (quote) with its path."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    if is_quote(node):
+        return [(prefix, node)]
+    if isinstance(node, dict):
+        for k, v in node.items():
+            out += walk_quotes(v, f"{prefix}/{k}" if prefix else k)
+    elif isinstance(node, list):
+        for n, item in enumerate(node):
+            key = item["id"] if isinstance(item, dict) and "id" in item else str(n)
+            out += walk_quotes(item, f"{prefix}/{key}")
+    return out

@@ -103,7 +103,8 @@ def test_reingest_is_a_noop_and_identical_texts_are_embedded_once(
 ) -> None:
     path = tmp_path / "dupes.csv"
     path.write_text(
-        "id,text\n1,خیلی دیر رسید.\n2,خیلی دیر رسید.\n3,送餐太慢了\n4,送餐太慢了\n5,Cold food.\n",
+        "id,text\n1,خیلی دیر رسید.\n2,خیلی دیر رسید.\n"
+        "3,送餐太慢了，等了快两个小时\n4,送餐太慢了，等了快两个小时\n5,Cold food.\n",
         encoding="utf-8",
     )
     ingestor = Ingestor(library)

@@ -4,11 +4,11 @@ Routes are plain ``def``: the store is synchronous, so FastAPI runs them in its 
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Response, status
 
-from api.http.deps import MAX_VERSION, Caller, Limit, MapsDep, Offset, require
+from api.http.deps import MAX_VERSION, Caller, LibraryDep, Limit, MapsDep, Offset, require
 from api.http.problems import NO_IF_MATCH, WRITE, PreconditionRequired, documented
 from api.http.schemas import (
     ActionIn,
@@ -23,6 +23,7 @@ from api.http.schemas import (
     Page,
     PatchIn,
 )
+from generator.evaluation.map_health import evaluate_map
 from knowledge.errors import UserInputError
 from knowledge.journey.model import JourneyMap
 from knowledge.maps.repository import MapInfo
@@ -99,6 +100,21 @@ def get_version(
     info = repo.get(caller.workspace, map_id)
     version = repo.version(caller.workspace, map_id, number)
     return MapOut(**summary(info).model_dump(), version=version.number, content=version.journey)
+
+
+@router.get("/{map_id}/health", response_model=dict[str, Any])
+def map_health(
+    caller: Caller,
+    repo: MapsDep,
+    library: LibraryDep,
+    map_id: str,
+    version: Annotated[int | None, Query(ge=1, le=MAX_VERSION)] = None,
+) -> dict[str, Any]:
+    """What a reviewer should check before approving (as ``cjm evaluate``): quotes verbatim in
+    the workspace's evidence, ids that resolve, texts in the map's language, quotes that are not
+    customer experience or address an AI, thin stages, pain points quoting praise."""
+    journey = repo.version(caller.workspace, map_id, version).journey
+    return evaluate_map(library, journey, caller.workspace).as_dict()
 
 
 @router.get("/{map_id}/diff", response_model=list[ChangeOut])

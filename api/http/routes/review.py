@@ -11,10 +11,11 @@ from urllib.parse import quote
 from fastapi import APIRouter, Cookie, Form, Query
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from api.http.deps import MAX_VERSION, REVIEW_COOKIE, DatabaseDep, MapsDep
+from api.http.deps import MAX_VERSION, REVIEW_COOKIE, DatabaseDep, LibraryDep, MapsDep
 from api.web.render import render_html
 from api.web.review import panel, script
 from api.web.service import map_for_export
+from generator.evaluation.map_health import evaluate_map
 from generator.translation.fields import translatable
 from knowledge.access.keys import Principal, authenticate
 from knowledge.errors import NotFound
@@ -108,6 +109,7 @@ def map_page(
     map_id: str,
     db: DatabaseDep,
     repo: MapsDep,
+    library: LibraryDep,
     version: Annotated[int | None, Query(ge=1, le=MAX_VERSION)] = None,
     cjm_key: Annotated[str | None, Cookie()] = None,
 ) -> HTMLResponse | RedirectResponse:
@@ -134,7 +136,15 @@ def map_page(
         warnings=info.warnings,
         embed_fonts=False,
         font_base="/static/fonts/",
-        review_panel=panel(journey.language, summary, number, who.role, changes, comments),
+        review_panel=panel(
+            journey.language,
+            summary,
+            number,
+            who.role,
+            changes,
+            comments,
+            evaluate_map(library, journey, workspace),
+        ),
         review_script=script(workspace, map_id, summary.head, texts),
     )
     return HTMLResponse(html)
