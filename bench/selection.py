@@ -33,7 +33,6 @@ KNOBS: tuple[tuple[str, str, tuple[Any, ...]], ...] = (
     ("code", "tau", (0.5, 1.0, 2.0)),
     ("code", "stage_power", (0.5, 1.0, 2.0)),
     ("code", "lexical", (0.0, 0.01, 0.02)),
-    ("code", "valence_penalty", (0.0, 0.3, 1.0)),
     ("code", "min_confidence", (0.0, 0.1, 0.2, 0.3)),
     ("theme", "threshold", (0.8, 0.85, 0.9)),
 )

@@ -24,6 +24,9 @@ _SENTENCE_END = re.compile(
 )
 
 
+_NOTE = re.compile(r"\[[^\n]*\]")
+
+
 @dataclass(frozen=True)
 class Span:
     start: int
@@ -113,9 +116,12 @@ def chunk_spans(text: str, max_chars: int | None = None) -> list[Span]:
             trimmed = _trim(text, sentence)
             if trimmed is None:
                 continue
+            # a bracketed note on its own line (a transcriber's note) stays whole, so its
+            # brackets still mark it as one (see knowledge.hygiene)
+            note = _NOTE.fullmatch(text, trimmed.start, trimmed.end) is not None
             parts = (
                 _hard_split(text, trimmed, limit)
-                if trimmed.end - trimmed.start > limit
+                if trimmed.end - trimmed.start > limit and not note
                 else [trimmed]
             )
             for part in parts:

@@ -36,6 +36,11 @@ class LibraryError(KnowledgeError):
     """The library cannot do what was asked because of its own state or a dependency."""
 
 
+class Unavailable(LibraryError):
+    """This installation lacks what the request needs (e.g. Chromium for PDF exports); the
+    request itself is fine and works where it is installed."""
+
+
 class EmbedderMismatchError(LibraryError):
     """The index was built by another embedder than the one configured."""
 

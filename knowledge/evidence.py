@@ -12,7 +12,7 @@ from knowledge.chunking import chunk_spans
 from knowledge.embeddings import text_hash
 from knowledge.hygiene import without_markers
 from knowledge.languages import detect_language
-from knowledge.normalize import content_text, normalize_search_text
+from knowledge.normalize import content_text, language_text, normalize_search_text
 from knowledge.pii import redact
 from knowledge.readers.base import ParsedDocument
 
@@ -89,7 +89,7 @@ def extract_evidence(
                         search_text=search_text,
                         tokens=" ".join(tokenize(without_markers(search_text))),
                         text_hash=text_hash(content_text(search_text)),
-                        lang=detect_language(search_text),
+                        lang=detect_language(language_text(search_text)),
                         char_start=span.start,
                         char_end=span.end,
                         location={**location, **segment.location},

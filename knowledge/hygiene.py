@@ -32,7 +32,7 @@ SMALL_TALK_MAX_CHARS = 160  # longer texts always say something
 
 _PII = re.compile(r"\[(?:EMAIL|PHONE|CARD|IBAN)\]")
 _SQUARE = re.compile(r"\[[^\[\]\n]{1,60}\]")
-_SQUARE_LINE = re.compile(r"(?m)^[ \t]*\[[^\n]{1,2000}\][ \t]*$")
+_SQUARE_LINE = re.compile(r"(?m)^[ \t]*\[[^\n]+\][ \t]*$")
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_][A-Za-z0-9_.\-]*")
 _EMOTICON = re.compile(
@@ -62,7 +62,9 @@ class Hygiene:
 
 @dataclass(frozen=True)
 class _Lexicon:
-    small_talk: dict[str, list[tuple[str, ...]]]
+    # every language's phrases, longest first: the scripts keep them apart, and a short text's
+    # language is often misread (a Persian "thanks, bye" has no letter Arabic lacks)
+    all_small_talk: list[tuple[str, ...]]
     function_words: frozenset[str]
     marker_paren: re.Pattern[str]
     brand_strong: tuple[re.Pattern[str], ...]
@@ -73,10 +75,10 @@ class _Lexicon:
 @lru_cache(maxsize=1)
 def _lexicon() -> _Lexicon:
     raw = yaml.safe_load((files("knowledge") / "hygiene.yaml").read_text(encoding="utf-8"))
-    small_talk = {
-        lang: sorted({tuple(words(str(p))) for p in phrases} - {()}, key=lambda t: -len(t))
-        for lang, phrases in raw["small_talk"].items()
-    }
+    small_talk = sorted(
+        {tuple(words(str(p))) for phrases in raw["small_talk"].values() for p in phrases} - {()},
+        key=lambda t: (-len(t), t),
+    )
     marker_words = sorted(
         {str(w) for ws in raw["marker_words"].values() for w in ws}, key=lambda w: -len(w)
     )
@@ -86,7 +88,7 @@ def _lexicon() -> _Lexicon:
     )
     brand = raw["brand_voice"]
     return _Lexicon(
-        small_talk=small_talk,
+        all_small_talk=small_talk,
         function_words=frozenset(
             w for ws in raw["function_words"].values() for p in ws for w in words(str(p))
         ),
@@ -100,7 +102,9 @@ def _lexicon() -> _Lexicon:
 def marker_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of transcript markers and editorial notes, merged, in order."""
     spans = [m.span() for m in _SQUARE.finditer(text) if not _PII.fullmatch(m.group())]
-    spans += [m.span() for m in _SQUARE_LINE.finditer(text)]
+    spans += [
+        m.span() for m in _SQUARE_LINE.finditer(text) if not _PII.fullmatch(m.group().strip())
+    ]
     spans += [m.span() for m in _lexicon().marker_paren.finditer(text)]
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
@@ -142,28 +146,32 @@ def _is_emoji(ch: str) -> bool:
     return unicodedata.category(ch) == "So" or 0x1F000 <= ord(ch) <= 0x1FAFF
 
 
-def _small_talk(text: str, lang: str, kind: str) -> bool:
+def _small_talk(text: str, kind: str) -> bool:
+    """Only courtesy formulas, fillers and bare answers: nothing else, or in an interview turn
+    at most one content word, or fewer content words than courtesy ones ("Да не за что,
+    удачи. Пойду, а то жена ждёт.")."""
     lex = _lexicon()
     tokens = words(text)
     if not tokens:
         return False
-    phrases = [
-        p for table in (lex.small_talk.get(lang, []), lex.small_talk.get("en", [])) for p in table
-    ]
-    found = False
+    courtesy = 0
     rest: list[str] = []
     i = 0
     while i < len(tokens):
-        for phrase in phrases:
+        for phrase in lex.all_small_talk:
             if tuple(tokens[i : i + len(phrase)]) == phrase:
-                found = True
+                courtesy += len(phrase)
                 i += len(phrase)
                 break
         else:
             rest.append(tokens[i])
             i += 1
     content = [t for t in rest if t not in lex.function_words and not t.isdigit()]
-    return found and (not content or (kind == "interview" and len(content) <= 1))
+    if not courtesy:
+        return False
+    if not content:
+        return True
+    return kind == "interview" and (len(content) <= 1 or courtesy > len(content))
 
 
 def _brand_reply(text: str) -> bool:
@@ -196,6 +204,6 @@ def assess(text: str, lang: str = "", kind: str = "") -> Hygiene:
         return Hygiene("punctuation", flags)
     if kind != "interview" and _brand_reply(residual):
         return Hygiene("brand_reply", flags)
-    if len(bare) <= SMALL_TALK_MAX_CHARS and _small_talk(bare, lang, kind):
+    if len(bare) <= SMALL_TALK_MAX_CHARS and _small_talk(bare, kind):
         return Hygiene("small_talk", flags)
     return Hygiene(None, flags)

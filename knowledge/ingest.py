@@ -24,8 +24,9 @@ from knowledge.embeddings import text_hash
 from knowledge.errors import BadFileError
 from knowledge.evidence import EvidenceChunk, Extraction, extract_evidence, stable_id
 from knowledge.hygiene import marker_spans, without_markers
+from knowledge.languages import detect_language
 from knowledge.library import Library
-from knowledge.normalize import content_text
+from knowledge.normalize import content_text, language_text
 from knowledge.readers import SUPPORTED_EXTENSIONS, ReadOptions, read_file
 from knowledge.readers.base import Kind
 from knowledge.segment import tokenize
@@ -349,18 +350,23 @@ class Ingestor:
 
 
 def rehash_chunks(library: Library) -> int:
-    """Point every chunk at the hash of what is embedded now (``normalize.content_text``) and
-    take transcript markers out of its search tokens; libraries ingested before handles and
-    links were written generically, or before markers were left out, need it. Returns how many
-    chunks changed."""
+    """Point every chunk at the hash of what is embedded now (``normalize.content_text``), take
+    transcript markers out of its search tokens and detect its language without links and
+    handles; libraries ingested before these rules need it (``reindex`` then rebuilds the index
+    and the language centroids). Returns how many chunks changed."""
     changed = 0
     with library.db.session() as s:
-        rows = s.execute(select(ChunkRow.id, ChunkRow.search_text, ChunkRow.text_hash)).all()
-        for chunk_id, search_text, old in rows:
+        rows = s.execute(
+            select(ChunkRow.id, ChunkRow.search_text, ChunkRow.text_hash, ChunkRow.lang)
+        ).all()
+        for chunk_id, search_text, old, lang in rows:
             values: dict[str, str] = {}
             new = text_hash(content_text(search_text))
             if new != old:
                 values["text_hash"] = new
+            detected = detect_language(language_text(search_text))
+            if detected != lang:
+                values["lang"] = detected
             if marker_spans(search_text):
                 values["tokens"] = " ".join(tokenize(without_markers(search_text)))
             if values:

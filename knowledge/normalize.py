@@ -69,3 +69,11 @@ def normalize_search_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = strip_invisible(text)
     return text.translate(_FOLD)
+
+
+def language_text(search_text: str) -> str:
+    """What the language is detected from: the text without links, handles and markers (a
+    Thai post ending in a long URL is Thai)."""
+    from knowledge.hygiene import without_markers
+
+    return _LINK.sub(" ", _HANDLE.sub(" ", without_markers(search_text)))

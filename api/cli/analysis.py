@@ -83,7 +83,7 @@ def analysis_options(
     )
 
 
-def _print_analysis(analysis: Analysis) -> None:
+def _print_analysis(analysis: Analysis, title_lang: str) -> None:
     themes = {t.id: t for t in analysis.themes}
     for summary in analysis.stages:
         if summary.stage == "none" and not summary.evidence:
@@ -98,7 +98,7 @@ def _print_analysis(analysis: Analysis) -> None:
             table.add_row(
                 theme.id,
                 {"pain_point": "pain", "delighter": "delight"}.get(theme.kind, ""),
-                theme.title,
+                theme.title_in(title_lang) or theme.title,
                 str(theme.count),
                 " ".join(f"{k}:{v}" for k, v in sorted(theme.language_counts.items())),
                 " ".join(f"{k[:3]}:{v}" for k, v in sorted(theme.polarity_counts.items())),
@@ -127,6 +127,10 @@ def analyze_command(
     label_map: LabelMapOption = None,
     rating_scale: RatingScaleOption = None,
     codebook: CodebookOption = None,
+    title_lang: Annotated[
+        str,
+        typer.Option("--titles", help="Language of the theme titles shown (fa, ru, th, zh, en)."),
+    ] = "en",
     json_output: JsonOption = False,
 ) -> None:
     """Code evidence, place it in stages, group it into themes; count, rate and prioritise it.
@@ -141,4 +145,4 @@ def analyze_command(
     if json_output:
         print_json(analysis.as_dict())
     else:
-        _print_analysis(analysis)
+        _print_analysis(analysis, title_lang)

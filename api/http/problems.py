@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from knowledge.errors import KnowledgeError, NotFound, UserInputError
+from knowledge.errors import KnowledgeError, NotFound, Unavailable, UserInputError
 from knowledge.maps.errors import StaleVersion, TransitionRefused
 
 PROBLEM = "application/problem+json"
@@ -41,6 +41,8 @@ DESCRIPTIONS = {
     413: "The request body is over its size limit.",
     422: "The request is not valid; errors says where.",
     428: "The change needs an If-Match header with the ETag of the version it is based on.",
+    503: "This server lacks what the request needs (PDF and PNG exports need Chromium); "
+    "the request is fine and works on a server that has it.",
 }
 
 
@@ -92,6 +94,7 @@ STATUS: list[tuple[type[Exception], int, str]] = [
     (StaleVersion, 412, "Precondition failed"),
     (TransitionRefused, 409, "Conflict"),
     (UserInputError, 422, "Unprocessable request"),
+    (Unavailable, 503, "Service unavailable"),
     (KnowledgeError, 500, "Internal error"),
 ]
 

@@ -9,13 +9,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from knowledge.errors import KnowledgeError
+from knowledge.errors import KnowledgeError, Unavailable
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 TIMEOUT = 120
 
 
-class ChromiumMissing(KnowledgeError):
+class ChromiumMissing(Unavailable):
     """No headless browser to print PDF or PNG with."""
 
 

@@ -8,10 +8,13 @@ texts in the codebook (the words a team wrote for the code: «سرد», 凉, «�
 become probabilities per language by a softmax whose temperature is the items' typical spread of
 scores. The stage the item is placed in is evidence of its code: a code that belongs to a stage
 is weighted by the item's probability of that stage to the power ``stage_power``. A code's
-valence has to agree with the item's polarity (a complaint is not coded as praise): codes of
-another valence keep ``valence_penalty`` of their probability. The best code is the item's
-code when its probability is at least ``min_confidence``; otherwise the item is left to the
-emergent themes.
+valence agrees with the item's polarity (a complaint is never coded as praise, nor praise as a
+complaint; a question or request may come with either): codes of another valence keep
+``valence_penalty`` of their probability, none by default. This is a rule of the product, not
+a tuned default: with the noisy labels of one source, coding against the polarity scored a
+little better on the choosing half, and gave pain points codes their evidence contradicts. The
+best code is the item's code when its probability is at least ``min_confidence``; otherwise the
+item is left to the emergent themes.
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ class CodeParams:
     item_side: str = "query_map"
     lexical: float = 0.01
     stage_power: float = 0.5
-    valence_penalty: float = 1.0
+    valence_penalty: float = 0.0
     min_confidence: float = 0.2
 
     def describe(self) -> list[str]:

@@ -21,7 +21,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from knowledge.errors import UserInputError
 from knowledge.languages import SUPPORTED_LANGUAGES
@@ -108,6 +116,8 @@ class Codebook(BaseModel):
     name: dict[str, str] = Field(default_factory=dict)
     version: int = 1
     codes: list[CodeDefinition] = Field(min_length=1)
+    # code id -> "FILE, line N" of its stage (or of the code), for messages about it
+    _where: dict[str, str] = PrivateAttr(default_factory=dict)
 
     @field_validator("id")
     @classmethod
@@ -141,8 +151,10 @@ class Codebook(BaseModel):
         for code in self.codes:
             stage = code.stages.get(framework_id) or code.stage
             if stage is not None and stage not in stage_ids:
+                where = self._where.get(code.id)
                 problems.append(
-                    f"code {code.id!r} belongs to stage {stage!r}, which framework "
+                    (f"{where}: " if where else "")
+                    + f"code {code.id!r} belongs to stage {stage!r}, which framework "
                     f"{framework_id!r} does not have ({', '.join(stage_ids)})"
                 )
         return problems
@@ -196,10 +208,22 @@ def codebook_from_data(
     """A codebook from parsed YAML (``prefix``: where it sits in ``node``, for line numbers)."""
     if not isinstance(data, dict):
         raise CodebookError(f"{source}: a codebook is a YAML mapping with id, name and codes")
+    codes = data.get("codes")
+    seen: set[Any] = set()
+    for n, code in enumerate(codes if isinstance(codes, list) else []):
+        code_id = code.get("id") if isinstance(code, dict) else None
+        if code_id is not None and code_id in seen:
+            line = node_line(node, (*prefix, "codes", n, "id"))
+            raise CodebookError(f"{source}, line {line}: code id {code_id!r} is used twice")
+        seen.add(code_id)
     try:
-        return Codebook.model_validate(data)
+        codebook = Codebook.model_validate(data)
     except ValidationError as exc:
         raise CodebookError(f"{source}: {validation_problems(exc, node, prefix)}") from exc
+    for n, code in enumerate(codebook.codes):
+        field = "stage" if code.stage is not None else "id"
+        codebook._where[code.id] = f"{source}, line {node_line(node, (*prefix, 'codes', n, field))}"
+    return codebook
 
 
 def parse_codebook(text: str, source: str) -> Codebook:

@@ -13,7 +13,15 @@ import re
 from importlib.resources import files
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from knowledge.errors import UserInputError
 from knowledge.journey.codebook import (
@@ -24,6 +32,7 @@ from knowledge.journey.codebook import (
     codebook_from_data,
     compose_yaml,
     load_codebook,
+    node_line,
     validation_problems,
 )
 from knowledge.languages import SUPPORTED_LANGUAGES
@@ -98,6 +107,12 @@ class StageFramework(BaseModel):
     # the codebook its evidence is coded with: inline, or the name of a built-in codebook or a
     # file (relative to the framework's file); resolved to a Codebook when the file is loaded
     codebook: Codebook | str | None = None
+    _without_codes: bool = PrivateAttr(default=False)  # its file said ``codebook: none``
+
+    @property
+    def without_codes(self) -> bool:
+        """Whether the framework asks for no codes (emergent themes only)."""
+        return self._without_codes
 
     @field_validator("id")
     @classmethod
@@ -144,15 +159,25 @@ def parse_framework(text: str, source: str, base: Path | None = None) -> StageFr
         raise FrameworkError(f"{source}: {validation_problems(exc, node, ())}") from exc
     if isinstance(framework.codebook, str):
         name = framework.codebook
+        line = node_line(node, ("codebook",))
         if name == NO_CODEBOOK:
             framework.codebook = None
-        elif name in BUILTIN_CODEBOOKS or base is not None:
-            framework.codebook = load_codebook(name, base)
-        else:
+            framework._without_codes = True
+        elif name in BUILTIN_CODEBOOKS:
+            framework.codebook = load_codebook(name)
+        elif base is None:
             raise FrameworkError(
-                f"{source}: codebook {name!r}: name a built-in codebook "
-                f"({', '.join(BUILTIN_CODEBOOKS)}) or give the codes inline"
+                f"{source}, line {line}: codebook {name!r}: name a built-in codebook "
+                f"({', '.join(BUILTIN_CODEBOOKS)}) or give the codes inline; a framework sent "
+                "as text cannot name a file"
             )
+        elif not (base / name).is_file():
+            raise FrameworkError(
+                f"{source}, line {line}: codebook {name!r}: no such file next to the framework "
+                f"({base / name})"
+            )
+        else:
+            framework.codebook = load_codebook(name, base)
     if isinstance(framework.codebook, Codebook):
         problems = framework.codebook.check_stages(framework.id, framework.stage_ids)
         if problems:
@@ -182,7 +207,7 @@ def load_framework(name_or_path: str) -> StageFramework:
 def codebook_for(framework: StageFramework, choice: str | None = None) -> Codebook | None:
     """The codebook an analysis codes with: ``choice`` (a built-in name, a file, or "none"),
     else the framework's own, else the general built-in one."""
-    if choice == NO_CODEBOOK:
+    if choice == NO_CODEBOOK or (not choice and framework.without_codes):
         return None
     if choice:
         return load_codebook(choice)

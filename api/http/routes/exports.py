@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Response
 
 from api.http.deps import MAX_VERSION, Caller, MapsDep
-from api.http.problems import WRITE
+from api.http.problems import WRITE, documented
 from api.web.exports import FORMATS, export_bytes, filename
 from api.web.service import map_for_export
 
@@ -29,7 +29,8 @@ def content_disposition(name: str) -> str:
         200: {
             "description": "The file.",
             "content": {media: {} for media, _ in FORMATS.values()},
-        }
+        },
+        **documented(503),
     },
 )
 def export(
