@@ -69,7 +69,7 @@ def not_a_server_error(ctx: Any, response: Any, case: Any) -> bool | None:
             chromium()
         except ChromiumMissing:
             return None
-    return checks.not_a_server_error(ctx, response, case)  # type: ignore[no-any-return]
+    return checks.not_a_server_error(ctx, response, case)
 
 
 CHECKS = [

@@ -12,6 +12,7 @@ from typing import Any
 
 from knowledge.ingest import IngestOptions, Ingestor
 from knowledge.library import Library
+from knowledge.readers.base import Kind
 from knowledge.settings import Settings
 from tests.conftest import SAMPLES
 
@@ -45,7 +46,11 @@ def _without_clock(value: Any) -> Any:
 def test_analysis_and_map_do_not_depend_on_the_hash_seed(
     settings: Settings, library: Library, tmp_path: Path
 ) -> None:
-    for name, kind in (("reviews.csv", "review"), ("support_tickets.jsonl", "support")):
+    kinds: tuple[tuple[str, Kind], ...] = (
+        ("reviews.csv", "review"),
+        ("support_tickets.jsonl", "support"),
+    )
+    for name, kind in kinds:
         report = Ingestor(library).run([SAMPLES / name], IngestOptions(kind=kind, workspace="d"))
         assert report.ok
     interviews = Ingestor(library).run(
