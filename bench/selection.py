@@ -18,6 +18,7 @@ from bench.gold import DOMAINS, LABEL_MAPS, Scores, framework_path, nearest_desc
 from generator.analysis.analyze import AnalysisOptions, analyze_evidence
 from generator.analysis.coding import CodeParams
 from generator.analysis.evidence import EvidenceSet, load_evidence
+from generator.analysis.sentiment import SentimentParams
 from generator.analysis.sentiment_map import SourceMapping
 from generator.analysis.stages import StageParams
 from generator.analysis.themes import ThemeParams
@@ -26,6 +27,8 @@ from knowledge.journey.frameworks import codebook_for, load_framework
 from knowledge.library import Library
 
 KNOBS: tuple[tuple[str, str, tuple[Any, ...]], ...] = (
+    ("sentiment", "label_prior", (1e9, 0.5, 0.2, 0.1)),
+    ("stage", "centre_on", ("corpus", "texts")),
     ("stage", "prior_power", (0.5, 0.75, 1.0)),
     ("stage", "code_weight", (0.0, 1.0, 3.0, 10.0)),
     ("stage", "item_side", ("query_map", "both")),
@@ -40,6 +43,7 @@ KNOBS: tuple[tuple[str, str, tuple[Any, ...]], ...] = (
 
 @dataclass(frozen=True)
 class Params:
+    sentiment: SentimentParams = field(default_factory=SentimentParams)
     stage: StageParams = field(default_factory=StageParams)
     code: CodeParams = field(default_factory=CodeParams)
     theme: ThemeParams = field(default_factory=ThemeParams)
@@ -86,6 +90,7 @@ class GoldRuns:
             framework=framework,
             mapping=SourceMapping.parse(labels, None),
             codebook=codebook_for(framework),
+            sentiment=params.sentiment,
             stage=params.stage,
             code=params.code,
             theme=params.theme,

@@ -146,7 +146,7 @@ def analyze_evidence(library: Library, evidence: EvidenceSet, options: AnalysisO
         classifier.side_map = fit_side_map(
             [classifier.prototypes, coder.prototypes], options.stage.map_ridge
         )
-    space = classifier.space(sub)
+    space = classifier.space(sub, [coder.prototypes] if coder is not None else [])
     codes: list[CodeAssignment] = [CodeAssignment(None, 0.0)] * len(sub)
     assigned: list[tuple[str, float]] = []
     if len(sub):

@@ -47,7 +47,7 @@ AGREES: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class CodeParams:
-    k: int = 5
+    k: int = 3
     beta: float = 0.5
     tau: float = 0.5
     item_side: str = "query_map"

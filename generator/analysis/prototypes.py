@@ -86,19 +86,34 @@ class Prototypes:
         return self._passages
 
     def scores(
-        self, items: Matrix, centred_items: Matrix, k: int, beta: float, side: str = "query"
+        self,
+        items: Matrix,
+        centred_items: Matrix,
+        k: int,
+        beta: float,
+        side: str = "query",
+        centring: LanguageCentring | None = None,
     ) -> tuple[Matrix, Matrix]:
         """(raw + beta x centred, raw) scores, items x labels, against the texts' ``side``
-        ("query" or "passage"; ``items`` on the same side)."""
+        ("query" or "passage"; ``items`` on the same side). ``centring``: the language means
+        the items were centred with, when not their own (see ``ItemSpace``)."""
         texts = self.queries if side == "query" else self.passages
-        centred_texts = (
-            self.centred
-            if side == "query"
-            else LanguageCentring(texts, self.langs).centre(texts, self.langs)
-        )
+        if centring is not None:
+            centred_texts = centring.centre(texts, self.langs)
+        elif side == "query":
+            centred_texts = self.centred
+        else:
+            centred_texts = LanguageCentring(texts, self.langs).centre(texts, self.langs)
         raw = knn_scores(items, texts, self.owner, self.n, k)
         centred = knn_scores(centred_items, centred_texts, self.owner, self.n, k)
         return raw + beta * centred, raw
+
+
+def texts_centring(groups: Sequence[Prototypes], side: str) -> LanguageCentring:
+    """Language means of the labelled texts themselves (every stage, every code), which do not
+    depend on what the corpus happens to be about."""
+    vectors = np.vstack([g.queries if side == "query" else g.passages for g in groups])
+    return LanguageCentring(vectors, [lang for g in groups for lang in g.langs])
 
 
 def fit_side_map(groups: Sequence[Prototypes], ridge: float) -> SideMap:
@@ -110,11 +125,24 @@ def fit_side_map(groups: Sequence[Prototypes], ridge: float) -> SideMap:
 
 class ItemSpace:
     """An evidence set's vectors on the sides the scorers use: the stored passage vectors, the
-    query side through a ``SideMap``, and both language-centred; each computed once."""
+    query side through a ``SideMap``, and both language-centred; each computed once.
 
-    def __init__(self, vectors: Matrix, langs: Sequence[str], side_map: SideMap | None) -> None:
+    Centring removes each language's mean, so that a Thai item meets an English description.
+    By default the mean is the corpus's own; a corpus about one thing in one language (only
+    Russian food complaints) then loses its topic with the mean. ``reference`` gives per side
+    the language means of the labelled texts instead (``texts_centring``), the same for items
+    and texts whatever the corpus is about."""
+
+    def __init__(
+        self,
+        vectors: Matrix,
+        langs: Sequence[str],
+        side_map: SideMap | None,
+        reference: dict[str, LanguageCentring] | None = None,
+    ) -> None:
         self.langs = list(langs)
         self.side_map = side_map
+        self.reference = reference or {}
         self._cache: dict[str, tuple[Matrix, Matrix]] = {}
         self._passage = vectors
 
@@ -127,7 +155,8 @@ class ItemSpace:
                 items = self.side_map.apply(self._passage)
             else:
                 items = self._passage
-            centred = LanguageCentring(items, self.langs).centre(items, self.langs)
+            centring = self.reference.get(name) or LanguageCentring(items, self.langs)
+            centred = centring.centre(items, self.langs)
             self._cache[name] = (items, centred)
         return self._cache[name]
 
@@ -142,7 +171,10 @@ def side_scores(
     (``item_side``: "query_map", "passage" or "both")."""
     if item_side not in SIDES:
         raise ValueError(f"item_side must be one of {', '.join(SIDES)}")
-    parts = [prototypes.scores(*space.side(side), k, beta, side=side) for side in SIDES[item_side]]
+    parts = [
+        prototypes.scores(*space.side(side), k, beta, side=side, centring=space.reference.get(side))
+        for side in SIDES[item_side]
+    ]
     combined = sum(c for c, _ in parts) / len(parts)
     raw = sum(r for _, r in parts) / len(parts)
     return np.asarray(combined, dtype=np.float32), np.asarray(raw, dtype=np.float32)

@@ -4,7 +4,9 @@ When the source's rating or label can be read (``SourceMapping``), it decides th
 record that is one chunk; a rating also gives a severity. For a record of several chunks (a long
 review) it is a prior: each chunk is judged on its own words by the learnt classifier below, and
 keeps the record's polarity unless its words say another by more than ``record_prior``
-(``polarity_source: "rating+text"``), so a 1-star review's sentence of praise is praise.
+(``polarity_source: "rating+text"``), so a 1-star review's sentence of praise is praise. A
+label (not a rating) can be wrong even on a one-chunk record (complaints tagged HAPPY): clear
+words against it win there too, by ``label_prior`` (``"label+text"``).
 Otherwise the offline estimate is used:
 
 - polarity: cosine of the language-centred item with the centred mean of hand-written prototype
@@ -67,6 +69,9 @@ class SentimentParams:
     # learnt score of another polarity beats it by more than this (a 1-star review's sentence
     # of praise is praise); 0 would ignore the rating, a large value the chunk's own words
     record_prior: float = 0.25
+    # the same for a record that is one chunk and carries a label (not a rating): a label can
+    # be wrong (a complaint tagged HAPPY), and clear words against it win
+    label_prior: float = 0.2
 
     def describe(self) -> list[str]:
         return [f"polarity.{f.name}={getattr(self, f.name)}" for f in fields(self)]
@@ -158,6 +163,10 @@ class SentimentEstimator:
                 prior = given[i]
                 if prior is not None and shared[i]:
                     given[i] = self._with_text(prior, model[0], learnt_scores[i])
+                elif prior is not None and prior[1] == "label":
+                    given[i] = self._with_text(
+                        prior, model[0], learnt_scores[i], self.params.label_prior
+                    )
             if (
                 self.lexicon.contrast_in(item.text, item.lang)
                 and max(pos, neg) - min(pos, neg) <= self.params.mixed_margin
@@ -201,15 +210,15 @@ class SentimentEstimator:
         given: tuple[str, str, int | None],
         classes: list[str],
         scores: npt.NDArray[np.float64],
+        margin: float | None = None,
     ) -> tuple[str, str, int | None]:
         """A record's rating or label as a prior for one of its several chunks: the chunk's own
         words win when they say another polarity by more than ``record_prior``."""
         polarity, source, severity = given
         if polarity not in classes:
             return given
-        boosted = scores + np.asarray(
-            [self.params.record_prior if c == polarity else 0.0 for c in classes]
-        )
+        weight = self.params.record_prior if margin is None else margin
+        boosted = scores + np.asarray([weight if c == polarity else 0.0 for c in classes])
         own = classes[int(boosted.argmax())]
         if own == polarity:
             return given

@@ -12,13 +12,21 @@ fits no stage ("none").
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
 import numpy.typing as npt
 
 from generator.analysis.evidence import EvidenceSet
-from generator.analysis.prototypes import ItemSpace, Prototypes, SideMap, fit_side_map, side_scores
+from generator.analysis.prototypes import (
+    ItemSpace,
+    Prototypes,
+    SideMap,
+    fit_side_map,
+    side_scores,
+    texts_centring,
+)
 from knowledge.embeddings import Embedder
 from knowledge.journey.frameworks import NONE_STAGE, StageFramework
 
@@ -37,6 +45,7 @@ class StageParams:
     item_side: str = "query_map"  # "passage" (stored vectors), "query_map" or "both"
     map_ridge: float = 0.1
     code_weight: float = 1.0  # how far an item's codes move its stage (0: not at all)
+    centre_on: str = "corpus"  # languages' means from the "corpus" or the labelled "texts"
 
     def describe(self) -> list[str]:
         return [f"stage.{f.name}={getattr(self, f.name)}" for f in fields(self)]
@@ -91,8 +100,16 @@ class StageClassifier:
         p = self.params
         return side_scores(self.prototypes, space, p.item_side, p.k, p.beta)
 
-    def space(self, evidence: EvidenceSet) -> ItemSpace:
-        return ItemSpace(evidence.vectors, [e.lang for e in evidence.items], self.side_map)
+    def space(self, evidence: EvidenceSet, others: Sequence[Prototypes] = ()) -> ItemSpace:
+        """The evidence's vectors as this classifier (and ``others``, e.g. a codebook's) score
+        them; centred on the texts' language means when ``centre_on`` is "texts"."""
+        reference = None
+        if self.params.centre_on == "texts":
+            groups = [self.prototypes, *others]
+            reference = {side: texts_centring(groups, side) for side in ("query", "passage")}
+        return ItemSpace(
+            evidence.vectors, [e.lang for e in evidence.items], self.side_map, reference
+        )
 
     def posteriors(self, space: ItemSpace) -> tuple[Matrix, Matrix]:
         """(posterior over stages, raw scores), items x stages, per language."""
