@@ -37,7 +37,7 @@ PHRASES: dict[str, dict[str, str]] = {
     "only_in": {
         "en": "Raised only in {language} ({n})",
         "fa": "فقط در شواهد {language} ({n})",
-        "ru": "Только в отзывах на {language} ({n})",
+        "ru": "Упоминается только на {language} ({n})",
         "th": "พบเฉพาะในความเห็นภาษา{language} ({n})",
         "zh": "仅见于{language}反馈（{n}）",
     },
