@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from knowledge import bounded_yaml
 from knowledge.errors import UserInputError
 from knowledge.languages import SUPPORTED_LANGUAGES
 
@@ -123,7 +124,7 @@ def _from_csv(text: str) -> list[tuple[int, Term]]:
 
 def _from_yaml(text: str) -> list[tuple[int, Term]]:
     try:
-        loaded = yaml.compose(text)
+        loaded = bounded_yaml.compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "the file"
@@ -141,7 +142,7 @@ def _from_yaml(text: str) -> list[tuple[int, Term]]:
     terms = []
     for item in node.value:
         line = item.start_mark.line + 1
-        value = yaml.safe_load(yaml.serialize(item))
+        value = bounded_yaml.load(yaml.serialize(item))
         terms.append((line, check_term(value, f"line {line}")))
     return terms
 

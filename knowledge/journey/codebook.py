@@ -31,6 +31,7 @@ from pydantic import (
     model_validator,
 )
 
+from knowledge import bounded_yaml
 from knowledge.errors import UserInputError
 from knowledge.languages import SUPPORTED_LANGUAGES
 
@@ -182,8 +183,8 @@ def compose_yaml(
 ) -> tuple[yaml.Node | None, Any]:
     """(node tree for line numbers, data), or ``error`` naming the line."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = bounded_yaml.compose(text)
+        data = bounded_yaml.load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f"line {mark.line + 1}" if mark is not None else "somewhere"
