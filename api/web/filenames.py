@@ -20,6 +20,7 @@ WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10
     f"LPT{n}" for n in range(1, 10)
 }
 MAX_STEM_BYTES = 150  # with the version and extension, well under the usual 255
+MAX_NAME_BYTES = 200
 
 
 def _visible(text: str) -> str:
@@ -40,11 +41,12 @@ def _bounded(text: str, limit: int) -> str:
     return encoded.decode("utf-8", "ignore")
 
 
-def stem(title: str, fallback: str = "map") -> str:
-    """A file name stem from any text: the text itself as far as it is safe."""
+def stem(title: str, fallback: str = "map", limit: int = MAX_STEM_BYTES) -> str:
+    """A file name stem from any text: the text itself as far as it is safe, at most ``limit``
+    bytes in UTF-8."""
     text = NOT_IN_NAMES.sub(" ", _visible(title))
     text = re.sub(r"\s+", " ", text)
-    text = _bounded(text, MAX_STEM_BYTES).strip(" .-\u200c\u200d")
+    text = _bounded(text, limit).strip(" .-\u200c\u200d")
     if not text:
         return fallback if title == fallback else stem(fallback)
     if text.split(".")[0].upper() in WINDOWS_RESERVED:
@@ -60,17 +62,20 @@ def download_name(
 
 
 def ascii_fallback(name: str) -> str:
-    """The name in safe ASCII for clients that ignore ``filename*``."""
-    base, dot, extension = name.rpartition(".")
-    base = re.sub(r"\s+", " ", ASCII_UNSAFE.sub("_", base)).strip(" ._-")
-    extension = ASCII_UNSAFE.sub("", extension)
-    return f"{base or 'map'}{dot}{extension}"
+    """The name in safe ASCII for clients that ignore ``filename*``; ``map`` when little of the
+    title is ASCII."""
+    base, dot, extension = name.rpartition(".") if "." in name else (name, "", "")
+    base = re.sub(r"\s+", " ", ASCII_UNSAFE.sub(" ", base)).strip(" ._-")
+    if not re.search("[A-Za-z0-9]", re.sub(r"(^| )v\d+$", "", base)):
+        base = f"map {base}".strip()
+    return f"{base}{dot}{ASCII_UNSAFE.sub('', extension)}"
 
 
 def content_disposition(name: str) -> str:
     """``attachment`` with both names, for any ``name``; every byte of it is printable ASCII."""
     base, dot, extension = name.rpartition(".")
-    safe = f"{stem(base)}.{ASCII_UNSAFE.sub('', extension)}" if dot else stem(name)
-    return (
-        f"attachment; filename=\"{ascii_fallback(safe)}\"; filename*=UTF-8''{quote(safe, safe='')}"
-    )
+    extension = ASCII_UNSAFE.sub("", extension)[:10] if dot else ""
+    safe = stem(base if dot else name, limit=MAX_NAME_BYTES)
+    safe += f".{extension}" if extension else ""
+    encoded = quote(safe, safe="")
+    return f"attachment; filename=\"{ascii_fallback(safe)}\"; filename*=UTF-8''{encoded}"
