@@ -12,6 +12,8 @@ import itertools
 import json
 import re
 import shutil
+import socket
+import threading
 import time
 import unicodedata
 from collections.abc import Iterator
@@ -20,11 +22,13 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from typer.testing import CliRunner
 
 from api.cli.main import app
+from api.http.app import create_app
 from api.web.exports import neutralise, to_csv
 from api.web.filenames import content_disposition, download_name
 from api.web.inline_json import script_json
@@ -33,7 +37,7 @@ from knowledge.access.keys import create_key
 from knowledge.bounded_yaml import MAX_DEPTH, check_bounds
 from knowledge.journey.model import EvidenceRef, JourneyMap, Text
 from knowledge.maps.repository import MapRepository
-from knowledge.settings import get_settings
+from knowledge.settings import Settings, get_settings
 from knowledge.store import Database
 from tests.api.test_http_maps import client, key  # noqa: F401 - the fixture
 from tests.knowledge.test_review import drafted
@@ -319,3 +323,94 @@ def test_the_sign_in_form_refuses_cross_site_posts(client: TestClient) -> None: 
     assert ok.status_code == 303 and _review_cookie(ok)
     assert signed_in(client, secret).status_code == 303  # no Origin or Referer: the token
     assert signed_in(client, "cjm_wrong").status_code == 401
+
+
+# --- the review page in Chromium --------------------------------------------------------------
+
+
+@pytest.fixture
+def served(settings: Settings) -> Iterator[dict[str, Any]]:
+    db = Database(get_settings())
+    map_id = MapRepository(db).create("cx-ir", hostile_map(), "ali").id
+    secret, _ = create_key(db, "cx-ir", "reviewer", "sara")
+    attacker, _ = create_key(db, "attackers", "editor", "mallory")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(create_app(), port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    while not srv.started:
+        time.sleep(0.05)
+    yield {"base": f"http://127.0.0.1:{port}", "map": map_id, "key": secret, "attacker": attacker}
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def chromium() -> Iterator[Any]:
+    path = shutil.which("chromium")
+    if path is None:
+        pytest.skip("chromium is not installed (apt-get install chromium): browser checks skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+def test_the_review_page_works_in_chromium_with_hostile_text(
+    served: dict[str, Any], chromium: Any
+) -> None:
+    base, map_id = served["base"], served["map"]
+    page = chromium.new_page()
+    alerts: list[str] = []
+    page.on("dialog", lambda d: (alerts.append(d.message), d.dismiss()))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{base}/review/login?next=/review/cx-ir/{map_id}")
+    page.fill("input[name=key]", served["key"])
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("typeof CJM") == "object"  # the config parsed
+    assert page.evaluate("CJM.texts.title") == HOSTILE_TITLE
+    assert page.locator("h1[data-path=title]").inner_text().startswith("<!--<script>")
+    action = "stages/delivery/actions/0"
+    page.locator(f"[data-path='{action}']").click()
+    assert page.input_value("#edit-text") == page.evaluate(f"CJM.texts[{json.dumps(action)}]")
+    page.fill("#comment-text", "</script><!--<script>\u2028alert(2)")
+    with page.expect_navigation():
+        page.click("#btn-comment")
+    assert "</script><!--<script>" in page.locator("#comments").inner_text()
+    page.locator(f"[data-path='{action}']").click()
+    page.fill("#edit-text", "<!--<script>\u2028 </script><script>alert(3)</script>")
+    with page.expect_navigation():
+        page.click("#btn-edit")  # a new version whose text is hostile too
+    assert page.evaluate(f"CJM.texts[{json.dumps(action)}]").startswith("<!--<script>\u2028")
+    assert page.evaluate("CJM.head") == 2
+    with page.expect_navigation():
+        page.click("#btn-submit")
+    assert page.locator("#status").inner_text() == "in_review"
+    assert alerts == [] and errors == []
+
+
+def test_another_site_cannot_sign_a_person_in(served: dict[str, Any], chromium: Any) -> None:
+    base = served["base"]
+    page = chromium.new_page()
+    attack = (
+        f'<form id=f method=post action="{base}/review/login">'
+        f'<input name=key value="{served["attacker"]}"><input name=next value="/review/x">'
+        "</form><script>document.getElementById('f').submit()</script>"
+    )
+    page.route(
+        "http://attacker.example/**",
+        lambda route: route.fulfill(status=200, content_type="text/html", body=attack),
+    )
+    page.goto(f"{base}/review/login")  # the victim has even seen the form: a token cookie
+    page.goto("http://attacker.example/page")
+    page.wait_for_url(re.compile(re.escape(base)))
+    page.wait_for_load_state()
+    assert "another site" in page.content() or "sign in again" in page.content()
+    page.goto(f"{base}/review")
+    assert page.url.startswith(f"{base}/review/login")  # not signed in as the attacker
