@@ -366,7 +366,12 @@ def test_the_review_page_works_in_chromium_with_hostile_text(
     base, map_id = served["base"], served["map"]
     page = chromium.new_page()
     alerts: list[str] = []
-    page.on("dialog", lambda d: (alerts.append(d.message), d.dismiss()))
+
+    def dialog(d: Any) -> None:
+        alerts.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", dialog)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{base}/review/login?next=/review/cx-ir/{map_id}")
