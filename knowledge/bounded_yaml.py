@@ -103,4 +103,7 @@ def compose(text: str) -> yaml.Node | None:
 def load(text: str) -> Any:
     """The data of one document (safe types only), within the bounds."""
     check_bounds(text)
-    return yaml.load(text, Loader=SafeLoader)  # noqa: S506 - a safe loader
+    try:
+        return yaml.load(text, Loader=SafeLoader)  # noqa: S506 - a safe loader
+    except (ValueError, OverflowError) as exc:  # e.g. an integer of more than 4,300 digits
+        raise yaml.YAMLError(f"a value that cannot be read: {exc}") from exc

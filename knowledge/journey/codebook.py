@@ -213,7 +213,9 @@ def codebook_from_data(
     seen: set[Any] = set()
     for n, code in enumerate(codes if isinstance(codes, list) else []):
         code_id = code.get("id") if isinstance(code, dict) else None
-        if code_id is not None and code_id in seen:
+        if not isinstance(code_id, str | int | float):
+            continue  # validation below says what is wrong with it
+        if code_id in seen:
             line = node_line(node, (*prefix, "codes", n, "id"))
             raise CodebookError(f"{source}, line {line}: code id {code_id!r} is used twice")
         seen.add(code_id)

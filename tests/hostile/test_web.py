@@ -87,6 +87,46 @@ def test_hostile_yaml_is_a_422_naming_the_problem(client: TestClient, name: str)
     assert time.monotonic() - started < 10  # refused, not expanded
 
 
+BAD_GLOSSARY_FILES = {
+    "csv cell over the csv limit": ("g.csv", b"en,fa\n" + b"a" * 200_000 + b",b\n"),
+    "python tag": ("g.yaml", b"- !!python/object/apply:os.system ['id']\n"),
+    "unknown tag": ("g.yaml", b"- {en: !!foo x, fa: b}\n"),
+    "unhashable key": ("g.yaml", b"- {[1, 2]: x, en: a}\n"),
+    "huge integer": ("g.yaml", b"- {en: " + b"9" * 5000 + b", fa: b}\n"),
+    "NUL": ("g.yaml", b"- {en: a\x00, fa: b}\n"),
+    "two documents": ("g.yaml", b"- {en: a, fa: b}\n---\n- {en: c, fa: d}\n"),
+}
+STAGE = "id: x\nname: {en: x}\nstages: [{id: a, name: {en: a}}]\n"
+BAD_FRAMEWORKS = {
+    "python tag": "!!python/object/apply:os.system ['id']\n",
+    "unhashable code id": STAGE + "codebook: {codes: [1, {id: [1]}]}\n",
+    "huge integer": "id: " + "9" * 5000 + "\n",
+    "codebook path": STAGE + "codebook: ../../etc/passwd\n",
+    "unhashable key": "id: x\nname: {en: x}\nstages: [{[1]: 2}]\n",
+}
+
+
+@pytest.mark.parametrize("name", BAD_GLOSSARY_FILES)
+def test_a_broken_glossary_file_is_a_422(client: TestClient, name: str) -> None:  # noqa: F811
+    filename, data = BAD_GLOSSARY_FILES[name]
+    sent = client.put(
+        f"{GLOSSARIES}/g/file", headers=key("editor"), files={"file": (filename, data, "x")}
+    )
+    assert sent.status_code == 422, sent.text
+    assert "line" in sent.json()["detail"] or "YAML" in sent.json()["detail"]
+
+
+@pytest.mark.parametrize("name", BAD_FRAMEWORKS)
+def test_a_broken_framework_or_codebook_is_a_422(client: TestClient, name: str) -> None:  # noqa: F811
+    for field in ("framework_yaml", "codebook_yaml"):
+        sent = client.post(
+            "/v1/workspaces/cx-ir/analyses",
+            headers=key("viewer"),
+            json={field: BAD_FRAMEWORKS[name], "rating_scale": 5},
+        )
+        assert sent.status_code == 422 and field in sent.json()["detail"], (field, sent.text)
+
+
 def test_the_cli_names_the_nesting(settings: object, tmp_path: Path) -> None:
     runner = CliRunner()
     glossary = tmp_path / "terms.yaml"
