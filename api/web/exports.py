@@ -153,14 +153,18 @@ def to_csv(j: JourneyMap) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads UTF-8
 
 
+LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x85\u2028\u2029]+")
+
+
 def _md(text: str) -> str:
-    return re.sub(r"([\\`*_{}\[\]<>|])", r"\\\1", text).replace("\n", " ")
+    """Text inline in Markdown: its marks escaped, every kind of line break a space."""
+    return LINE_BREAKS.sub(" ", re.sub(r"([\\`*_{}\[\]<>|])", r"\\\1", text))
 
 
 def to_markdown(j: JourneyMap, info: ExportInfo | None = None) -> str:
     L = LABELS[j.language]
     out = [f"# {_md(j.title.text)}", ""]
-    meta = [j.map_type, j.language, j.framework.name]
+    meta = [j.map_type, j.language, _md(j.framework.name)]
     if info and info.status:
         meta.append(info.status)
     if info and info.version:

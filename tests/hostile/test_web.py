@@ -29,7 +29,7 @@ from typer.testing import CliRunner
 
 from api.cli.main import app
 from api.http.app import create_app
-from api.web.exports import neutralise, to_csv
+from api.web.exports import export_bytes, neutralise, to_csv
 from api.web.filenames import content_disposition, download_name
 from api.web.inline_json import script_json
 from generator.translation.fields import translatable
@@ -288,6 +288,32 @@ def test_exports_of_any_title_download_with_a_safe_name(
         assert name.startswith("نقشهٔ سفر می\u200cرسد")  # ZWNJ kept (percent-encoded)
     if case in ("th", "zh", "quotes"):
         assert name.startswith(title.replace('"', " ").replace("  ", " ")[:20].strip())
+
+
+@pytest.mark.parametrize("case", TITLES)
+def test_the_review_pages_serve_any_title(client: TestClient, case: str) -> None:  # noqa: F811
+    title = TITLES[case]
+    db = Database(get_settings())
+    map_id = MapRepository(db).create("cx-ir", hostile_map(title=title), "a").id
+    assert signed_in(client, create_key(db, "cx-ir", "viewer", "v")[0]).status_code == 303
+    listed = client.get("/review/cx-ir")
+    assert listed.status_code == 200 and "<script" not in listed.text
+    page = client.get(f"/review/cx-ir/{map_id}")
+    assert page.status_code == 200
+    assert json.loads(_config(page.text))["texts"]["title"] == title
+
+
+def test_every_export_of_a_hostile_map() -> None:
+    journey = hostile_map()
+    html = export_bytes(journey, "html").decode()
+    assert "<script" not in html.lower() and "<img src=x" not in html and "<svg onload" not in html
+    assert "&lt;!--&lt;script&gt;" in html
+    md = export_bytes(journey, "md").decode()
+    assert "\r" not in md and "\u2028" not in md and "<script>" not in md
+    assert md.splitlines()[0].startswith("# \\<!--\\<script\\>")  # the title on one line
+    assert json.loads(export_bytes(journey, "json"))["title"]["text"] == HOSTILE_TITLE
+    if shutil.which("chromium"):
+        assert export_bytes(journey, "png").startswith(b"\x89PNG")
 
 
 def test_download_names_and_header_for_any_string() -> None:
