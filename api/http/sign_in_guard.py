@@ -40,8 +40,15 @@ def same_origin(request: Request) -> bool:
     source = request.headers.get("origin") or request.headers.get("referer")
     if source is None:
         return True
-    host = request.headers.get("host", "")
-    return bool(host) and urlsplit(source).netloc.lower() == host.lower()
+    # behind a proxy that rewrites Host, the name the browser used is in X-Forwarded-Host (a
+    # header no cross-site form can set)
+    hosts = {
+        h.strip().lower()
+        for name in ("host", "x-forwarded-host")
+        for h in request.headers.get(name, "").split(",")
+        if h.strip()
+    }
+    return urlsplit(source).netloc.lower() in hosts
 
 
 def refusal(request: Request, token: str | None) -> str | None:

@@ -385,6 +385,9 @@ def test_the_sign_in_form_refuses_cross_site_posts(client: TestClient) -> None: 
         assert refused.status_code == 403 and not _review_cookie(refused), header
         assert "another site" in refused.text
     assert signed_in(client, secret, Origin="null").status_code == 403
+    behind_proxy = {"Origin": "https://cjm.example", "X-Forwarded-Host": "cjm.example"}
+    proxied = signed_in(client, secret, **behind_proxy)
+    assert proxied.status_code == 303
     ok = signed_in(client, secret, Origin="http://testserver")
     assert ok.status_code == 303 and _review_cookie(ok)
     assert signed_in(client, secret).status_code == 303  # no Origin or Referer: the token
