@@ -1,6 +1,7 @@
 """YAML a user sends (glossaries, frameworks, codebooks), read with bounds: a document nested
-deeper than ``MAX_DEPTH`` or one whose aliases expand to more than ``MAX_NODES`` values (the
-"billion laughs") is refused before anything is built from it. The check walks the parser's
+deeper than ``MAX_DEPTH`` or one whose aliases expand to more than ``MAX_NODES`` values or
+``MAX_CHARS`` characters of text (the "billion laughs") is refused before anything is built
+from it. The check walks the parser's
 event stream, which needs no recursion, so it also stops the nesting that would exhaust
 Python's stack in the composer."""
 
@@ -13,6 +14,7 @@ import yaml
 
 MAX_DEPTH = 50
 MAX_NODES = 100_000
+MAX_CHARS = 5_000_000
 SafeLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 TOO_DEEP = f"nested deeper than {MAX_DEPTH} levels"
 
@@ -30,22 +32,29 @@ class _Open:
     anchor: str | None
     size: int = 1
     height: int = 1
+    chars: int = 0
 
 
 @dataclass
 class _Expansion:
     """Sizes and heights as if every alias were a copy of its anchor's node."""
 
-    anchors: dict[str, tuple[int, int]] = field(default_factory=dict)  # -> (size, height)
+    anchors: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # size, height, chars
     open: list[_Open] = field(default_factory=list)
 
-    def add(self, size: int, height: int, event: yaml.Event) -> None:
+    def add(self, size: int, height: int, chars: int, event: yaml.Event) -> None:
         if len(self.open) + height > MAX_DEPTH:
             raise _refuse(TOO_DEEP, event.start_mark)
         if self.open:
             top = self.open[-1]
             top.size += size
             top.height = max(top.height, height + 1)
+            top.chars += chars
+            if top.chars > MAX_CHARS:
+                raise _refuse(
+                    f"expands to more than {MAX_CHARS:,} characters (aliases counted)",
+                    event.start_mark,
+                )
             if top.size > MAX_NODES:
                 raise _refuse(
                     f"expands to more than {MAX_NODES:,} values (aliases counted)",
@@ -60,12 +69,12 @@ class _Expansion:
         elif isinstance(event, yaml.CollectionEndEvent):
             done = self.open.pop()
             if done.anchor is not None:
-                self.anchors[done.anchor] = (done.size, done.height)
-            self.add(done.size, done.height, event)
+                self.anchors[done.anchor] = (done.size, done.height, done.chars)
+            self.add(done.size, done.height, done.chars, event)
         elif isinstance(event, yaml.ScalarEvent):
             if event.anchor is not None:
-                self.anchors[event.anchor] = (1, 0)
-            self.add(1, 0, event)
+                self.anchors[event.anchor] = (1, 0, len(event.value))
+            self.add(1, 0, len(event.value), event)
         elif isinstance(event, yaml.AliasEvent):
             if event.anchor not in self.anchors:
                 cycle = any(o.anchor == event.anchor for o in self.open)
@@ -79,8 +88,8 @@ class _Expansion:
 
 def check_bounds(text: str) -> None:
     """Raise ``YamlBoundsError`` if ``text`` nests deeper than ``MAX_DEPTH`` or expands (aliases
-    counted as copies) to more than ``MAX_NODES`` values; ``yaml.YAMLError`` if it is not
-    YAML."""
+    counted as copies) to more than ``MAX_NODES`` values or ``MAX_CHARS`` characters;
+    ``yaml.YAMLError`` if it is not YAML."""
     expansion = _Expansion()
     try:
         for event in yaml.parse(text, Loader=SafeLoader):

@@ -51,6 +51,9 @@ LAUGHS = 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\
 BOMB_TERMS = LAUGHS + "terms: *i\n"
 BOMB_STAGES = "id: x\nname: {en: x}\n" + LAUGHS + "stages: *i\n"
 CYCLE = "terms: &t [{en: a, fa: b}, *t]\n"
+LONG_TEXT_BOMB = (
+    "s: &s " + "x" * 100_000 + "\nterms: [" + ", ".join(["{en: *s, fa: *s}"] * 30) + "]\n"
+)
 HOSTILE_YAML = {
     "deep flow": DEEP_FLOW,
     "deep block": DEEP_BLOCK,
@@ -58,6 +61,7 @@ HOSTILE_YAML = {
     "alias bomb": BOMB_TERMS,
     "alias bomb in stages": BOMB_STAGES,
     "alias cycle": CYCLE,
+    "alias text bomb": LONG_TEXT_BOMB,
 }
 GLOSSARIES = "/v1/workspaces/cx-ir/glossaries"
 
