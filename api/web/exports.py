@@ -1,5 +1,6 @@
 """A map version as a file: JSON (the published schema), Markdown, CSV (one row per element,
-UTF-8 with BOM, formula-like cells neutralised), self-contained HTML, PDF and PNG."""
+UTF-8 with BOM, numbers as numbers, formula-like text cells neutralised), self-contained HTML,
+PDF and PNG."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import csv
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from api.web.chromium import to_pdf, to_png
+from api.web.filenames import download_name
 from api.web.labels import LABELS
 from api.web.render import render_html
 from knowledge.journey.model import EvidenceRef, JourneyMap
@@ -25,7 +28,8 @@ FORMATS: dict[str, tuple[str, str]] = {
     "pdf": ("application/pdf", "pdf"),
     "png": ("image/png", "png"),
 }
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's formula triggers and their full-width forms, which spreadsheets also accept
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 CSV_COLUMNS = [
     "element", "kind", "stage", "text", "origin", "frequency", "severity", "priority",
     "owner_team", "effort", "impact", "kpi", "status", "evidence_ids", "quotes",
@@ -40,8 +44,22 @@ class ExportInfo:
 
 
 def neutralise(cell: str) -> str:
-    """A cell a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
+    """A text cell a spreadsheet could run as a formula is prefixed with an apostrophe: one that
+    starts with a formula trigger, also after leading spaces, line breaks or invisible format
+    characters. A customer's quote that starts with "-" gets it too (in the CSV only)."""
+    start = cell.lstrip()
+    while start and unicodedata.category(start[0]) == "Cf":
+        start = start[1:].lstrip()
+    return "'" + cell if cell.startswith(FORMULA_START) or start.startswith(FORMULA_START) else cell
+
+
+def csv_cell(value: Any) -> str:
+    """Numbers as numbers (a negative score stays a number), text neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return neutralise(str(value))
 
 
 def _quotes(refs: list[EvidenceRef]) -> tuple[str, str]:
@@ -131,18 +149,22 @@ def to_csv(j: JourneyMap) -> bytes:
     writer = csv.DictWriter(buffer, CSV_COLUMNS, extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
     for r in csv_rows(j):
-        writer.writerow({k: neutralise(str(v)) if v is not None else "" for k, v in r.items()})
+        writer.writerow({k: csv_cell(v) for k, v in r.items()})
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads UTF-8
 
 
+LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x85\u2028\u2029]+")
+
+
 def _md(text: str) -> str:
-    return re.sub(r"([\\`*_{}\[\]<>|])", r"\\\1", text).replace("\n", " ")
+    """Text inline in Markdown: its marks escaped, every kind of line break a space."""
+    return LINE_BREAKS.sub(" ", re.sub(r"([\\`*_{}\[\]<>|])", r"\\\1", text))
 
 
 def to_markdown(j: JourneyMap, info: ExportInfo | None = None) -> str:
     L = LABELS[j.language]
     out = [f"# {_md(j.title.text)}", ""]
-    meta = [j.map_type, j.language, j.framework.name]
+    meta = [j.map_type, j.language, _md(j.framework.name)]
     if info and info.status:
         meta.append(info.status)
     if info and info.version:
@@ -244,9 +266,5 @@ def export_bytes(j: JourneyMap, fmt: str, info: ExportInfo | None = None) -> byt
 
 
 def filename(j: JourneyMap, fmt: str, version: int | None = None) -> str:
-    """A file name from the map's title in any script; only characters no file system
-    refuses are replaced."""
-    base = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", j.title.text).strip(" .") or j.id
-    base = re.sub(r"\s+", " ", base)[:120]
-    suffix = f" v{version}" if version else ""
-    return f"{base}{suffix}.{FORMATS[fmt][1]}"
+    """A download name from the map's title in any script (``api.web.filenames``)."""
+    return download_name(j.title.text, FORMATS[fmt][1], version, fallback=j.id)

@@ -5,11 +5,12 @@ X-CJM-Review header), so roles are enforced by the API, not by the page."""
 
 from __future__ import annotations
 
-import json
 from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
+from api.web.inline_json import script_json
 from generator.evaluation.map_health import MapHealth
 from knowledge.maps.diff import Change
 from knowledge.maps.repository import Comment, MapInfo
@@ -210,10 +211,13 @@ def panel(
 
 
 def script(workspace: str, map_id: str, head: int, anchors: dict[str, Any]) -> str:
-    config = json.dumps(
-        {"api": f"/v1/workspaces/{workspace}/maps/{map_id}", "head": head, "texts": anchors},
-        ensure_ascii=False,
-    ).replace("</", "<\\/")
+    config = script_json(
+        {
+            "api": f"/v1/workspaces/{quote(workspace, safe='')}/maps/{quote(map_id, safe='')}",
+            "head": head,
+            "texts": anchors,
+        }
+    )
     return (
         f'<script id="cjm-config" type="application/json">{config}</script>'
         f"<script>{REVIEW_JS}</script>"

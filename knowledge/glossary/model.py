@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from knowledge import bounded_yaml
 from knowledge.errors import UserInputError
 from knowledge.languages import SUPPORTED_LANGUAGES
 
@@ -101,7 +102,11 @@ def _duplicates(terms: list[tuple[int, Term]], unit: str) -> None:
 
 
 def _from_csv(text: str) -> list[tuple[int, Term]]:
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # e.g. a cell over the csv module's field size limit
+        raise GlossaryError(f"line {reader.line_num}: not valid CSV ({exc})") from exc
     if not rows:
         raise GlossaryError("line 1: the file is empty")
     header = [h.strip().lower() for h in rows[0]]
@@ -123,7 +128,7 @@ def _from_csv(text: str) -> list[tuple[int, Term]]:
 
 def _from_yaml(text: str) -> list[tuple[int, Term]]:
     try:
-        loaded = yaml.compose(text)
+        loaded = bounded_yaml.compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "the file"
@@ -141,7 +146,10 @@ def _from_yaml(text: str) -> list[tuple[int, Term]]:
     terms = []
     for item in node.value:
         line = item.start_mark.line + 1
-        value = yaml.safe_load(yaml.serialize(item))
+        try:
+            value = bounded_yaml.load(yaml.serialize(item))
+        except yaml.YAMLError as exc:  # e.g. a tag a safe loader does not build
+            raise GlossaryError(f"line {line}: {getattr(exc, 'problem', None) or exc}") from exc
         terms.append((line, check_term(value, f"line {line}")))
     return terms
 

@@ -31,6 +31,7 @@ from pydantic import (
     model_validator,
 )
 
+from knowledge import bounded_yaml
 from knowledge.errors import UserInputError
 from knowledge.languages import SUPPORTED_LANGUAGES
 
@@ -182,8 +183,8 @@ def compose_yaml(
 ) -> tuple[yaml.Node | None, Any]:
     """(node tree for line numbers, data), or ``error`` naming the line."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = bounded_yaml.compose(text)
+        data = bounded_yaml.load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f"line {mark.line + 1}" if mark is not None else "somewhere"
@@ -212,7 +213,9 @@ def codebook_from_data(
     seen: set[Any] = set()
     for n, code in enumerate(codes if isinstance(codes, list) else []):
         code_id = code.get("id") if isinstance(code, dict) else None
-        if code_id is not None and code_id in seen:
+        if not isinstance(code_id, str | int | float):
+            continue  # validation below says what is wrong with it
+        if code_id in seen:
             line = node_line(node, (*prefix, "codes", n, "id"))
             raise CodebookError(f"{source}, line {line}: code id {code_id!r} is used twice")
         seen.add(code_id)

@@ -4,22 +4,17 @@ in the map's own script (RFC 6266 / 5987)."""
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Response
 
 from api.http.deps import MAX_VERSION, Caller, MapsDep
 from api.http.problems import WRITE, documented
 from api.web.exports import FORMATS, export_bytes, filename
+from api.web.filenames import content_disposition
 from api.web.service import map_for_export
 
 router = APIRouter(prefix="/v1/workspaces/{workspace}/maps", tags=["exports"], responses=WRITE)
 Fmt = Annotated[str, Query(pattern="^(json|md|csv|html|pdf|png)$", description="Export format.")]
-
-
-def content_disposition(name: str) -> str:
-    ascii_name = name.encode("ascii", "replace").decode("ascii").replace("?", "_").replace('"', "")
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @router.get(

@@ -1,6 +1,7 @@
 """The review page in the browser: sign in with an API key (kept in a SameSite=Strict,
-HttpOnly cookie), the workspace's maps, and a page per map version with the review panel.
-Fonts are served from the project (no CDN)."""
+HttpOnly cookie; the form is guarded against login CSRF by ``sign_in_guard``), the workspace's
+maps, and a page per map version with the review panel. Fonts are served from the project (no
+CDN)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from html import escape
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Cookie, Form, Query
+from fastapi import APIRouter, Cookie, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.http.deps import MAX_VERSION, REVIEW_COOKIE, DatabaseDep, LibraryDep, MapsDep
+from api.http.sign_in_guard import TOKEN_MAX_CHARS, bind, forget, new_token, refusal
 from api.web.render import render_html
 from api.web.review import panel, script
 from api.web.service import map_for_export
@@ -35,16 +37,20 @@ def _who(db: DatabaseDep, key: str | None) -> Principal | None:
     return authenticate(db, key) if key else None
 
 
-def _login(next_url: str, error: str = "") -> HTMLResponse:
+def _login(next_url: str, error: str = "", status: int = 200) -> HTMLResponse:
     message = f'<p style="color:#b42318">{escape(error)}</p>' if error else ""
-    return _page(
+    token = new_token()
+    response = _page(
         "cjm review: sign in",
         f"<h1>cjm review</h1>{message}<form method=post action=/review/login>"
         f'<input type=hidden name=next value="{escape(next_url)}">'
+        f'<input type=hidden name=csrf value="{token}">'
         "<label>API key <input name=key type=password autocomplete=off required></label>"
         "<p><button type=submit>Sign in</button></p></form>",
-        401 if error else 200,
+        status,
     )
+    bind(response, token)
+    return response
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -54,16 +60,22 @@ def login_form(next: Annotated[str, Query(max_length=500)] = "/review") -> HTMLR
 
 @router.post("/login", response_model=None)
 def login(
+    request: Request,
     db: DatabaseDep,
     key: Annotated[str, Form(max_length=200)],
     next: Annotated[str, Form(max_length=500)] = "/review",  # noqa: A002
+    csrf: Annotated[str | None, Form(max_length=TOKEN_MAX_CHARS)] = None,
 ) -> HTMLResponse | RedirectResponse:
+    refused = refusal(request, csrf)
+    if refused is not None:
+        return _login(next, refused, 403)
     who = _who(db, key.strip())
     if who is None:
-        return _login(next, "unknown or revoked API key")
+        return _login(next, "unknown or revoked API key", 401)
     target = next if next.startswith("/review/") else f"/review/{quote(who.workspace, safe='')}"
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(REVIEW_COOKIE, key.strip(), httponly=True, samesite="strict", path="/")
+    forget(response)
     return response
 
 
