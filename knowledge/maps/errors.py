@@ -9,6 +9,10 @@ class MapNotFound(NotFound):
     """No such map in this workspace (or no such version or comment)."""
 
 
+class MapExists(UserInputError):
+    """The workspace already has a map with this id."""
+
+
 class StaleVersion(UserInputError):
     """The change was based on a version that is no longer the head; nothing was written."""
 
