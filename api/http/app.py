@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.http import problems
+from api.http.body_limit import BodyLimit
 from api.http.jobs_common import ModelFactory
 from api.http.routes import (
     analyses,
@@ -57,6 +58,7 @@ def create_app(model_factory: ModelFactory = configured_model) -> FastAPI:
     )
     app.state.model_factory = model_factory
     problems.install(app)
+    app.add_middleware(BodyLimit)
     app.include_router(health.router)
     app.include_router(maps.router)
     app.include_router(drafts.router)

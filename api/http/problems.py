@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -30,6 +31,7 @@ class Problem(BaseModel):
     )
     head: int | None = Field(default=None, description="412: the map's current version.")
     based_on: int | None = Field(default=None, description="412: the version the change named.")
+    limit: int | None = Field(default=None, description="413: the size limit, in bytes.")
 
 
 DESCRIPTIONS = {
@@ -57,7 +59,7 @@ def documented(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 
 READ = documented(401, 404, 422)
-WRITE = documented(401, 403, 404, 422)
+WRITE = documented(401, 403, 404, 413, 422)
 
 
 NO_IF_MATCH = 'send If-Match with the ETag of the version you edited, e.g. If-Match: "v3"'
@@ -127,7 +129,13 @@ def install(app: FastAPI) -> None:
 
     async def http(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
-        return problem(exc.status_code, str(exc.detail), str(exc.detail))
+        limit = getattr(exc, "limit", None)  # a body over its limit (api.http.body_limit)
+        extra = {} if limit is None else {"limit": limit}
+        try:
+            title = HTTPStatus(exc.status_code).phrase
+        except ValueError:
+            title = str(exc.detail)
+        return problem(exc.status_code, title, str(exc.detail), **extra)
 
     for cls, _status, _title in STATUS:
         app.add_exception_handler(cls, domain)
