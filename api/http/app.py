@@ -27,6 +27,7 @@ from api.http.routes import (
     translations,
 )
 from api.http.runner import JobRunner
+from api.http.url_guard import ControlCharacterUrls
 from api.web.fonts import FONTS
 from generator.llm.factory import configured_model
 from knowledge.jobs import JobStore
@@ -59,6 +60,7 @@ def create_app(model_factory: ModelFactory = configured_model) -> FastAPI:
     app.state.model_factory = model_factory
     problems.install(app)
     app.add_middleware(BodyLimit)
+    app.add_middleware(ControlCharacterUrls)
     app.include_router(health.router)
     app.include_router(maps.router)
     app.include_router(drafts.router)

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from knowledge.errors import KnowledgeError, NotFound, Unavailable, UserInputError
@@ -137,7 +138,16 @@ def install(app: FastAPI) -> None:
             title = str(exc.detail)
         return problem(exc.status_code, title, str(exc.detail), **extra)
 
+    async def store(_: Request, exc: Exception) -> JSONResponse:
+        # the store refused a value or a concurrent write won: the request's fault or a race,
+        # never the server's (the routes map what they expect; this is the net under them)
+        if isinstance(exc, IntegrityError):
+            return problem(409, "Conflict", "a concurrent change got there first; try again")
+        return problem(422, "Unprocessable request", "the request holds a value the store refuses")
+
     for cls, _status, _title in STATUS:
         app.add_exception_handler(cls, domain)
+    app.add_exception_handler(IntegrityError, store)
+    app.add_exception_handler(DataError, store)
     app.add_exception_handler(RequestValidationError, validation)
     app.add_exception_handler(StarletteHTTPException, http)

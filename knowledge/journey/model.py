@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from knowledge.journey.text import MAX_LABEL, Id, Label, LongText, Quote, Translation
+from knowledge.journey.text import MAX_LABEL, Id, Label, LongText, MapId, Quote, Translation
 
 Origin = Literal["evidence", "inferred", "human"]
 MapType = Literal["current_state", "future_state", "day_in_the_life", "service_blueprint"]
@@ -235,7 +235,7 @@ class TranslationSource(Strict):
 
 
 class JourneyMap(Strict):
-    id: Id
+    id: MapId
     title: ShortText
     language: MapLanguage = Field(description="Language of every non-quote text in the map.")
     map_type: MapType

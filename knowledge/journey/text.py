@@ -36,6 +36,12 @@ def checked_id(value: str) -> str:
     return value
 
 
+def checked_map_id(value: str) -> str:
+    if "/" in value or not value.strip():
+        raise ValueError("a map id is not empty and has no '/' (it is part of the map's URL)")
+    return value
+
+
 def checked_quote(value: str) -> str:
     if found := re.search("[\x00\ud800-\udfff]", value):
         raise ValueError(f"a quote may not contain the character U+{ord(found.group()):04X}")
@@ -43,6 +49,7 @@ def checked_quote(value: str) -> str:
 
 
 Id = Annotated[str, Field(max_length=MAX_ID), AfterValidator(checked_id)]
+MapId = Annotated[Id, AfterValidator(checked_map_id)]
 Label = Annotated[str, Field(max_length=MAX_LABEL), AfterValidator(clean_text)]
 LongText = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(clean_text)]
 Quote = Annotated[str, Field(max_length=MAX_QUOTE), AfterValidator(checked_quote)]

@@ -19,13 +19,13 @@ from starlette.types import Message
 
 from api.http.app import create_app
 from api.http.body_limit import BodyLimit
+from knowledge.access.keys import create_key
 from knowledge.journey.text import MAX_LABEL, MAX_TEXT
 from knowledge.maps.patches import FieldPatch
 from knowledge.maps.paths import walk_quotes, walk_texts
 from knowledge.maps.repository import MapRepository
 from knowledge.settings import Settings, get_settings
 from knowledge.store import Base, Database
-from tests.api.test_http_maps import key
 from tests.knowledge.test_review import PAIN, drafted
 
 MAPS = "/v1/workspaces/cx-ir/maps"
@@ -39,6 +39,15 @@ def client(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Test
     get_settings.cache_clear()
     with TestClient(create_app()) as c:
         yield c
+
+
+def key(role: str, workspace: str = "cx-ir") -> dict[str, str]:
+    db = Database(get_settings())
+    try:
+        secret, _ = create_key(db, workspace, role, role)
+    finally:
+        db.dispose()
+    return {"Authorization": f"Bearer {secret}"}
 
 
 def _created(client: TestClient, lang: str = "fa", **update: Any) -> tuple[dict[str, str], str]:
@@ -399,3 +408,43 @@ OLD_TABLES = (
     """CREATE TABLE map_links (map_id VARCHAR(100) PRIMARY KEY, source_map_id VARCHAR(100),
        source_version INTEGER, glossary VARCHAR(64))""",
 )
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_client(
+    request: pytest.FixtureRequest, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[TestClient]:
+    if request.param == "postgres":
+        url = os.environ.get("CJM_TEST_DATABASE_URL")
+        if not url:
+            if os.environ.get("CI"):
+                pytest.fail("CI must provide CJM_TEST_DATABASE_URL (see .ci/run)")
+            pytest.skip("CJM_TEST_DATABASE_URL is not set")
+        monkeypatch.setenv("CJM_DATABASE_URL", url)
+        get_settings.cache_clear()
+        db = Database(get_settings())
+        Base.metadata.drop_all(db.engine)
+        Base.metadata.create_all(db.engine)
+        db.dispose()
+    with TestClient(create_app()) as c:
+        yield c
+
+
+def test_control_characters_in_urls_comments_and_notes(any_client: TestClient) -> None:
+    client = any_client
+    editor, base = _created(client)
+    for url in (f"{MAPS}/a%00b", f"{MAPS}/%7F", f"{base}/comments?anchor=ti%00tle"):
+        assert "control character" in _is_problem(client.get(url, headers=editor), 422)["detail"]
+    comment = client.post(
+        f"{base}/comments", headers=editor, json={"anchor": "title", "body": HOSTILE}
+    )
+    assert comment.status_code == 201 and comment.json()["body"] == "abcdefg"
+    submitted = client.post(
+        f"{base}/submit", headers={**editor, "If-Match": '"v1"'}, json={"note": HOSTILE}
+    )
+    assert submitted.status_code == 200
+    history = client.get(f"{base}/history", headers=editor).json()["items"]
+    assert history[-1]["detail"] == "abcdefg"
+    for bad_id in ("a/b", "../..", " ", "x" * 101):
+        posted = drafted("fa").model_dump(mode="json") | {"id": bad_id}
+        _is_problem(client.post(MAPS, headers=editor, json=posted), 422)
