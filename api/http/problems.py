@@ -13,7 +13,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from knowledge.errors import KnowledgeError, NotFound, Unavailable, UserInputError
-from knowledge.maps.errors import MapExists, StaleVersion, TransitionRefused
+from knowledge.maps.errors import MapExists, MapOutdated, StaleVersion, TransitionRefused
 
 PROBLEM = "application/problem+json"
 
@@ -39,8 +39,8 @@ DESCRIPTIONS = {
     401: "No API key, or an unknown or revoked one.",
     403: "The key's role may not do this.",
     404: "No such workspace, map, version, comment, job, analysis or glossary for this key.",
-    409: "The map's status does not allow this action, or the workspace already has a map "
-    "with this id.",
+    409: "The map's status does not allow this action, the workspace already has a map with "
+    "this id, or a stored version predates the map schema's bounds (edit the named field).",
     412: "If-Match names a version that is no longer the head; nothing was written.",
     413: "The request body is over its size limit.",
     422: "The request is not valid; errors says where.",
@@ -98,6 +98,7 @@ STATUS: list[tuple[type[Exception], int, str]] = [
     (StaleVersion, 412, "Precondition failed"),
     (TransitionRefused, 409, "Conflict"),
     (MapExists, 409, "Conflict"),
+    (MapOutdated, 409, "Conflict"),
     (UserInputError, 422, "Unprocessable request"),
     (Unavailable, 503, "Service unavailable"),
     (KnowledgeError, 500, "Internal error"),

@@ -48,6 +48,20 @@ def checked_quote(value: str) -> str:
     return value
 
 
+def _at_most(limit: int) -> AfterValidator:
+    def check(value: str) -> str:
+        if len(value) > limit:
+            raise ValueError(f"at most {limit} characters, not {len(value)}")
+        return value
+
+    return AfterValidator(check)
+
+
+# For what a language model is asked to return: the same bounds, checked (and re-asked) on our
+# side but absent from the JSON schema, since strict structured output has no maxLength.
+ShortAnswer = Annotated[str, _at_most(MAX_LABEL)]
+LongAnswer = Annotated[str, _at_most(MAX_TEXT)]
+
 Id = Annotated[str, Field(max_length=MAX_ID), AfterValidator(checked_id)]
 MapId = Annotated[Id, AfterValidator(checked_map_id)]
 Label = Annotated[str, Field(max_length=MAX_LABEL), AfterValidator(clean_text)]

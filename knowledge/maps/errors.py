@@ -13,6 +13,11 @@ class MapExists(UserInputError):
     """The workspace already has a map with this id."""
 
 
+class MapOutdated(UserInputError):
+    """A stored version no longer fits the journey map schema (written before a bound or a
+    restriction existed); an edit that fixes the named field makes a valid new version."""
+
+
 class StaleVersion(UserInputError):
     """The change was based on a version that is no longer the head; nothing was written."""
 

@@ -22,13 +22,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from knowledge.journey.model import JourneyMap
 from knowledge.maps.diff import Change, diff
-from knowledge.maps.errors import MapExists, MapNotFound, StaleVersion, TransitionRefused
+from knowledge.maps.errors import (
+    MapExists,
+    MapNotFound,
+    MapOutdated,
+    StaleVersion,
+    TransitionRefused,
+)
 from knowledge.maps.patches import FieldPatch, apply_patches
 from knowledge.maps.paths import resolve
 from knowledge.maps.regenerate import carry_over
@@ -92,7 +99,15 @@ class Version:
 
     @property
     def journey(self) -> JourneyMap:
-        return JourneyMap.model_validate(self.content)
+        try:
+            return JourneyMap.model_validate(self.content)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            where = "/".join(str(p) for p in error["loc"])
+            raise MapOutdated(
+                f"version {self.number} of map {self.map_id} does not fit the map schema at "
+                f"{where}: {error['msg']}; edit that field to make a valid new version"
+            ) from exc
 
 
 @dataclass(frozen=True)

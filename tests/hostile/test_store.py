@@ -14,18 +14,27 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, inspect, text
+from openai.lib._pydantic import to_strict_json_schema
+from pydantic import ValidationError
+from sqlalchemy import create_engine, inspect, select, text
 from starlette.types import Message
 
 from api.http.app import create_app
 from api.http.body_limit import BodyLimit
+from generator.drafting.parts import (
+    FutureStagePart,
+    PersonasPart,
+    RecommendationsPart,
+    StageLanesPart,
+    ThemePart,
+)
 from knowledge.access.keys import create_key
 from knowledge.journey.text import MAX_LABEL, MAX_TEXT
 from knowledge.maps.patches import FieldPatch
 from knowledge.maps.paths import walk_quotes, walk_texts
 from knowledge.maps.repository import MapRepository
 from knowledge.settings import Settings, get_settings
-from knowledge.store import Base, Database
+from knowledge.store import Base, Database, MapVersionRow
 from tests.knowledge.test_review import PAIN, drafted
 
 MAPS = "/v1/workspaces/cx-ir/maps"
@@ -448,3 +457,27 @@ def test_control_characters_in_urls_comments_and_notes(any_client: TestClient) -
     for bad_id in ("a/b", "../..", " ", "x" * 101):
         posted = drafted("fa").model_dump(mode="json") | {"id": bad_id}
         _is_problem(client.post(MAPS, headers=editor, json=posted), 422)
+
+
+def test_a_version_stored_before_the_bounds_is_409_until_edited(client: TestClient) -> None:
+    editor, base = _created(client)
+    db = Database(get_settings())
+    with db.session() as s:
+        row = s.scalars(select(MapVersionRow)).one()
+        row.content = {**row.content, "language": "other"}  # accepted by an older schema
+    db.dispose()
+    for url in (base, f"{base}/versions/1", f"{base}/export?format=md"):
+        assert "language" in _is_problem(client.get(url, headers=editor), 409)["detail"]
+    fixed = client.patch(
+        base,
+        headers={**editor, "If-Match": '"v1"'},
+        json={"patches": [{"path": "language", "value": "fa"}]},
+    )
+    assert fixed.status_code == 200 and client.get(base, headers=editor).status_code == 200
+
+
+def test_model_answers_keep_the_map_bounds_outside_the_strict_schema() -> None:
+    for part in (ThemePart, PersonasPart, StageLanesPart, RecommendationsPart, FutureStagePart):
+        assert "maxLength" not in json.dumps(to_strict_json_schema(part))
+    with pytest.raises(ValidationError, match="title"):
+        ThemePart(id="pp-1", title="t" * (MAX_LABEL + 1), description="d", quotes=[])

@@ -30,7 +30,7 @@ def content_disposition(name: str) -> str:
             "description": "The file.",
             "content": {media: {} for media, _ in FORMATS.values()},
         },
-        **documented(503),
+        **documented(409, 503),
     },
 )
 def export(

@@ -82,7 +82,7 @@ def import_map(
     return summary(info)
 
 
-@router.get("/{map_id}", response_model=MapOut)
+@router.get("/{map_id}", response_model=MapOut, responses=documented(409))
 def get_map(caller: Caller, repo: MapsDep, map_id: str, response: Response) -> MapOut:
     info = repo.get(caller.workspace, map_id)
     version = repo.version(caller.workspace, map_id)
@@ -96,7 +96,7 @@ def get_map(caller: Caller, repo: MapsDep, map_id: str, response: Response) -> M
     )
 
 
-@router.get("/{map_id}/versions/{number}", response_model=MapOut)
+@router.get("/{map_id}/versions/{number}", response_model=MapOut, responses=documented(409))
 def get_version(
     caller: Caller,
     repo: MapsDep,
