@@ -13,7 +13,13 @@ from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from knowledge.errors import KnowledgeError, NotFound, Unavailable, UserInputError
-from knowledge.maps.errors import MapExists, MapOutdated, StaleVersion, TransitionRefused
+from knowledge.maps.errors import (
+    MapExists,
+    MapOutdated,
+    MapTooLarge,
+    StaleVersion,
+    TransitionRefused,
+)
 
 PROBLEM = "application/problem+json"
 
@@ -42,7 +48,7 @@ DESCRIPTIONS = {
     409: "The map's status does not allow this action, the workspace already has a map with "
     "this id, or a stored version predates the map schema's bounds (edit the named field).",
     412: "If-Match names a version that is no longer the head; nothing was written.",
-    413: "The request body is over its size limit.",
+    413: "The request body is over its size limit, or the map would be.",
     422: "The request is not valid; errors says where.",
     428: "The change needs an If-Match header with the ETag of the version it is based on.",
     503: "This server lacks what the request needs (PDF and PNG exports need Chromium); "
@@ -95,6 +101,7 @@ STATUS: list[tuple[type[Exception], int, str]] = [
     (NotFound, 404, "Not found"),
     (PreconditionRequired, 428, "Precondition required"),
     (TooLarge, 413, "Content too large"),
+    (MapTooLarge, 413, "Content too large"),
     (StaleVersion, 412, "Precondition failed"),
     (TransitionRefused, 409, "Conflict"),
     (MapExists, 409, "Conflict"),

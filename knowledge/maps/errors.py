@@ -18,6 +18,10 @@ class MapOutdated(UserInputError):
     restriction existed); an edit that fixes the named field makes a valid new version."""
 
 
+class MapTooLarge(UserInputError):
+    """A new version would be larger than a map may be."""
+
+
 class StaleVersion(UserInputError):
     """The change was based on a version that is no longer the head; nothing was written."""
 

@@ -17,6 +17,7 @@ overwriting each other.
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,12 +34,14 @@ from knowledge.maps.errors import (
     MapExists,
     MapNotFound,
     MapOutdated,
+    MapTooLarge,
     StaleVersion,
     TransitionRefused,
 )
 from knowledge.maps.patches import FieldPatch, apply_patches
 from knowledge.maps.paths import resolve
 from knowledge.maps.regenerate import carry_over
+from knowledge.settings import get_settings
 from knowledge.store import (
     CommentRow,
     Database,
@@ -147,8 +150,11 @@ def _info(row: MapRow) -> MapInfo:
 
 
 class MapRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, max_map_bytes: int | None = None) -> None:
+        """``max_map_bytes``: largest version, as JSON (default ``CJM_MAX_BODY_BYTES``, so
+        every stored map can be imported again)."""
         self.db = db
+        self.max_map_bytes = max_map_bytes or get_settings().max_body_bytes
 
     # -- reading --------------------------------------------------------------------------
 
@@ -303,6 +309,11 @@ class MapRepository:
     ) -> int:
         journey = JourneyMap.model_validate(content)  # nothing invalid is ever stored
         content = journey.model_dump(mode="json")  # texts as cleaned by the schema
+        size = len(json.dumps(content, ensure_ascii=False).encode())
+        if size > self.max_map_bytes:
+            raise MapTooLarge(
+                f"map {row.id} would be {size} bytes as JSON; the limit is {self.max_map_bytes}"
+            )
         row.head += 1
         row.title = journey.title.text
         row.updated_at = utcnow()

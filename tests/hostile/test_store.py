@@ -481,3 +481,21 @@ def test_model_answers_keep_the_map_bounds_outside_the_strict_schema() -> None:
         assert "maxLength" not in json.dumps(to_strict_json_schema(part))
     with pytest.raises(ValidationError, match="title"):
         ThemePart(id="pp-1", title="t" * (MAX_LABEL + 1), description="d", quotes=[])
+
+
+def test_a_map_cannot_grow_past_the_body_limit_edit_by_edit(client: TestClient) -> None:
+    editor, base = _created(client)
+    action = {"text": "a" * (MAX_TEXT - 10), "origin": "human"}
+    codes = []
+    for _ in range(8):  # each edit ~100 KB, under the 256 KiB body limit
+        head = client.get(base, headers=editor).json()["head"]
+        actions = client.get(base, headers=editor).json()["content"]["stages"][0]["actions"]
+        edited = client.patch(
+            base,
+            headers={**editor, "If-Match": f'"v{head}"'},
+            json={"patches": [{"path": "stages/0/actions", "value": actions + [action] * 20}]},
+        )
+        codes.append(edited.status_code)
+    assert 200 in codes and codes[-1] == 413
+    assert "limit" in _is_problem(edited, 413)["detail"]
+    assert len(client.get(base, headers=editor).content) < 300 * 1024
