@@ -56,6 +56,12 @@ class Settings(BaseSettings):
         default=200 * 1024 * 1024, ge=1024, description="Largest file ingest accepts."
     )
 
+    max_body_bytes: int = Field(
+        default=8 * 1024 * 1024,
+        ge=1024,
+        description="Largest HTTP request body (JSON: maps, edits, comments); uploads of "
+        "research files have max_upload_bytes.",
+    )
     max_upload_bytes: int = Field(
         default=100 * 1024 * 1024, ge=1024, description="Largest HTTP upload of research files."
     )

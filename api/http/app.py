@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.http import problems
+from api.http.body_limit import BodyLimit
 from api.http.jobs_common import ModelFactory
 from api.http.routes import (
     analyses,
@@ -26,6 +27,7 @@ from api.http.routes import (
     translations,
 )
 from api.http.runner import JobRunner
+from api.http.url_guard import ControlCharacterUrls
 from api.web.fonts import FONTS
 from generator.llm.factory import configured_model
 from knowledge.jobs import JobStore
@@ -57,6 +59,8 @@ def create_app(model_factory: ModelFactory = configured_model) -> FastAPI:
     )
     app.state.model_factory = model_factory
     problems.install(app)
+    app.add_middleware(BodyLimit)
+    app.add_middleware(ControlCharacterUrls)
     app.include_router(health.router)
     app.include_router(maps.router)
     app.include_router(drafts.router)

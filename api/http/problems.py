@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from knowledge.errors import KnowledgeError, NotFound, Unavailable, UserInputError
-from knowledge.maps.errors import StaleVersion, TransitionRefused
+from knowledge.maps.errors import (
+    MapExists,
+    MapOutdated,
+    MapTooLarge,
+    StaleVersion,
+    TransitionRefused,
+)
 
 PROBLEM = "application/problem+json"
 
@@ -30,15 +38,17 @@ class Problem(BaseModel):
     )
     head: int | None = Field(default=None, description="412: the map's current version.")
     based_on: int | None = Field(default=None, description="412: the version the change named.")
+    limit: int | None = Field(default=None, description="413: the size limit, in bytes.")
 
 
 DESCRIPTIONS = {
     401: "No API key, or an unknown or revoked one.",
     403: "The key's role may not do this.",
     404: "No such workspace, map, version, comment, job, analysis or glossary for this key.",
-    409: "The map's status does not allow this action.",
+    409: "The map's status does not allow this action, the workspace already has a map with "
+    "this id, or a stored version predates the map schema's bounds (edit the named field).",
     412: "If-Match names a version that is no longer the head; nothing was written.",
-    413: "The request body is over its size limit.",
+    413: "The request body is over its size limit, or the map would be.",
     422: "The request is not valid; errors says where.",
     428: "The change needs an If-Match header with the ETag of the version it is based on.",
     503: "This server lacks what the request needs (PDF and PNG exports need Chromium); "
@@ -56,7 +66,7 @@ def documented(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 
 READ = documented(401, 404, 422)
-WRITE = documented(401, 403, 404, 422)
+WRITE = documented(401, 403, 404, 413, 422)
 
 
 NO_IF_MATCH = 'send If-Match with the ETag of the version you edited, e.g. If-Match: "v3"'
@@ -91,8 +101,11 @@ STATUS: list[tuple[type[Exception], int, str]] = [
     (NotFound, 404, "Not found"),
     (PreconditionRequired, 428, "Precondition required"),
     (TooLarge, 413, "Content too large"),
+    (MapTooLarge, 413, "Content too large"),
     (StaleVersion, 412, "Precondition failed"),
     (TransitionRefused, 409, "Conflict"),
+    (MapExists, 409, "Conflict"),
+    (MapOutdated, 409, "Conflict"),
     (UserInputError, 422, "Unprocessable request"),
     (Unavailable, 503, "Service unavailable"),
     (KnowledgeError, 500, "Internal error"),
@@ -125,9 +138,24 @@ def install(app: FastAPI) -> None:
 
     async def http(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
-        return problem(exc.status_code, str(exc.detail), str(exc.detail))
+        limit = getattr(exc, "limit", None)  # a body over its limit (api.http.body_limit)
+        extra = {} if limit is None else {"limit": limit}
+        try:
+            title = HTTPStatus(exc.status_code).phrase
+        except ValueError:
+            title = str(exc.detail)
+        return problem(exc.status_code, title, str(exc.detail), **extra)
+
+    async def store(_: Request, exc: Exception) -> JSONResponse:
+        # the store refused a value or a concurrent write won: the request's fault or a race,
+        # never the server's (the routes map what they expect; this is the net under them)
+        if isinstance(exc, IntegrityError):
+            return problem(409, "Conflict", "a concurrent change got there first; try again")
+        return problem(422, "Unprocessable request", "the request holds a value the store refuses")
 
     for cls, _status, _title in STATUS:
         app.add_exception_handler(cls, domain)
+    app.add_exception_handler(IntegrityError, store)
+    app.add_exception_handler(DataError, store)
     app.add_exception_handler(RequestValidationError, validation)
     app.add_exception_handler(StarletteHTTPException, http)

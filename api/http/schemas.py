@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from knowledge.journey.model import JourneyMap
+from knowledge.journey.text import clean_text
 from knowledge.maps.patches import FieldPatch
 
 T = TypeVar("T")
@@ -125,8 +126,13 @@ class PatchIn(Body):
     )
 
 
+Cleaned = AfterValidator(clean_text)  # control characters removed (knowledge.journey.text)
+
+
 class ActionIn(Body):
-    note: str = Field(default="", max_length=4000, examples=["标题请更具体一些"])
+    note: Annotated[str, Cleaned] = Field(
+        default="", max_length=4000, examples=["标题请更具体一些"]
+    )
 
 
 ElementPath = Annotated[str, Field(min_length=1, max_length=500)]
@@ -143,7 +149,7 @@ class CommentIn(Body):
     anchor: str = Field(
         min_length=1, max_length=500, examples=["stages/delivery/pain_points/pp-delivery-1/title"]
     )
-    body: str = Field(min_length=1, max_length=8000, examples=["ชื่อนี้ชัดเจนพอไหม"])
+    body: Annotated[str, Cleaned] = Field(min_length=1, max_length=8000, examples=["ชื่อนี้ชัดเจนพอไหม"])
     parent_id: str | None = None
 
 

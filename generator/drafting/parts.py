@@ -1,12 +1,14 @@
 """What the model is asked to return for each drafting part, in strict-schema shape (extra
 fields forbidden, every field required, lists instead of free-form dicts). Counts, severities
-and priorities are deliberately absent: they come from the analysis."""
+and priorities are deliberately absent: they come from the analysis. Texts have the journey
+map's bounds (titles and names short), checked on our side so an overlong answer is re-asked."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from knowledge.journey.model import Level
+from knowledge.journey.text import LongAnswer, ShortAnswer
 
 
 class Part(BaseModel):
@@ -19,10 +21,10 @@ class Quote(Part):
 
 
 class PersonaPart(Part):
-    name: str
-    description: str
-    goals: list[str]
-    frustrations: list[str]
+    name: ShortAnswer
+    description: LongAnswer
+    goals: list[LongAnswer]
+    frustrations: list[LongAnswer]
     quotes: list[Quote]
 
 
@@ -31,41 +33,41 @@ class PersonasPart(Part):
 
 
 class TouchpointPart(Part):
-    name: str
-    channel: str
-    owner_team: str | None
+    name: ShortAnswer
+    channel: ShortAnswer
+    owner_team: ShortAnswer | None
 
 
 class ThemePart(Part):
     id: str = Field(description="The pain point (pp-...) or delighter (dl-...) id as listed.")
-    title: str
-    description: str
+    title: ShortAnswer
+    description: LongAnswer
     quotes: list[Quote]
 
 
 class StageLanesPart(Part):
-    actions: list[str]
-    thoughts: list[str]
+    actions: list[LongAnswer]
+    thoughts: list[LongAnswer]
     emotion_score: float = Field(ge=-1, le=1)
-    emotion_label: str
+    emotion_label: ShortAnswer
     touchpoints: list[TouchpointPart]
     pain_points: list[ThemePart]
     delighters: list[ThemePart]
-    moments_of_truth: list[str]
-    opportunities: list[str]
-    frontstage: list[str]
-    backstage: list[str]
-    support_processes: list[str]
-    outside_brand: list[str]
+    moments_of_truth: list[LongAnswer]
+    opportunities: list[LongAnswer]
+    frontstage: list[LongAnswer]
+    backstage: list[LongAnswer]
+    support_processes: list[LongAnswer]
+    outside_brand: list[LongAnswer]
 
 
 class RecommendationPart(Part):
-    action: str
+    action: LongAnswer
     addresses: list[str] = Field(description="Ids of the pain points (pp-...) it addresses.")
-    owner_team: str | None
+    owner_team: ShortAnswer | None
     effort: Level | None
     impact: Level | None
-    kpi: str | None
+    kpi: LongAnswer | None
 
 
 class RecommendationsPart(Part):
@@ -73,20 +75,20 @@ class RecommendationsPart(Part):
 
 
 class ChangePart(Part):
-    current: str
-    future: str
-    gap: str
+    current: LongAnswer
+    future: LongAnswer
+    gap: LongAnswer
     addresses: list[str] = Field(description="Ids of current pain points (pp-...) it removes.")
 
 
 class FutureStagePart(Part):
-    actions: list[str]
-    thoughts: list[str]
+    actions: list[LongAnswer]
+    thoughts: list[LongAnswer]
     emotion_score: float = Field(ge=-1, le=1)
-    emotion_label: str
+    emotion_label: ShortAnswer
     touchpoints: list[TouchpointPart]
-    moments_of_truth: list[str]
-    opportunities: list[str]
+    moments_of_truth: list[LongAnswer]
+    opportunities: list[LongAnswer]
     changes: list[ChangePart]
 
 

@@ -12,13 +12,16 @@ come from the evidence analysis, never from a model.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from knowledge.journey.text import MAX_LABEL, Id, Label, LongText, MapId, Quote, Translation
 
 Origin = Literal["evidence", "inferred", "human"]
 MapType = Literal["current_state", "future_state", "day_in_the_life", "service_blueprint"]
-LanguageCode = Literal["fa", "ru", "th", "zh", "en", "other"]
+MapLanguage = Literal["fa", "ru", "th", "zh", "en"]
+LanguageCode = Literal["fa", "ru", "th", "zh", "en", "other"]  # customers write in any language
 EvidenceKind = Literal["feedback", "review", "survey", "support", "interview", "competitor"]
 Level = Literal["low", "medium", "high"]
 Polarity = Literal["negative", "positive", "neutral", "mixed"]
@@ -31,21 +34,30 @@ class Strict(BaseModel):
 class Text(Strict):
     """A piece of text someone reads, with where it came from."""
 
-    text: str = Field(description="The text, in the map's language unless it is a quote.")
+    text: LongText = Field(description="The text, in the map's language unless it is a quote.")
     origin: Origin = Field(
         description="evidence: customer words or counted from them; inferred: written by a "
         "model from the evidence; human: written or edited by a reviewer."
     )
 
 
+def _short(value: Text) -> Text:
+    if len(value.text) > MAX_LABEL:
+        raise ValueError(f"a title or name has at most {MAX_LABEL} characters")
+    return value
+
+
+ShortText = Annotated[Text, AfterValidator(_short)]  # titles, names, labels
+
+
 class EvidenceRef(Strict):
     """A verbatim quote from one piece of evidence in the library."""
 
-    evidence_id: str = Field(description="Id of the evidence chunk (ev_...).")
-    quote: str = Field(description="Verbatim substring of the evidence text, never translated.")
+    evidence_id: Id = Field(description="Id of the evidence chunk (ev_...).")
+    quote: Quote = Field(description="Verbatim substring of the evidence text, never translated.")
     lang: LanguageCode = Field(description="Language the customer wrote in.")
     kind: EvidenceKind = Field(description="What kind of research the evidence comes from.")
-    translation: str | None = Field(
+    translation: Translation | None = Field(
         description="Translation of the quote into the map's language, when it differs."
     )
 
@@ -56,8 +68,8 @@ class LanguageCount(Strict):
 
 
 class PainPoint(Strict):
-    id: str = Field(description="Stable id within the map (pp-...).")
-    title: Text
+    id: Id = Field(description="Stable id within the map (pp-...).")
+    title: ShortText
     description: Text
     severity: float = Field(ge=1, le=3, description="Mean severity, 1 minor to 3 severe.")
     frequency: int = Field(ge=0, description="Evidence items that raise it.")
@@ -67,8 +79,8 @@ class PainPoint(Strict):
 
 
 class Delighter(Strict):
-    id: str = Field(description="Stable id within the map (dl-...).")
-    title: Text
+    id: Id = Field(description="Stable id within the map (dl-...).")
+    title: ShortText
     description: Text
     frequency: int = Field(ge=0)
     language_counts: list[LanguageCount]
@@ -76,17 +88,19 @@ class Delighter(Strict):
 
 
 class Touchpoint(Strict):
-    id: str
-    name: Text
-    channel: Text = Field(description="Where it happens: app, web, phone, courier at the door...")
-    owner_team: Text | None = Field(description="Team that owns this touchpoint, if known.")
+    id: Id
+    name: ShortText
+    channel: ShortText = Field(
+        description="Where it happens: app, web, phone, courier at the door..."
+    )
+    owner_team: ShortText | None = Field(description="Team that owns this touchpoint, if known.")
 
 
 class Emotion(Strict):
     score: float = Field(
         ge=-1, le=1, description="-1 very negative ... 0 neutral ... +1 very positive."
     )
-    label: Text = Field(description="A word or two for the feeling at this stage.")
+    label: ShortText = Field(description="A word or two for the feeling at this stage.")
 
 
 class CompetitorNote(Strict):
@@ -100,12 +114,12 @@ class StageChange(Strict):
     current: Text = Field(description="How it is today, per the current-state map.")
     future: Text = Field(description="How it should be.")
     gap: Text = Field(description="What has to be built or changed to get there.")
-    addresses: list[str] = Field(description="Ids of current-state pain points it removes.")
+    addresses: list[Id] = Field(description="Ids of current-state pain points it removes.")
 
 
 class Stage(Strict):
-    id: str = Field(description="Stage id from the stage framework.")
-    name: Text
+    id: Id = Field(description="Stage id from the stage framework.")
+    name: ShortText
     actions: list[Text] = Field(description="What the customer does.")
     thoughts: list[Text] = Field(description="What the customer thinks or asks.")
     emotion: Emotion | None
@@ -128,8 +142,8 @@ class Stage(Strict):
 
 
 class Persona(Strict):
-    id: str
-    name: Text
+    id: Id
+    name: ShortText
     description: Text
     goals: list[Text]
     frustrations: list[Text]
@@ -137,10 +151,10 @@ class Persona(Strict):
 
 
 class Recommendation(Strict):
-    id: str
+    id: Id
     action: Text = Field(description="A concrete change someone can make.")
-    addresses: list[str] = Field(description="Ids of the pain points it addresses.")
-    owner_team: Text | None
+    addresses: list[Id] = Field(description="Ids of the pain points it addresses.")
+    owner_team: ShortText | None
     effort: Level | None
     impact: Level | None
     kpi: Text | None = Field(description="How success would be measured.")
@@ -150,7 +164,7 @@ class Recommendation(Strict):
 
 
 class StageCount(Strict):
-    stage_id: str = Field(description="Stage id, or 'none' for unplaced evidence.")
+    stage_id: Id = Field(description="Stage id, or 'none' for unplaced evidence.")
     count: int = Field(ge=0)
 
 
@@ -166,29 +180,31 @@ class Coverage(Strict):
     by_stage: list[StageCount]
     unplaced: int = Field(ge=0, description="Evidence that fits no stage.")
     competitor_evidence: int = Field(ge=0, description="Competitor evidence, not counted as pain.")
-    warnings: list[str] = Field(description="E.g. a stage resting on a single source or language.")
+    warnings: list[LongText] = Field(
+        description="E.g. a stage resting on a single source or language."
+    )
 
 
 class Scope(Strict):
-    workspace: str
-    product: str | None
-    segment: str | None
-    goal: str | None
+    workspace: Id
+    product: Label | None
+    segment: Label | None
+    goal: LongText | None
     languages: list[LanguageCode] = Field(description="Evidence languages included; empty: all.")
     kinds: list[EvidenceKind] = Field(description="Evidence kinds included; empty: all.")
 
 
 class FrameworkRef(Strict):
-    id: str
-    name: str
-    stage_ids: list[str]
+    id: Id
+    name: Label
+    stage_ids: list[Id]
 
 
 class ModelCall(Strict):
     """One drafting part sent to the language model."""
 
-    part: str = Field(description="What was drafted, e.g. personas or lanes:delivery.")
-    prompt_version: str
+    part: Label = Field(description="What was drafted, e.g. personas or lanes:delivery.")
+    prompt_version: Label
     attempts: int = Field(ge=1, description="Requests sent, counting transient retries.")
     prompt_tokens: int = Field(ge=0)
     completion_tokens: int = Field(ge=0)
@@ -199,29 +215,29 @@ class ModelCall(Strict):
 
 class Provenance(Strict):
     generator: Literal["evidence-only", "llm"]
-    model: str | None
-    endpoint_kind: str | None
-    prompt_versions: list[str]
-    parameters: list[str] = Field(
+    model: Label | None
+    endpoint_kind: Label | None
+    prompt_versions: list[Label]
+    parameters: list[LongText] = Field(
         description="name=value pairs of the analysis and model settings."
     )
     calls: list[ModelCall] = Field(description="Every model call, with its token usage.")
-    based_on: str | None = Field(description="Future state: id of the current-state map.")
+    based_on: Id | None = Field(description="Future state: id of the current-state map.")
     created_at: datetime
     seconds: float = Field(ge=0, description="Time the draft took, analysis included.")
-    tool_version: str
+    tool_version: Label
 
 
 class TranslationSource(Strict):
-    map_id: str = Field(description="The map this one was translated from.")
+    map_id: Id = Field(description="The map this one was translated from.")
     version: int = Field(ge=1, description="The version of that map it was translated from.")
-    language: LanguageCode
+    language: MapLanguage
 
 
 class JourneyMap(Strict):
-    id: str
-    title: Text
-    language: LanguageCode = Field(description="Language of every non-quote text in the map.")
+    id: MapId
+    title: ShortText
+    language: MapLanguage = Field(description="Language of every non-quote text in the map.")
     map_type: MapType
     scope: Scope
     framework: FrameworkRef

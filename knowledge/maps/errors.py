@@ -9,6 +9,19 @@ class MapNotFound(NotFound):
     """No such map in this workspace (or no such version or comment)."""
 
 
+class MapExists(UserInputError):
+    """The workspace already has a map with this id."""
+
+
+class MapOutdated(UserInputError):
+    """A stored version no longer fits the journey map schema (written before a bound or a
+    restriction existed); an edit that fixes the named field makes a valid new version."""
+
+
+class MapTooLarge(UserInputError):
+    """A new version would be larger than a map may be."""
+
+
 class StaleVersion(UserInputError):
     """The change was based on a version that is no longer the head; nothing was written."""
 

@@ -9,25 +9,39 @@ head version and status::
 
 Every change names the version it was based on; if that is no longer the head, nothing is
 written (``StaleVersion``). Every action is in the audit log with who and when.
+
+A map id is unique within its workspace. Every change is one transaction that holds the map's
+row while it reads and writes (``Database.writing``), so concurrent changes queue instead of
+overwriting each other.
 """
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from knowledge.journey.model import JourneyMap
 from knowledge.maps.diff import Change, diff
-from knowledge.maps.errors import MapNotFound, StaleVersion, TransitionRefused
+from knowledge.maps.errors import (
+    MapExists,
+    MapNotFound,
+    MapOutdated,
+    MapTooLarge,
+    StaleVersion,
+    TransitionRefused,
+)
 from knowledge.maps.patches import FieldPatch, apply_patches
 from knowledge.maps.paths import resolve
 from knowledge.maps.regenerate import carry_over
+from knowledge.settings import get_settings
 from knowledge.store import (
     CommentRow,
     Database,
@@ -88,7 +102,15 @@ class Version:
 
     @property
     def journey(self) -> JourneyMap:
-        return JourneyMap.model_validate(self.content)
+        try:
+            return JourneyMap.model_validate(self.content)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            where = "/".join(str(p) for p in error["loc"])
+            raise MapOutdated(
+                f"version {self.number} of map {self.map_id} does not fit the map schema at "
+                f"{where}: {error['msg']}; edit that field to make a valid new version"
+            ) from exc
 
 
 @dataclass(frozen=True)
@@ -128,14 +150,19 @@ def _info(row: MapRow) -> MapInfo:
 
 
 class MapRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, max_map_bytes: int | None = None) -> None:
+        """``max_map_bytes``: largest version, as JSON (default ``CJM_MAX_BODY_BYTES``, so
+        every stored map can be imported again)."""
         self.db = db
+        self.max_map_bytes = max_map_bytes or get_settings().max_body_bytes
 
     # -- reading --------------------------------------------------------------------------
 
-    def _row(self, session: Session, workspace: str, map_id: str) -> MapRow:
-        row = session.get(MapRow, map_id)
-        if row is None or row.workspace != workspace:
+    def _row(self, session: Session, workspace: str, map_id: str, hold: bool = False) -> MapRow:
+        """The map's row; ``hold``: locked until the transaction ends (PostgreSQL FOR UPDATE;
+        SQLite's write transactions hold the whole store)."""
+        row = session.get(MapRow, (workspace, map_id), with_for_update=hold)
+        if row is None:
             raise MapNotFound(f"no map {map_id} in workspace {workspace}")
         return row
 
@@ -168,7 +195,9 @@ class MapRepository:
             n = row.head if number is None else number
             v = s.scalar(
                 select(MapVersionRow).where(
-                    MapVersionRow.map_id == map_id, MapVersionRow.number == n
+                    MapVersionRow.workspace == workspace,
+                    MapVersionRow.map_id == map_id,
+                    MapVersionRow.number == n,
                 )
             )
             if v is None:
@@ -186,11 +215,11 @@ class MapRepository:
         """The audit log, oldest first, and how many events there are in all."""
         with self.db.session() as s:
             self._row(s, workspace, map_id)
-            where = MapEventRow.map_id == map_id
-            total = s.scalar(select(func.count()).select_from(MapEventRow).where(where)) or 0
+            where = (MapEventRow.workspace == workspace, MapEventRow.map_id == map_id)
+            total = s.scalar(select(func.count()).select_from(MapEventRow).where(*where)) or 0
             rows = s.scalars(
                 select(MapEventRow)
-                .where(where)
+                .where(*where)
                 .order_by(MapEventRow.id)
                 .offset(offset)
                 .limit(limit)
@@ -201,10 +230,10 @@ class MapRepository:
         """Where a translated map comes from (None for a map that is not a translation)."""
         with self.db.session() as s:
             row = self._row(s, workspace, map_id)
-            link = s.get(MapLinkRow, map_id)
+            link = s.get(MapLinkRow, (workspace, map_id))
             if link is None:
                 return None
-            source = s.get(MapRow, link.source_map_id)
+            source = s.get(MapRow, (workspace, link.source_map_id))
             head = source.head if source is not None else link.source_version
             return Link(
                 map_id, link.source_map_id, link.source_version, head, row.language, link.glossary
@@ -215,8 +244,11 @@ class MapRepository:
             source = self._row(s, workspace, source_map_id)
             rows = s.execute(
                 select(MapLinkRow, MapRow.language)
-                .join(MapRow, MapRow.id == MapLinkRow.map_id)
-                .where(MapLinkRow.source_map_id == source_map_id)
+                .join(
+                    MapRow,
+                    (MapRow.workspace == MapLinkRow.workspace) & (MapRow.id == MapLinkRow.map_id),
+                )
+                .where(MapLinkRow.workspace == workspace, MapLinkRow.source_map_id == source_map_id)
                 .order_by(MapRow.language)
             ).all()
             return [
@@ -239,12 +271,13 @@ class MapRepository:
         source_version: int,
         glossary: str | None,
     ) -> None:
-        with self.db.session() as s:
-            self._row(s, workspace, map_id)
-            link = s.get(MapLinkRow, map_id)
+        with self.db.writing() as s:
+            self._row(s, workspace, map_id, hold=True)
+            link = s.get(MapLinkRow, (workspace, map_id))
             if link is None:
                 s.add(
                     MapLinkRow(
+                        workspace=workspace,
                         map_id=map_id,
                         source_map_id=source_map_id,
                         source_version=source_version,
@@ -258,16 +291,29 @@ class MapRepository:
     # -- writing --------------------------------------------------------------------------
 
     def _log(
-        self, s: Session, map_id: str, version: int, actor: str, action: str, detail: str = ""
+        self, s: Session, row: MapRow, version: int, actor: str, action: str, detail: str = ""
     ) -> None:
         s.add(
-            MapEventRow(map_id=map_id, version=version, actor=actor, action=action, detail=detail)
+            MapEventRow(
+                workspace=row.workspace,
+                map_id=row.id,
+                version=version,
+                actor=actor,
+                action=action,
+                detail=detail,
+            )
         )
 
     def _add_version(
         self, s: Session, row: MapRow, content: dict[str, Any], reason: str, actor: str
     ) -> int:
         journey = JourneyMap.model_validate(content)  # nothing invalid is ever stored
+        content = journey.model_dump(mode="json")  # texts as cleaned by the schema
+        size = len(json.dumps(content, ensure_ascii=False).encode())
+        if size > self.max_map_bytes:
+            raise MapTooLarge(
+                f"map {row.id} would be {size} bytes as JSON; the limit is {self.max_map_bytes}"
+            )
         row.head += 1
         row.title = journey.title.text
         row.updated_at = utcnow()
@@ -279,7 +325,12 @@ class MapRepository:
             with s.begin_nested():
                 s.add(
                     MapVersionRow(
-                        map_id=row.id, number=row.head, content=content, reason=reason, actor=actor
+                        workspace=row.workspace,
+                        map_id=row.id,
+                        number=row.head,
+                        content=content,
+                        reason=reason,
+                        actor=actor,
                     )
                 )
         except IntegrityError as exc:
@@ -290,7 +341,9 @@ class MapRepository:
     def _head_content(s: Session, row: MapRow) -> dict[str, Any]:
         content = s.scalar(
             select(MapVersionRow.content).where(
-                MapVersionRow.map_id == row.id, MapVersionRow.number == row.head
+                MapVersionRow.workspace == row.workspace,
+                MapVersionRow.map_id == row.id,
+                MapVersionRow.number == row.head,
             )
         )
         if content is None:
@@ -304,15 +357,34 @@ class MapRepository:
             raise StaleVersion(row.id, based_on, row.head)
 
     def create(
-        self, workspace: str, journey: JourneyMap, actor: str, reason: str = "draft"
+        self,
+        workspace: str,
+        journey: JourneyMap,
+        actor: str,
+        reason: str = "draft",
+        keep_id: bool = False,
+    ) -> MapInfo:
+        """Store a map as version 1. Its id is unique within the workspace: with ``keep_id`` a
+        clash is refused (``MapExists``), else the new map gets a suffixed id."""
+        clash = f"workspace {workspace} already has a map {journey.id}"
+        for _ in range(3):
+            try:
+                return self._create(workspace, journey, actor, reason, keep_id)
+            except IntegrityError as exc:  # a concurrent create took the id first
+                if keep_id:
+                    raise MapExists(clash) from exc
+        raise MapExists(clash)
+
+    def _create(
+        self, workspace: str, journey: JourneyMap, actor: str, reason: str, keep_id: bool
     ) -> MapInfo:
         content = journey.model_dump(mode="json")
-        with self.db.session() as s:
-            map_id = (
-                journey.id
-                if s.get(MapRow, journey.id) is None
-                else f"{journey.id}-{secrets.token_hex(3)}"
-            )
+        with self.db.writing() as s:
+            map_id = journey.id
+            if s.get(MapRow, (workspace, map_id)) is not None:
+                if keep_id:
+                    raise MapExists(f"workspace {workspace} already has a map {map_id}")
+                map_id = f"{journey.id[:90]}-{secrets.token_hex(3)}"
             content["id"] = map_id
             row = MapRow(
                 id=map_id,
@@ -330,7 +402,7 @@ class MapRepository:
             self._add_version(s, row, content, reason, actor)
             self._log(
                 s,
-                map_id,
+                row,
                 1,
                 actor,
                 reason,
@@ -341,13 +413,13 @@ class MapRepository:
     def edit(
         self, workspace: str, map_id: str, based_on: int, patches: list[FieldPatch], actor: str
     ) -> MapInfo:
-        with self.db.session() as s:
-            row = self._row(s, workspace, map_id)
+        with self.db.writing() as s:
+            row = self._row(s, workspace, map_id, hold=True)
             self._check(row, based_on)
             current = self._head_content(s, row)
             content = apply_patches(current, patches)
             number = self._add_version(s, row, content, "edit", actor)
-            self._log(s, map_id, number, actor, "edit", ", ".join(p.path for p in patches))
+            self._log(s, row, number, actor, "edit", ", ".join(p.path for p in patches))
             return _info(row)
 
     def regenerate(
@@ -361,8 +433,8 @@ class MapRepository:
     ) -> tuple[MapInfo, list[str]]:
         """A new draft as the next version, keeping human edits and locked elements; returns
         the paths that no longer had a place in it."""
-        with self.db.session() as s:
-            row = self._row(s, workspace, map_id)
+        with self.db.writing() as s:
+            row = self._row(s, workspace, map_id, hold=True)
             self._check(row, based_on)
             current = self._head_content(s, row)
             new = journey.model_dump(mode="json")
@@ -372,14 +444,14 @@ class MapRepository:
             detail = f"kept {len(kept)} edited or locked fields"
             if orphaned:
                 detail += f"; no place for {', '.join(orphaned)}"
-            self._log(s, map_id, number, actor, reason, detail)
+            self._log(s, row, number, actor, reason, detail)
             return _info(row), orphaned
 
     def lock(
         self, workspace: str, map_id: str, paths: list[str], actor: str, unlock: bool = False
     ) -> MapInfo:
-        with self.db.session() as s:
-            row = self._row(s, workspace, map_id)
+        with self.db.writing() as s:
+            row = self._row(s, workspace, map_id, hold=True)
             current = self._head_content(s, row)
             for path in paths:
                 resolve(current, path)  # must name something
@@ -387,15 +459,15 @@ class MapRepository:
             if not unlock:
                 locked += [p for p in paths if p not in locked]
             row.locked = locked
-            self._log(s, map_id, row.head, actor, "unlock" if unlock else "lock", ", ".join(paths))
+            self._log(s, row, row.head, actor, "unlock" if unlock else "lock", ", ".join(paths))
             return _info(row)
 
     def transition(
         self, workspace: str, map_id: str, action: Action, based_on: int, actor: str, note: str = ""
     ) -> MapInfo:
         allowed_from, to = TRANSITIONS[action]
-        with self.db.session() as s:
-            row = self._row(s, workspace, map_id)
+        with self.db.writing() as s:
+            row = self._row(s, workspace, map_id, hold=True)
             self._check(row, based_on)
             if row.status not in allowed_from:
                 raise TransitionRefused(
@@ -405,7 +477,7 @@ class MapRepository:
             row.updated_at = utcnow()
             if action == "approve":
                 row.approved_version = row.head
-            self._log(s, map_id, row.head, actor, action, note)
+            self._log(s, row, row.head, actor, action, note)
             return _info(row)
 
     # -- comments -------------------------------------------------------------------------
@@ -419,11 +491,11 @@ class MapRepository:
         author: str,
         parent_id: str | None = None,
     ) -> Comment:
-        with self.db.session() as s:
-            row = self._row(s, workspace, map_id)
+        with self.db.writing() as s:
+            row = self._row(s, workspace, map_id, hold=True)
             if parent_id is not None:
                 parent = s.get(CommentRow, parent_id)
-                if parent is None or parent.map_id != map_id:
+                if parent is None or (parent.workspace, parent.map_id) != (workspace, map_id):
                     raise MapNotFound(f"no comment {parent_id} on map {map_id}")
                 anchor = parent.anchor
             else:
@@ -431,6 +503,7 @@ class MapRepository:
                 resolve(content, anchor)  # the element must exist
             c = CommentRow(
                 id=f"c_{secrets.token_hex(8)}",
+                workspace=workspace,
                 map_id=map_id,
                 anchor=anchor,
                 parent_id=parent_id,
@@ -441,7 +514,7 @@ class MapRepository:
             )
             s.add(c)
             s.flush()
-            self._log(s, map_id, row.head, author, "comment", f"{c.id} on {anchor}")
+            self._log(s, row, row.head, author, "comment", f"{c.id} on {anchor}")
             return Comment(
                 c.id, c.anchor, c.parent_id, c.version, c.author, c.body, c.resolved, c.created_at
             )
@@ -449,13 +522,13 @@ class MapRepository:
     def set_resolved(
         self, workspace: str, map_id: str, comment_id: str, resolved: bool, actor: str
     ) -> None:
-        with self.db.session() as s:
-            row = self._row(s, workspace, map_id)
+        with self.db.writing() as s:
+            row = self._row(s, workspace, map_id, hold=True)
             c = s.get(CommentRow, comment_id)
-            if c is None or c.map_id != map_id:
+            if c is None or (c.workspace, c.map_id) != (workspace, map_id):
                 raise MapNotFound(f"no comment {comment_id} on map {map_id}")
             c.resolved = resolved
-            self._log(s, map_id, row.head, actor, "resolve" if resolved else "reopen", comment_id)
+            self._log(s, row, row.head, actor, "resolve" if resolved else "reopen", comment_id)
 
     def comments(
         self,
@@ -470,7 +543,7 @@ class MapRepository:
         element and what is under it, or only unresolved ones; and how many match in all."""
         with self.db.session() as s:
             self._row(s, workspace, map_id)
-            where = [CommentRow.map_id == map_id]
+            where = [CommentRow.workspace == workspace, CommentRow.map_id == map_id]
             if anchor:
                 prefix = anchor.rstrip("/")
                 where.append(

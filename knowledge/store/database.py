@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.settings import Settings
 from knowledge.store.schema import Base
+from knowledge.store.upgrade import upgrade
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -35,6 +36,7 @@ class Database:
         else:
             self.engine = create_engine(url, pool_pre_ping=True)
         Base.metadata.create_all(self.engine)
+        upgrade(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -45,6 +47,16 @@ class Database:
     def session(self) -> Iterator[Session]:
         """A session whose work is committed on success and rolled back on any error."""
         with self._sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A session for a read-then-write change. On SQLite it takes the write lock before its
+        first read (BEGIN IMMEDIATE), so concurrent changes queue instead of losing updates; on
+        PostgreSQL the caller holds the rows it changes (SELECT ... FOR UPDATE)."""
+        with self._sessions() as session, session.begin():
+            if self.dialect == "sqlite":
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
             yield session
 
     def dispose(self) -> None:

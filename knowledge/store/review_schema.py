@@ -1,12 +1,25 @@
 """Tables of the review workflow: journey maps, their immutable versions, the audit log and
-comments anchored to map elements."""
+comments anchored to map elements.
+
+A map id is unique within its workspace only: every table keys a map by (workspace, map id), so
+two workspaces can hold the same id without either learning of the other. (Before, map ids
+were global, in tables named ``maps``, ``map_versions``...; ``knowledge.store.upgrade`` moves
+such a store's rows over.)"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKeyConstraint,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from knowledge.store.schema import Base, UTCDateTime, utcnow
@@ -15,10 +28,10 @@ from knowledge.store.schema import Base, UTCDateTime, utcnow
 class MapRow(Base):
     """A journey map: its head version and review status."""
 
-    __tablename__ = "maps"
+    __tablename__ = "journey_maps"
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    workspace: Mapped[str] = mapped_column(String(100), index=True)
+    workspace: Mapped[str] = mapped_column(String(100), primary_key=True)
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
     title: Mapped[str] = mapped_column(Text)
     map_type: Mapped[str] = mapped_column(String(30))
     language: Mapped[str] = mapped_column(String(10))
@@ -33,11 +46,19 @@ class MapRow(Base):
 class MapVersionRow(Base):
     """One immutable version of a map's content."""
 
-    __tablename__ = "map_versions"
-    __table_args__ = (UniqueConstraint("map_id", "number", name="uq_map_version"),)
+    __tablename__ = "journey_map_versions"
+    __table_args__ = (
+        UniqueConstraint("workspace", "map_id", "number", name="uq_journey_map_version"),
+        ForeignKeyConstraint(
+            ["workspace", "map_id"],
+            ["journey_maps.workspace", "journey_maps.id"],
+            ondelete="CASCADE",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    map_id: Mapped[str] = mapped_column(ForeignKey("maps.id", ondelete="CASCADE"), index=True)
+    workspace: Mapped[str] = mapped_column(String(100))
+    map_id: Mapped[str] = mapped_column(String(120), index=True)
     number: Mapped[int] = mapped_column(Integer)
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
     reason: Mapped[str] = mapped_column(String(20))  # draft, edit, regenerate, translate
@@ -48,10 +69,18 @@ class MapVersionRow(Base):
 class MapEventRow(Base):
     """The audit log: who did what to which map, version, and when."""
 
-    __tablename__ = "map_events"
+    __tablename__ = "journey_map_events"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["workspace", "map_id"],
+            ["journey_maps.workspace", "journey_maps.id"],
+            ondelete="CASCADE",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    map_id: Mapped[str] = mapped_column(ForeignKey("maps.id", ondelete="CASCADE"), index=True)
+    workspace: Mapped[str] = mapped_column(String(100))
+    map_id: Mapped[str] = mapped_column(String(120), index=True)
     version: Mapped[int] = mapped_column(Integer)
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(30))
@@ -62,10 +91,18 @@ class MapEventRow(Base):
 class CommentRow(Base):
     """A comment on one element of a map (by its path), or a reply to another comment."""
 
-    __tablename__ = "map_comments"
+    __tablename__ = "journey_map_comments"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["workspace", "map_id"],
+            ["journey_maps.workspace", "journey_maps.id"],
+            ondelete="CASCADE",
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    map_id: Mapped[str] = mapped_column(ForeignKey("maps.id", ondelete="CASCADE"), index=True)
+    workspace: Mapped[str] = mapped_column(String(100))
+    map_id: Mapped[str] = mapped_column(String(120), index=True)
     anchor: Mapped[str] = mapped_column(Text)
     parent_id: Mapped[str | None] = mapped_column(String(40))
     version: Mapped[int] = mapped_column(Integer)

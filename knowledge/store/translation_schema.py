@@ -24,9 +24,12 @@ class TranslationMemoryRow(Base):
 
 
 class MapLinkRow(Base):
-    __tablename__ = "map_links"
+    """A translated map's source, within one workspace."""
 
-    map_id: Mapped[str] = mapped_column(String(100), primary_key=True)
-    source_map_id: Mapped[str] = mapped_column(String(100), index=True)
+    __tablename__ = "journey_map_links"
+
+    workspace: Mapped[str] = mapped_column(String(100), primary_key=True)
+    map_id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    source_map_id: Mapped[str] = mapped_column(String(120), index=True)
     source_version: Mapped[int] = mapped_column(Integer)
     glossary: Mapped[str | None] = mapped_column(String(64))

@@ -7,7 +7,9 @@ derandomised so CI is repeatable; ``CJM_FUZZ_EXAMPLES`` raises the examples per 
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,17 +17,21 @@ import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis import checks
 
 from api.http.app import create_app
 from api.web.chromium import ChromiumMissing, chromium
 from knowledge.access.keys import create_key
+from knowledge.maps.paths import resolve
 from knowledge.settings import get_settings
 from knowledge.store import Database
-from tests.knowledge.test_review import drafted
+from tests.knowledge.test_review import PAIN, drafted
 
 WORKSPACE = "fuzz"
 EXAMPLES = int(os.environ.get("CJM_FUZZ_EXAMPLES", "25"))
+LIMIT = 4096  # request body limit for the body-size examples
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +50,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
             headers=headers,
             json=drafted("th").model_dump(mode="json"),
         ).json()["id"]
-        yield {"headers": headers, "map_id": map_id}
+        yield {"headers": headers, "map_id": map_id, "client": client}
     for k, v in saved.items():
         if v is None:
             os.environ.pop(k, None)
@@ -105,3 +111,66 @@ def test_no_server_errors_and_no_schema_violations(operation: Any, served: dict[
         case.call_and_validate(headers=headers, checks=CHECKS)
 
     run()
+
+
+HOSTILE_CHARS = st.one_of(
+    st.characters(max_codepoint=0x9F),  # C0, DEL, C1 and ASCII
+    st.sampled_from("\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2069"),
+    st.characters(codec="utf-8"),
+    st.characters(categories=["Cs"]),  # lone surrogates, sent as JSON escapes
+)
+EDITABLE = ["title", f"{PAIN}/title", f"{PAIN}/description", "scope/goal", "scope/product"]
+
+
+def _head(client: TestClient, served: dict[str, Any]) -> tuple[str, int]:
+    base = f"/v1/workspaces/{WORKSPACE}/maps/{served['map_id']}"
+    return base, client.get(base, headers=served["headers"]).json()["head"]
+
+
+@given(path=st.sampled_from(EDITABLE), value=st.text(HOSTILE_CHARS, max_size=600))
+@settings(max_examples=EXAMPLES * 4, derandomize=True, deadline=None, database=None)
+def test_hostile_text_in_an_edit_is_cleaned_or_refused(
+    served: dict[str, Any], path: str, value: str
+) -> None:
+    client: TestClient = served["client"]
+    base, head = _head(client, served)
+    edited = client.patch(
+        base,
+        headers={**served["headers"], "If-Match": f'"v{head}"', "Content-Type": "application/json"},
+        content=json.dumps({"patches": [{"path": path, "value": value}]}),  # surrogates escaped
+    )
+    assert edited.status_code in (200, 422), edited.text
+    if edited.status_code == 422:
+        return
+    content = client.get(base, headers=served["headers"]).json()["content"]
+    stored = resolve(content, path)
+    stored = stored["text"] if isinstance(stored, dict) else stored
+    assert not CONTROL.search(stored) and "\u200c" * value.count("\u200c") in stored
+    exported = client.get(f"{base}/export", headers=served["headers"], params={"format": "md"})
+    assert exported.status_code == 200
+
+
+@given(size=st.integers(LIMIT - 64, LIMIT + 64), chunked=st.booleans())
+@settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None)
+def test_bodies_around_the_limit(served: dict[str, Any], size: int, chunked: bool) -> None:
+    os.environ["CJM_MAX_BODY_BYTES"] = str(LIMIT)
+    get_settings.cache_clear()
+    client: TestClient = served["client"]
+    try:
+        base, head = _head(client, served)
+        raw = json.dumps({"patches": [{"path": "title", "value": f"t{size}"}]}).encode()
+        raw += b" " * (size - len(raw))
+        edited = client.patch(
+            base,
+            headers={
+                **served["headers"],
+                "If-Match": f'"v{head}"',
+                "Content-Type": "application/json",
+            },
+            content=iter([raw[:1000], raw[1000:]]) if chunked else raw,
+        )
+        assert edited.status_code == (413 if size > LIMIT else 200), edited.text
+        assert _head(client, served)[1] == head + (size <= LIMIT)
+    finally:
+        os.environ.pop("CJM_MAX_BODY_BYTES", None)
+        get_settings.cache_clear()

@@ -25,7 +25,7 @@ Fmt = Annotated[str, Query(pattern="^(json|md|csv|html|pdf|png)$", description="
             "description": "The file.",
             "content": {media: {} for media, _ in FORMATS.values()},
         },
-        **documented(503),
+        **documented(409, 503),
     },
 )
 def export(

@@ -65,18 +65,24 @@ def list_maps(
     return Page(items=[summary(i) for i in infos], total=total, offset=offset, limit=limit)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=MapSummary)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MapSummary,
+    responses=documented(409),
+)
 def import_map(
     caller: Caller, repo: MapsDep, journey: JourneyMap, response: Response
 ) -> MapSummary:
-    """Store a drafted map (e.g. the output of ``cjm draft``) as version 1 of a new map."""
+    """Store a drafted map (e.g. the output of ``cjm draft``) as version 1 of a new map; the
+    workspace may not already have a map with its id (409)."""
     require(caller, "editor")
-    info = repo.create(caller.workspace, journey, caller.name)
+    info = repo.create(caller.workspace, journey, caller.name, keep_id=True)
     response.headers["ETag"] = etag(info.head)
     return summary(info)
 
 
-@router.get("/{map_id}", response_model=MapOut)
+@router.get("/{map_id}", response_model=MapOut, responses=documented(409))
 def get_map(caller: Caller, repo: MapsDep, map_id: str, response: Response) -> MapOut:
     info = repo.get(caller.workspace, map_id)
     version = repo.version(caller.workspace, map_id)
@@ -90,7 +96,7 @@ def get_map(caller: Caller, repo: MapsDep, map_id: str, response: Response) -> M
     )
 
 
-@router.get("/{map_id}/versions/{number}", response_model=MapOut)
+@router.get("/{map_id}/versions/{number}", response_model=MapOut, responses=documented(409))
 def get_version(
     caller: Caller,
     repo: MapsDep,
