@@ -30,7 +30,7 @@ from tests.knowledge.test_review import PAIN, drafted
 
 WORKSPACE = "fuzz"
 EXAMPLES = int(os.environ.get("CJM_FUZZ_EXAMPLES", "25"))
-LIMIT = 4096  # request body limit for the body-size examples
+LIMIT = 65536  # request body limit for the body-size examples (above the map a version holds)
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
