@@ -19,6 +19,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from generator.llm.errors import (
+    BadReply,
     DeadlineExceeded,
     DraftFailed,
     LLMRequestError,
@@ -152,6 +153,8 @@ def ask(
             reply = model.complete(request)
         except TransientLLMError as exc:
             errors = [str(exc)]
+            if isinstance(exc, BadReply) and exc.raw is not None:
+                last_raw = exc.raw
             wait = exc.retry_after if exc.retry_after is not None else min(2.0**attempts, 30.0)
             if wait > policy.max_retry_wait or wait >= deadline.remaining():
                 record()
