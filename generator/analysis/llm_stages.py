@@ -51,7 +51,8 @@ class LLMStageAssigner:
             validate,
             stages=self.stages,
             items="\n".join(
-                self.job.fence.block(quote_of(e.text), id=e.id, lang=e.lang) for e in items
+                self.job.fence.block(quote_of(e.text), e.hygiene.addresses_ai, id=e.id, lang=e.lang)
+                for e in items
             ),
         )
         return {a.evidence_id: (a.stage_id, a.confidence) for a in part.assignments}

@@ -12,7 +12,8 @@ from typing import Any
 from generator.llm.interface import ChatRequest
 
 _BLOCK = re.compile(
-    r"\[\[evidence (\w+) id=(\S+) lang=(\S+)\]\]\n(.*?)\n\[\[/evidence \1\]\]", re.DOTALL
+    r"\[\[evidence (\w+) id=(\S+) lang=(\S+?)(?: flag=\S+?)?\]\]\n(.*?)\n\[\[/evidence \1\]\]",
+    re.DOTALL,
 )
 _THEME = re.compile(r"^- ((?:pp|dl)-\S+) \(", re.MULTILINE)
 _PAIN_LINE = re.compile(r"^- (pp-\S+?):? ", re.MULTILINE)
@@ -146,7 +147,6 @@ class EchoDrafts:
             return {
                 "actions": [s["a"]],
                 "thoughts": [s["b"]],
-                "emotion_score": -0.3,
                 "emotion_label": s["e"],
                 "touchpoints": [{"name": s["t"], "channel": s["c"], "owner_team": s["team"]}],
                 "pain_points": [e for e in entries if str(e["id"]).startswith("pp-")],

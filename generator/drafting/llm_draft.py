@@ -190,6 +190,7 @@ class LLMDrafter:
                 map_type=spec.map_type.replace("_", " "),
                 map_type_guidance=guidance,
                 stage=description,
+                emotion=f"{stage.emotion.score:+.2f}" if stage.emotion else "(unknown)",
                 personas=persona_text or "(none drafted)",
                 themes=context.themes_block(list(batch), items, self.job.fence),
             )
@@ -393,13 +394,17 @@ def _merge_lanes(
             if t.name.strip() not in names:
                 names.add(t.name.strip())
                 touchpoints.append(touchpoint(len(touchpoints) + 1, t, stage.id))
-    score = sum(p.emotion_score for p in parts) / len(parts)
     blueprint = map_type == "service_blueprint"
     return stage.model_copy(
         update={
             "actions": texts("actions"),
             "thoughts": texts("thoughts"),
-            "emotion": Emotion(score=round(score, 2), label=inferred(parts[0].emotion_label)),
+            # the evidence's score; the model only words the feeling
+            "emotion": (
+                Emotion(score=stage.emotion.score, label=inferred(parts[0].emotion_label))
+                if stage.emotion is not None
+                else None
+            ),
             "touchpoints": touchpoints,
             "pain_points": [_written(p, written.get(p.id), items) for p in stage.pain_points],
             "delighters": [_written(d, written.get(d.id), items) for d in stage.delighters],

@@ -1,6 +1,7 @@
 """What the model is asked to return for each drafting part, in strict-schema shape (extra
-fields forbidden, every field required, lists instead of free-form dicts). Counts, severities
-and priorities are deliberately absent: they come from the analysis."""
+fields forbidden, every field required, lists instead of free-form dicts). Counts, severities,
+priorities and a current stage's emotion score are deliberately absent: they come from the
+analysis, and an answer that carries them is rejected as having fields it may not have."""
 
 from __future__ import annotations
 
@@ -46,7 +47,8 @@ class ThemePart(Part):
 class StageLanesPart(Part):
     actions: list[str]
     thoughts: list[str]
-    emotion_score: float = Field(ge=-1, le=1)
+    # no score: the stage's emotion score is the evidence's (``evidence_only``); the model
+    # only names the feeling
     emotion_label: str
     touchpoints: list[TouchpointPart]
     pain_points: list[ThemePart]

@@ -1,8 +1,14 @@
 """One drafting job's shared state: the model, the attempt policy, the deadline, the fence for
-untrusted text and the record of every call — so each LLM task only says what to ask."""
+untrusted text, the run's canary and the record of every call — so each LLM task only says
+what to ask.
+
+The canary is a random marker put in every system prompt of the run (template variable
+``canary``); it never occurs in evidence, so an answer that contains it repeats the
+instructions. Every answer is screened (``generator.llm.screening``) before it is accepted."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -34,6 +40,7 @@ class LLMJob:
     deadline: Deadline
     lang: str = "en"
     fence: Fence = field(default_factory=Fence)
+    canary: str = field(default_factory=lambda: f"cjm-{secrets.token_hex(6)}")
     asked: Asked = field(default_factory=Asked)
     progress: Callable[[str], None] = lambda _message: None
     parameters: list[str] = field(default_factory=list)
@@ -79,7 +86,7 @@ class LLMJob:
         prompt = get_template(template)
         if "language_name" in prompt.variables:
             values["language_name"] = LANGUAGE_NAMES.get(self.lang, self.lang)
-        rendered = prompt.render(fence=self.fence.token, **values)
+        rendered = prompt.render(fence=self.fence.token, canary=self.canary, **values)
         return ask(
             self.model,
             task=template,

@@ -25,6 +25,7 @@ from generator.qa.intent import Intent, read_intent
 from generator.qa.phrases import KIND_NAMES, LANG_NAMES, PHRASES
 from generator.qa.retrieval import ElementIndex, EvidenceText
 from knowledge.errors import UserInputError
+from knowledge.hygiene import addresses_ai
 from knowledge.languages import SUPPORTED_LANGUAGES, detect_language
 from knowledge.library import Library
 from knowledge.settings import Settings
@@ -269,7 +270,9 @@ class Asker:
             )
             for e in shown
         )
-        evidence_text = "\n".join(fence.block(ev.text, id=ev.id, lang=ev.lang) for ev in evidence)
+        evidence_text = "\n".join(
+            fence.block(ev.text, addresses_ai(ev.text), id=ev.id, lang=ev.lang) for ev in evidence
+        )
         allowed = numbers_in(facts_text) | numbers_in(elements_text) | numbers_in(question)
         allowed |= {str(n) for n in range(0, 11)}  # list markers and small counts
         scoped_evidence = {r.evidence_id for e in by_ref.values() for r in e.evidence}

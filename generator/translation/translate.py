@@ -23,6 +23,7 @@ from generator.llm.job import LLMJob
 from generator.translation.fields import TextField, skeleton, translatable
 from knowledge.errors import UserInputError
 from knowledge.glossary import Glossary
+from knowledge.hygiene import addresses_ai
 from knowledge.journey.model import JourneyMap
 from knowledge.translation_memory import TranslationMemory
 from prompts.fencing import LANGUAGE_NAMES
@@ -116,7 +117,8 @@ class Translator:
     def _batch(self, n: int, fields: list[TextField]) -> tuple[dict[str, str], list[GlossaryMiss]]:
         ids = {f"t{i}": f for i, f in enumerate(fields, 1)}
         items = "\n".join(
-            self.job.fence.block(f.source, id=key, lang=f.source_lang) for key, f in ids.items()
+            self.job.fence.block(f.source, addresses_ai(f.source), id=key, lang=f.source_lang)
+            for key, f in ids.items()
         )
         misses: list[GlossaryMiss] = []
         glossary_asks = 0

@@ -91,9 +91,9 @@ def test_good_draft(cassette: Cassette) -> None:
     ]
     assert all(c.prompt_tokens > 0 and c.completion_tokens > 0 for c in journey.provenance.calls)
     assert journey.provenance.prompt_versions == [
-        "personas@1",
-        "recommendations@1",
-        "stage_lanes@1",
+        "personas@2",
+        "recommendations@2",
+        "stage_lanes@2",
     ]
     sent = bodies(cassette)
     assert sent[0]["response_format"]["json_schema"]["strict"] is True
@@ -208,7 +208,6 @@ def test_wrong_language_is_reasked(cassette: Cassette) -> None:
 FABRICATED = {
     "actions": ["Customer waits"],
     "thoughts": ["Where is it?"],
-    "emotion_score": -0.5,
     "emotion_label": "annoyed",
     "touchpoints": [],
     "delighters": [],
