@@ -49,6 +49,7 @@ class LLMStageAssigner:
             f"stages:{label}",
             StageAssignmentsPart,
             validate,
+            splittable=len(items) > 1,
             stages=self.stages,
             items="\n".join(
                 self.job.fence.block(quote_of(e.text), e.hygiene.addresses_ai, id=e.id, lang=e.lang)

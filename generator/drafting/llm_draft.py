@@ -41,6 +41,7 @@ from knowledge.journey.model import (
     Text,
     Touchpoint,
 )
+from knowledge.segment import words
 from prompts.templates import get_template
 
 
@@ -83,6 +84,8 @@ def touchpoint(i: int, t: TouchpointPart, stage_id: str) -> Touchpoint:
 class LLMDrafter:
     def __init__(self, job: LLMJob) -> None:
         self.job = job
+        # words of the evidence that does not address an AI: never "planted" (see screening)
+        self.known_words: frozenset[str] = frozenset()
 
     # -- personas -------------------------------------------------------------------------
 
@@ -123,6 +126,9 @@ class LLMDrafter:
                 "personas",
                 PersonasPart,
                 validate,
+                known_words=self.known_words,
+                numbers=True,
+                splittable=n > 1,
                 persona_count=n,
                 scope=scope_text,
                 themes=themes,
@@ -187,6 +193,9 @@ class LLMDrafter:
                 f"lanes:{stage.id}",
                 StageLanesPart,
                 validate,
+                known_words=self.known_words,
+                numbers=True,
+                splittable=len(batch) > 1,
                 map_type=spec.map_type.replace("_", " "),
                 map_type_guidance=guidance,
                 stage=description,
@@ -237,6 +246,9 @@ class LLMDrafter:
                 "recommendations",
                 RecommendationsPart,
                 validate,
+                known_words=self.known_words,
+                numbers=True,
+                splittable=len(batch) > 1,
                 scope=scope_text,
                 goal=goal,
                 pain_points=context.pain_block(list(batch), items, self.job.fence),
@@ -273,6 +285,12 @@ class LLMDrafter:
         lang = self.job.lang
         skeleton = build_evidence_only_map(analysis, evidence, framework, lang, scope)
         items = {e.id: e for e in evidence.items}
+        self.known_words = frozenset(
+            w
+            for e in evidence.items
+            if not e.hygiene.addresses_ai
+            for w in (e.tokens or words(e.text))
+        )
         scope_text = _scope_text(scope, framework, lang)
         themes_by_stage: dict[str, list[Theme]] = {}
         for t in analysis.themes:

@@ -9,13 +9,14 @@ instructions. Every answer is screened (``generator.llm.screening``) before it i
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from pydantic import BaseModel
 
 from generator.llm.interface import ChatModel
+from generator.llm.screening import Screen
 from generator.llm.structured import Asked, CallPolicy, Deadline, ask
 from knowledge.settings import Settings
 from prompts.fencing import LANGUAGE_NAMES, Fence
@@ -81,12 +82,35 @@ class LLMJob:
         part: str,
         output: type[T],
         validate: Callable[[T], list[str]] | None = None,
+        *,
+        screened: bool = True,
+        known_words: Iterable[str] = (),
+        numbers: bool = False,
+        splittable: bool = True,
         **values: object,
     ) -> T:
+        """Ask for ``output``; the answer must pass ``validate`` and the screen of its prompt
+        (``generator.llm.screening``: with ``screened`` False only the canary and fence token
+        are screened — for tasks that check their own texts, like translation). ``numbers``
+        screens numbers too; ``known_words`` are words of unflagged evidence outside the
+        prompt. ``splittable`` False: the caller cannot split the part, so a cut-off answer is
+        asked again for shorter."""
         prompt = get_template(template)
         if "language_name" in prompt.variables:
             values["language_name"] = LANGUAGE_NAMES.get(self.lang, self.lang)
         rendered = prompt.render(fence=self.fence.token, canary=self.canary, **values)
+        secrets = (self.canary, self.fence.token)
+        if screened:
+            screen = Screen.of_prompt(
+                rendered.system + "\n" + rendered.user, secrets, known_words, numbers
+            )
+        else:
+            screen = Screen(secrets, frozenset(), True, frozenset(), None)
+
+        def checked(value: T) -> list[str]:
+            errors = validate(value) if validate is not None else []
+            return errors + screen.answer(value)
+
         return ask(
             self.model,
             task=template,
@@ -95,8 +119,9 @@ class LLMJob:
             system=rendered.system,
             user=rendered.user,
             output=output,
-            validate=validate,
+            validate=checked,
             policy=self.policy,
             deadline=self.deadline,
             asked=self.asked,
+            splittable=splittable,
         )
