@@ -105,7 +105,7 @@ class LLMJob:
                 rendered.system + "\n" + rendered.user, secrets, known_words, numbers
             )
         else:
-            screen = Screen(secrets, frozenset(), True, frozenset(), None)
+            screen = Screen(secrets, frozenset(), True, frozenset(), frozenset(), None)
 
         def checked(value: T) -> list[str]:
             errors = validate(value) if validate is not None else []

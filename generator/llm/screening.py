@@ -9,8 +9,10 @@ writes things no evidence supports. Each answer is checked against the prompt it
   ``knowledge.hygiene``), unless unflagged evidence shown says the same;
 - links and contact details (URLs, domains, emails, phone numbers, @handles) appear in the
   unflagged evidence shown;
-- no word comes only from evidence flagged ``addresses_ai`` — a name or claim a planted
-  instruction asked for;
+- no name, and no run of ``CLAIM_WORDS`` words, comes only from evidence flagged
+  ``addresses_ai`` — what a planted instruction asked for. Names are what such a text quotes,
+  capitalises mid-sentence or writes in capitals; a single common word is not judged (a small
+  workspace's other evidence may simply not use it);
 - optionally, every number is one of the prompt's (counts and scores are the data's).
 
 Quotes and ids are not screened as free text: quotes are checked verbatim against the evidence
@@ -37,6 +39,11 @@ NOT_FREE_TEXT = frozenset({"quote", "evidence_id", "evidence_ids", "id", "elemen
 DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩๐๑๒๓๔๕๖๗๘๙", "0123456789" * 3)
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 SMALL_NUMBERS = frozenset(str(n) for n in range(11))  # list markers and small counts
+CLAIM_WORDS = 3
+_QUOTED = re.compile(
+    r"«([^»]{1,60})»|“([^”]{1,60})”|\"([^\"]{1,60})\"|„([^“]{1,60})“|「([^」]{1,60})」"
+)
+_CAPITALISED = re.compile(r"(?<=[^\s.!?:;])\s+([A-ZА-ЯЁ][\w\-]+)|\b([A-ZА-ЯЁ]{3,})\b")
 
 _BLOCK = re.compile(r"\[\[evidence (\w+)([^\]\n]*)\]\]\n(.*?)\n\[\[/evidence \1\]\]", re.DOTALL)
 _URL = re.compile(r"(?:https?://|www\.)[^\s\"'<>«»“”()\[\]]+", re.IGNORECASE)
@@ -102,6 +109,17 @@ def strings(value: object, where: str = "") -> Iterator[tuple[str, str, str]]:
         yield where, "", value
 
 
+def names_in(text: str) -> set[str]:
+    """Words a text names: quoted, capitalised mid-sentence, or in capitals."""
+    spans = [g for m in _QUOTED.finditer(text) for g in m.groups() if g]
+    spans += [g for m in _CAPITALISED.finditer(text) for g in m.groups() if g]
+    return {w for span in spans for w in words(span)}
+
+
+def runs(ws: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(ws[i : i + CLAIM_WORDS]) for i in range(len(ws) - CLAIM_WORDS + 1)}
+
+
 def _distinctive(word: str) -> bool:
     if any(ch.isdigit() for ch in word):
         return False
@@ -116,7 +134,8 @@ class Screen:
     secrets: tuple[str, ...]  # the canary and the fence token
     allowed_contacts: frozenset[str]
     allowed_reveals: bool  # unflagged evidence itself speaks of prompts or keys
-    planted: frozenset[str]  # words only flagged evidence has
+    planted: frozenset[str]  # names only flagged evidence has
+    claims: frozenset[tuple[str, ...]]  # runs of words only flagged evidence has
     allowed_numbers: frozenset[str] | None  # None: numbers are not screened
 
     @classmethod
@@ -136,14 +155,19 @@ class Screen:
             (flagged if f"flag={ADDRESSES_AI}" in m.group(2) else clean).append(m.group(3))
         instructions = _BLOCK.sub(" ", prompt)
         plain = set(known_words)
+        plain_runs: set[tuple[str, ...]] = set()
         for text in [*clean, instructions]:
-            plain.update(words(text))
-        planted = {w for text in flagged for w in words(text) if w not in plain}
+            ws = words(text)
+            plain.update(ws)
+            plain_runs |= runs(ws)
+        planted = {w for text in flagged for w in names_in(text) if w not in plain}
+        claims = {r for text in flagged for r in runs(words(text)) if r not in plain_runs}
         return cls(
             secrets=tuple(s for s in secrets if s),
             allowed_contacts=frozenset(c for text in clean for c in contacts_in(text)),
             allowed_reveals=any(reveals_instructions(text) for text in clean),
             planted=frozenset(w for w in planted if _distinctive(w)),
+            claims=frozenset(claims),
             allowed_numbers=frozenset(numbers_in(prompt) | SMALL_NUMBERS) if numbers else None,
         )
 
@@ -165,7 +189,9 @@ class Screen:
                 f"{where}: the link or contact {contact!r} is not in the evidence shown; leave it "
                 "out"
             )
-        planted = sorted({w for w in words(text) if w in self.planted})
+        ws = words(text)
+        planted = sorted({w for w in ws if w in self.planted})
+        planted += sorted({" ".join(r) for r in runs(ws) if r in self.claims})
         if planted:
             errors.append(
                 f"{where}: {', '.join(repr(w) for w in planted[:5])} comes only from evidence "
