@@ -28,13 +28,18 @@ from generator.drafting.llm_draft import DraftSpec, LLMDrafter
 from generator.llm.errors import DraftFailed
 from generator.llm.failures import save_failure
 from generator.llm.fakes import FunctionModel
-from generator.llm.interface import ChatRequest
+from generator.llm.interface import ChatReply, ChatRequest
 from generator.llm.job import LLMJob
 from generator.llm.openai_chat import OpenAIChatModel
 from generator.llm.structured import CallPolicy, Deadline
+from generator.translation.echo import EchoTranslations
+from generator.translation.service import translate_map
 from knowledge.hygiene import assess
 from knowledge.journey.model import JourneyMap, Text
+from knowledge.maps.repository import MapRepository
 from knowledge.settings import Settings
+from knowledge.store import Database
+from tests.knowledge.test_review import drafted
 from tests.llm import scenario
 from tests.llm.local_endpoint import scripted_endpoint
 from tests.llm.wire import completion
@@ -339,3 +344,147 @@ def test_the_planted_evidence_reaches_the_model_only_fenced_with_its_flag() -> N
         )
         assert block and "flag=addresses_ai" in block.group(1)
         assert "flag=addresses_ai" in request.messages[0].content  # the instructions explain it
+
+
+# -- answers cut off at the token limit, for a part that cannot be split -------------------------
+
+
+def _cut_off(request: ChatRequest) -> ChatReply:
+    return ChatReply(text='{"personas": [{"name": "Клиент', finish_reason="length")
+
+
+def test_one_persona_cut_off_is_asked_again_shorter_with_a_larger_budget() -> None:
+    echo = EchoDrafts("ru")
+    sent: list[ChatRequest] = []
+
+    def once(request: ChatRequest) -> Answer | ChatReply:
+        sent.append(request)
+        if request.task == "personas" and len(sent) == 1:
+            return _cut_off(request)
+        return echo(request)
+
+    journey = _draft(FunctionModel(once), "ru", scenario.analysis(), scenario.evidence())
+    assert len(journey.personas) == 1
+    first, second = sent[0], sent[1]
+    assert second.task == "personas" and second.max_output_tokens == 2 * first.max_output_tokens
+    assert "cut off at the output-token limit" in second.messages[-1].content
+    assert "shorter" in second.messages[-1].content
+
+
+def test_one_persona_cut_off_every_time_fails_readably() -> None:
+    echo = EchoDrafts("ru")
+
+    def always(request: ChatRequest) -> Answer | ChatReply:
+        return _cut_off(request) if request.task == "personas" else echo(request)
+
+    with pytest.raises(DraftFailed) as failed:
+        _draft(FunctionModel(always), "ru", scenario.analysis(), scenario.evidence())
+    assert failed.value.task == "personas" and failed.value.attempts == 3
+    assert "cut off at the output-token limit" in str(failed.value)
+    assert "CJM_LLM_MAX_OUTPUT_TOKENS" in str(failed.value)
+
+
+# -- translations ---------------------------------------------------------------------------------
+
+ITEM_ID = re.compile(r"\[\[evidence \w+ id=(t\d+) ")
+
+
+class Adding:
+    """``EchoTranslations`` that adds ``add(request)`` to its first item the first ``times``
+    answers (for ever with ``times=None``)."""
+
+    def __init__(self, lang: str, add: Callable[[ChatRequest], str], times: int | None) -> None:
+        self.echo = EchoTranslations(lang)
+        self.add, self.times, self.added = add, times, 0
+
+    def __call__(self, request: ChatRequest) -> Answer:
+        answer = self.echo(request)
+        if self.times is None or self.added < self.times:
+            self.added += 1
+            answer["items"][0]["text"] += " " + self.add(request)
+        return answer
+
+
+TRANSLATION_PROBES: dict[str, tuple[Callable[[str], Callable[[ChatRequest], str]], str]] = {
+    "link": (lambda lang: lambda r: "http://evil.example", "is not in the item"),
+    "reveal": (lambda lang: lambda r: REVEAL[lang], "is not in the item"),
+    "canary": (lambda lang: _canary, "confidential marker"),
+}
+
+
+def _translation_job(lang: str, fake: Any) -> LLMJob:
+    return LLMJob(
+        model=FunctionModel(fake),
+        policy=CallPolicy(max_attempts=3, sleep=lambda s: None),
+        deadline=Deadline(60),
+        lang=lang,
+    )
+
+
+@pytest.mark.parametrize("probe", list(TRANSLATION_PROBES))
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_translation_that_adds_what_its_source_lacks_is_reasked(
+    settings: Settings, lang: str, probe: str
+) -> None:
+    make, reason = TRANSLATION_PROBES[probe]
+    repo = MapRepository(Database(settings))
+    source = repo.create("cx", drafted("en"), "a").id
+    fake = Adding(lang, make(lang), times=1)
+    job = _translation_job(lang, fake)
+    done = translate_map(repo, "cx", source, job, "b")
+    stored = json.dumps(repo.version("cx", done.info.id).content, ensure_ascii=False)
+    for bad in ("evil.example", REVEAL[lang], job.canary):
+        assert bad not in stored
+    assert job.asked.calls[0].attempts == 2  # the first batch was asked again, saying why
+    assert reason in fake.echo.requests[1].messages[-1].content
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_translator_that_keeps_adding_fails_and_stores_nothing(
+    settings: Settings, lang: str
+) -> None:
+    repo = MapRepository(Database(settings))
+    source = repo.create("cx", drafted("en"), "a").id
+    job = _translation_job(lang, Adding(lang, lambda r: REVEAL[lang], times=None))
+    with pytest.raises(DraftFailed) as failed:
+        translate_map(repo, "cx", source, job, "b")
+    assert failed.value.task.startswith("translate:") and failed.value.attempts == 3
+    assert any("is not in the item" in e for e in failed.value.errors)
+    assert repo.translations("cx", source) == []
+
+
+def test_a_translation_batch_cut_off_is_split_then_one_text_asked_again_shorter(
+    settings: Settings,
+) -> None:
+    repo = MapRepository(Database(settings))
+    source = repo.create("cx", drafted("en"), "a").id
+    echo = EchoTranslations("th")
+    sent: list[ChatRequest] = []
+    singles: set[str] = set()
+
+    def cutting(request: ChatRequest) -> Answer | ChatReply:
+        sent.append(request)
+        ids = ITEM_ID.findall(request.messages[1].content)
+        if len(ids) > 1 or (ids and request.messages[1].content not in singles):
+            if len(ids) == 1:
+                singles.add(request.messages[1].content)
+            return ChatReply(text='{"items": [{"id": "t1", "text": "แผน', finish_reason="length")
+        return echo(request)
+
+    done = translate_map(repo, "cx", source, _translation_job("th", cutting), "b")
+    assert done.result.sent > 1
+    shorter = [r for r in sent if "cut off at the output-token limit" in r.messages[-1].content]
+    assert shorter and all(len(ITEM_ID.findall(r.messages[1].content)) == 1 for r in shorter)
+    assert repo.version("cx", done.info.id).content["language"] == "th"
+
+
+def test_a_translation_of_one_text_always_cut_off_fails_readably(settings: Settings) -> None:
+    repo = MapRepository(Database(settings))
+    source = repo.create("cx", drafted("en"), "a").id
+
+    def cutting(request: ChatRequest) -> ChatReply:
+        return ChatReply(text='{"items": [', finish_reason="length")
+
+    with pytest.raises(DraftFailed, match="cut off at the output-token limit"):
+        translate_map(repo, "cx", source, _translation_job("zh", cutting), "b")
+    assert repo.translations("cx", source) == []
