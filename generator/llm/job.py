@@ -101,9 +101,7 @@ class LLMJob:
         rendered = prompt.render(fence=self.fence.token, canary=self.canary, **values)
         secrets = (self.canary, self.fence.token)
         if screened:
-            screen = Screen.of_prompt(
-                rendered.system + "\n" + rendered.user, secrets, known_words, numbers
-            )
+            screen = Screen.of_prompt(rendered.system, rendered.user, secrets, known_words, numbers)
         else:
             screen = Screen(secrets, frozenset(), True, frozenset(), frozenset(), None)
 

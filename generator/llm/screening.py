@@ -45,7 +45,11 @@ _QUOTED = re.compile(
 )
 _CAPITALISED = re.compile(r"(?<=[^\s.!?:;])\s+([A-ZА-ЯЁ][\w\-]+)|\b([A-ZА-ЯЁ]{3,})\b")
 
-_BLOCK = re.compile(r"\[\[evidence (\w+)([^\]\n]*)\]\]\n(.*?)\n\[\[/evidence \1\]\]", re.DOTALL)
+# a fenced block as ``prompts.fencing.Fence.block`` writes it: attributes are key=value pairs
+# (the instructions' "[[evidence TOKEN ...]]" that describes the markers is not a block)
+_BLOCK = re.compile(
+    r"\[\[evidence (\w+)((?: \w+=[^\s\]]+)*)\]\]\n(.*?)\n\[\[/evidence \1\]\]", re.DOTALL
+)
 _URL = re.compile(r"(?:https?://|www\.)[^\s\"'<>«»“”()\[\]]+", re.IGNORECASE)
 _DOMAIN = re.compile(
     r"(?<![\w@.])(?:[a-z0-9-]+\.)+(?:com|net|org|io|ai|app|dev|info|biz|xyz|top|site|online|shop"
@@ -141,19 +145,22 @@ class Screen:
     @classmethod
     def of_prompt(
         cls,
-        prompt: str,
+        system: str,
+        user: str,
         secrets: Iterable[str],
         known_words: Iterable[str] = (),
         numbers: bool = False,
     ) -> Screen:
-        """The screen for answers to ``prompt`` (system and user text): its fenced blocks are
-        evidence, flagged or not, the rest is instructions. ``known_words`` are words that
-        unflagged evidence outside the prompt has (the corpus), so they are never "planted"."""
+        """The screen for answers to a prompt: the fenced blocks of its ``user`` text are
+        evidence, flagged or not; the ``system`` text and the rest are instructions.
+        ``known_words`` are words that unflagged evidence outside the prompt has (the corpus),
+        so they are never "planted"."""
         clean: list[str] = []
         flagged: list[str] = []
-        for m in _BLOCK.finditer(prompt):
+        for m in _BLOCK.finditer(user):
             (flagged if f"flag={ADDRESSES_AI}" in m.group(2) else clean).append(m.group(3))
-        instructions = _BLOCK.sub(" ", prompt)
+        prompt = system + "\n" + user
+        instructions = system + "\n" + _BLOCK.sub(" ", user)
         plain = set(known_words)
         plain_runs: set[tuple[str, ...]] = set()
         for text in [*clean, instructions]:

