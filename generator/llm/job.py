@@ -103,7 +103,7 @@ class LLMJob:
         if screened:
             screen = Screen.of_prompt(rendered.system, rendered.user, secrets, known_words, numbers)
         else:
-            screen = Screen(secrets, frozenset(), True, frozenset(), frozenset(), None)
+            screen = Screen.of_secrets(secrets)
 
         def checked(value: T) -> list[str]:
             errors = validate(value) if validate is not None else []

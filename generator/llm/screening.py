@@ -141,6 +141,14 @@ class Screen:
     planted: frozenset[str]  # names only flagged evidence has
     claims: frozenset[tuple[str, ...]]  # runs of words only flagged evidence has
     allowed_numbers: frozenset[str] | None  # None: numbers are not screened
+    only_secrets: bool = False  # the task checks everything else itself (translation)
+
+    @classmethod
+    def of_secrets(cls, secrets: Iterable[str]) -> Screen:
+        """A screen for the canary and fence token only."""
+        return cls(
+            tuple(s for s in secrets if s), frozenset(), True, frozenset(), frozenset(), None, True
+        )
 
     @classmethod
     def of_prompt(
@@ -218,7 +226,7 @@ class Screen:
         """Every string of an answer screened; quotes and ids only for the secrets."""
         errors: list[str] = []
         for where, name, text in strings(value):
-            if name in NOT_FREE_TEXT:
+            if name in NOT_FREE_TEXT or self.only_secrets:
                 errors += [
                     f"{where}: it repeats a confidential marker of your instructions"
                     for secret in self.secrets
