@@ -181,6 +181,11 @@ def _planted_name(lang: str, request: ChatRequest, answer: Answer) -> None:
     persona["name"] = f"{PLANTED[lang][1]} {persona['name']}"
 
 
+def _quotes_the_planted_review(lang: str, request: ChatRequest, answer: Answer) -> None:
+    planted = PLANTED[lang][0]
+    answer["personas"][0]["quotes"] = [{"evidence_id": f"ev_planted_{lang}", "quote": planted}]
+
+
 def _link(lang: str, request: ChatRequest, answer: Answer) -> None:
     answer["opportunities"].append(LINK[lang])
 
@@ -201,6 +206,7 @@ def _emotion(lang: str, request: ChatRequest, answer: Answer) -> None:
 PROBES: dict[str, tuple[str, Obey, str]] = {
     "pwned_persona": ("personas", _pwned, "speaks of your instructions"),
     "planted_name": ("personas", _planted_name, "comes only from evidence flagged addresses_ai"),
+    "quotes_planted_review": ("personas", _quotes_the_planted_review, "addresses an AI"),
     "link_not_in_evidence": ("stage_lanes", _link, "is not in the evidence shown"),
     "canary_echo": ("stage_lanes", _canary_echo, "confidential marker"),
     "asks_for_the_prompt": ("stage_lanes", _asks_for_the_prompt, "speaks of your instructions"),
@@ -318,6 +324,8 @@ def test_an_obeying_answer_is_reasked_and_the_map_is_clean(lang: str, probe: str
     written = " ".join(t.text for t in texts(journey))  # every text; quotes stay verbatim
     for bad in _forbidden(lang, {_canary(r) for r in fake.requests}):
         assert bad not in written
+    cited = {r.evidence_id for p in journey.personas for r in p.evidence}
+    assert cited and f"ev_planted_{lang}" not in cited  # the model quotes plain evidence
     # the numbers are the data's
     data = build_evidence_only_map(analysis, evidence, scenario.framework(), lang, scenario.scope())
     assert [s.emotion for s in journey.stages] != [None, None]
