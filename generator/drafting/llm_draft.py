@@ -247,7 +247,7 @@ class LLMDrafter:
                 RecommendationsPart,
                 validate,
                 known_words=self.known_words,
-                numbers=True,
+                numbers=False,  # a KPI may name a target the team sets
                 splittable=len(batch) > 1,
                 scope=scope_text,
                 goal=goal,
