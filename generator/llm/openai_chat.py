@@ -173,7 +173,7 @@ class OpenAIChatModel:
                 f"the endpoint's answer is not a chat completion: {exc.message}",
                 exc.response.text[:BODY_IN_ERROR],
             ) from exc
-        except ValueError as exc:  # a JSON content type over a body that is not JSON
+        except json.JSONDecodeError as exc:  # a JSON content type over a body that is not JSON
             raise BadReply(f"the endpoint's answer is not valid JSON: {exc}") from exc
         if not isinstance(completion, ChatCompletion) or not isinstance(
             getattr(completion, "choices", None), list
