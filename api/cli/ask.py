@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 
 from api.cli.common import JsonOption, WorkspaceOption, err, open_library, out, print_json
-from api.cli.draft import _save_failure
 from generator.llm.errors import LLMError
 from generator.llm.factory import configured_model
+from generator.llm.failures import save_failure
 from generator.qa.answer import Asker
 from generator.qa.scope import scope_maps
 from knowledge.maps.repository import MapRepository
@@ -39,7 +39,7 @@ def ask_command(
             maps = scope_maps(MapRepository(library.db), workspace, map_id)
             answer = Asker(library, model, settings).ask(question, maps, lang)
     except LLMError as exc:
-        saved = _save_failure(settings, exc)
+        saved = save_failure(settings.home, "ask", exc)
         err.print(f"[red]answer failed:[/red] {exc}\n  details: {saved}")
         raise typer.Exit(1) from exc
     finally:

@@ -5,7 +5,6 @@ answer are kept in CJM_HOME/failed/ for debugging."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, get_args
 
@@ -25,13 +24,14 @@ from api.cli.common import JsonOption, WorkspaceOption, err, open_library
 from generator.drafting.future_state import draft_future_state
 from generator.drafting.llm_draft import DraftSpec
 from generator.drafting.pipeline import draft_map
-from generator.llm.errors import DraftFailed, LLMError
+from generator.llm.errors import LLMError
 from generator.llm.factory import configured_model
+from generator.llm.failures import save_failure
 from generator.llm.job import LLMJob
 from knowledge.errors import UserInputError
 from knowledge.journey.model import JourneyMap, MapType
 from knowledge.languages import SUPPORTED_LANGUAGES
-from knowledge.settings import Settings, get_settings
+from knowledge.settings import get_settings
 
 HOW_TO_CONFIGURE = (
     "No language model is configured, so this is an evidence-only draft: stages, themes with "
@@ -47,15 +47,6 @@ MAP_TYPES = get_args(MapType)
 
 def _progress(message: str) -> None:
     err.print(f"[dim]…[/dim] {message}")
-
-
-def _save_failure(settings: Settings, exc: LLMError) -> Path:
-    folder = settings.home / "failed"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"draft-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}.json"
-    data = exc.as_dict() if isinstance(exc, DraftFailed) else {"error": str(exc)}
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return path
 
 
 def _write(journey: JourneyMap, output: Path | None, json_output: bool) -> None:
@@ -160,7 +151,7 @@ def draft_command(
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
     except LLMError as exc:
-        saved = _save_failure(settings, exc)
+        saved = save_failure(settings.home, "draft", exc)
         err.print(f"[red]draft failed:[/red] {exc}\n  details (attempts, last answer): {saved}")
         raise typer.Exit(1) from exc
     finally:

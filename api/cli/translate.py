@@ -7,9 +7,10 @@ from typing import Annotated
 import typer
 
 from api.cli.common import JsonOption, WorkspaceOption, err, open_library, print_json
-from api.cli.draft import HOW_TO_CONFIGURE, _progress, _save_failure
+from api.cli.draft import HOW_TO_CONFIGURE, _progress
 from generator.llm.errors import LLMError
 from generator.llm.factory import configured_model
+from generator.llm.failures import save_failure
 from generator.llm.job import LLMJob
 from generator.translation.glossaries import resolve_glossary
 from generator.translation.service import translate_map
@@ -58,7 +59,7 @@ def translate_command(
                 _progress,
             )
     except LLMError as exc:
-        saved = _save_failure(settings, exc)
+        saved = save_failure(settings.home, "translate", exc)
         err.print(f"[red]translation failed:[/red] {exc}\n  details: {saved}")
         raise typer.Exit(1) from exc
     finally:

@@ -49,9 +49,11 @@ class LLMStageAssigner:
             f"stages:{label}",
             StageAssignmentsPart,
             validate,
+            splittable=len(items) > 1,
             stages=self.stages,
             items="\n".join(
-                self.job.fence.block(quote_of(e.text), id=e.id, lang=e.lang) for e in items
+                self.job.fence.block(quote_of(e.text), e.hygiene.addresses_ai, id=e.id, lang=e.lang)
+                for e in items
             ),
         )
         return {a.evidence_id: (a.stage_id, a.confidence) for a in part.assignments}

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from generator.analysis.evidence import Evidence
 from generator.analysis.quotes import quote_of
 from generator.analysis.result import Theme
+from knowledge.hygiene import addresses_ai
 from knowledge.journey.model import JourneyMap, PainPoint, Stage
 from prompts.fencing import Fence
 
@@ -60,7 +61,7 @@ def theme_block(
     for evidence_id in t.representatives[:quotes]:
         item = evidence[evidence_id]
         quote = quote_of(item.text, t.quotes.get(evidence_id))
-        lines.append(fence.block(quote, id=item.id, lang=item.lang))
+        lines.append(fence.block(quote, item.hygiene.addresses_ai, id=item.id, lang=item.lang))
     return "\n".join(lines)
 
 
@@ -91,7 +92,11 @@ def pain_block(
         for ref in p.evidence[:1]:
             item = evidence.get(ref.evidence_id)
             if item is not None:
-                lines.append(fence.block(quote_of(item.text), id=item.id, lang=item.lang))
+                lines.append(
+                    fence.block(
+                        quote_of(item.text), item.hygiene.addresses_ai, id=item.id, lang=item.lang
+                    )
+                )
     return "\n".join(lines) or "(no pain points)"
 
 
@@ -114,7 +119,9 @@ def current_stage_block(journey: JourneyMap, stage: Stage, fence: Fence) -> str:
             f"[{p.frequency} mentions, priority {p.priority:.1f}]"
         )
         for ref in p.evidence[:1]:
-            lines.append(fence.block(ref.quote, id=ref.evidence_id, lang=ref.lang))
+            lines.append(
+                fence.block(ref.quote, addresses_ai(ref.quote), id=ref.evidence_id, lang=ref.lang)
+            )
     recs = [
         r.action.text
         for r in journey.recommendations

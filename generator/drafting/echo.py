@@ -7,12 +7,14 @@ terse model's, which is what the prompt-size benchmark needs."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from generator.llm.interface import ChatRequest
 
 _BLOCK = re.compile(
-    r"\[\[evidence (\w+) id=(\S+) lang=(\S+)\]\]\n(.*?)\n\[\[/evidence \1\]\]", re.DOTALL
+    r"\[\[evidence (\w+) id=(\S+) lang=(\S+?)(?: flag=\S+?)?\]\]\n(.*?)\n\[\[/evidence \1\]\]",
+    re.DOTALL,
 )
 _THEME = re.compile(r"^- ((?:pp|dl)-\S+) \(", re.MULTILINE)
 _PAIN_LINE = re.compile(r"^- (pp-\S+?):? ", re.MULTILINE)
@@ -93,6 +95,11 @@ SENTENCES: dict[str, dict[str, str]] = {
 }
 
 
+def _plain_first(blocks: Iterable[re.Match[str]]) -> list[re.Match[str]]:
+    """Blocks of evidence that does not address an AI first: a careful model quotes those."""
+    return sorted(blocks, key=lambda b: "flag=" in b.group(0).split("\n", 1)[0])
+
+
 def _quote(text: str) -> str:
     return text[:40].strip() or text
 
@@ -108,7 +115,7 @@ class EchoDrafts:
             end = marks[n + 1][0] if n + 1 < len(marks) else len(prompt)
             owners[owner] = [
                 {"evidence_id": b.group(2), "quote": _quote(b.group(4))}
-                for b in _BLOCK.finditer(prompt[start:end])
+                for b in _plain_first(_BLOCK.finditer(prompt[start:end]))
             ][:1]
         return owners
 
@@ -121,7 +128,7 @@ class EchoDrafts:
         s = self.s
         if request.task == "personas":
             n = int(_PERSONAS.search(prompt).group(1))  # type: ignore[union-attr]
-            block = _BLOCK.search(prompt)
+            block = next(iter(_plain_first(_BLOCK.finditer(prompt))), None)
             quotes = (
                 [{"evidence_id": block.group(2), "quote": _quote(block.group(4))}] if block else []
             )
@@ -146,7 +153,6 @@ class EchoDrafts:
             return {
                 "actions": [s["a"]],
                 "thoughts": [s["b"]],
-                "emotion_score": -0.3,
                 "emotion_label": s["e"],
                 "touchpoints": [{"name": s["t"], "channel": s["c"], "owner_team": s["team"]}],
                 "pain_points": [e for e in entries if str(e["id"]).startswith("pp-")],

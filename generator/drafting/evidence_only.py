@@ -17,6 +17,7 @@ from generator.analysis.quotes import quote_of
 from generator.analysis.result import Analysis, Theme
 from generator.drafting.wording import emotion_key, language_in, phrase
 from knowledge.evidence import stable_id
+from knowledge.hygiene import ADDRESSES_AI
 from knowledge.journey.frameworks import StageFramework
 from knowledge.journey.model import (
     CompetitorNote,
@@ -221,6 +222,7 @@ def build_evidence_only_map(
             unplaced=cov["unplaced"],
             competitor_evidence=cov["competitor_evidence"],
             warnings=cov["warnings"],
+            addresses_ai=cov["flagged"].get(ADDRESSES_AI, 0),
         ),
         provenance=Provenance(
             generator="evidence-only",

@@ -66,6 +66,7 @@ def draft_future_state(job: LLMJob, current: JourneyMap, goals: str | None) -> J
             f"future:{stage.id}",
             FutureStagePart,
             validate,
+            splittable=False,
             goals=goals,
             stage=stage.name.text,
             current_state=context.current_stage_block(current, stage, job.fence),

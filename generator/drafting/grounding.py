@@ -1,6 +1,7 @@
 """Checks that keep a drafted map grounded: quotes are verbatim substrings of evidence that
-exists (and belongs where it is cited), ids point at things the analysis found, and every text
-a person reads is in the map's language. Each check returns readable errors that are sent back
+exists (and belongs where it is cited, and does not address an AI unless nothing else can be
+quoted), ids point at things the analysis found, and every text a person reads is in the map's
+language. Each check returns readable errors that are sent back
 to the model when it is re-asked."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 
 from generator.analysis.evidence import Evidence
 from generator.drafting.parts import Quote
+from knowledge.hygiene import ADDRESSES_AI
 from knowledge.languages import detect_language, script_counts
 
 EXPECTED_SCRIPT = {"fa": "arabic", "ru": "cyrillic", "th": "thai", "zh": "han", "en": "latin"}
@@ -58,6 +60,12 @@ class Grounding:
                     f"listed under {owner}"
                 )
                 continue
+            if item.hygiene.addresses_ai and self._plain_alternative(owner):
+                errors.append(
+                    f"{where}: {q.evidence_id} addresses an AI (flag={ADDRESSES_AI}); quote "
+                    "other evidence" + (f" of {owner}" if owner else "")
+                )
+                continue
             if not q.quote.strip():
                 errors.append(f"{where}: empty quote from {q.evidence_id}")
             elif q.quote.strip() not in item.text:
@@ -66,6 +74,14 @@ class Grounding:
                     f"{q.evidence_id}; copy the customer's words exactly, untranslated"
                 )
         return errors
+
+    def _plain_alternative(self, owner: str | None) -> bool:
+        """Whether evidence that does not address an AI could be quoted instead."""
+        pool = self.members.get(owner, set()) if owner is not None else self.evidence.keys()
+        return any(
+            (item := self.evidence.get(i)) is not None and not item.hygiene.addresses_ai
+            for i in pool
+        )
 
     def texts(self, fields: Iterable[tuple[str, str | None]]) -> list[str]:
         name = LANGUAGE_NAMES.get(self.lang, self.lang)

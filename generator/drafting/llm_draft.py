@@ -41,6 +41,7 @@ from knowledge.journey.model import (
     Text,
     Touchpoint,
 )
+from knowledge.segment import words
 from prompts.templates import get_template
 
 
@@ -83,6 +84,8 @@ def touchpoint(i: int, t: TouchpointPart, stage_id: str) -> Touchpoint:
 class LLMDrafter:
     def __init__(self, job: LLMJob) -> None:
         self.job = job
+        # words of the evidence that does not address an AI: never "planted" (see screening)
+        self.known_words: frozenset[str] = frozenset()
 
     # -- personas -------------------------------------------------------------------------
 
@@ -123,6 +126,9 @@ class LLMDrafter:
                 "personas",
                 PersonasPart,
                 validate,
+                known_words=self.known_words,
+                numbers=True,
+                splittable=n > 1,
                 persona_count=n,
                 scope=scope_text,
                 themes=themes,
@@ -187,9 +193,13 @@ class LLMDrafter:
                 f"lanes:{stage.id}",
                 StageLanesPart,
                 validate,
+                known_words=self.known_words,
+                numbers=True,
+                splittable=len(batch) > 1,
                 map_type=spec.map_type.replace("_", " "),
                 map_type_guidance=guidance,
                 stage=description,
+                emotion=f"{stage.emotion.score:+.2f}" if stage.emotion else "(unknown)",
                 personas=persona_text or "(none drafted)",
                 themes=context.themes_block(list(batch), items, self.job.fence),
             )
@@ -236,6 +246,9 @@ class LLMDrafter:
                 "recommendations",
                 RecommendationsPart,
                 validate,
+                known_words=self.known_words,
+                numbers=False,  # a KPI may name a target the team sets
+                splittable=len(batch) > 1,
                 scope=scope_text,
                 goal=goal,
                 pain_points=context.pain_block(list(batch), items, self.job.fence),
@@ -272,6 +285,12 @@ class LLMDrafter:
         lang = self.job.lang
         skeleton = build_evidence_only_map(analysis, evidence, framework, lang, scope)
         items = {e.id: e for e in evidence.items}
+        self.known_words = frozenset(
+            w
+            for e in evidence.items
+            if not e.hygiene.addresses_ai
+            for w in (e.tokens or words(e.text))
+        )
         scope_text = _scope_text(scope, framework, lang)
         themes_by_stage: dict[str, list[Theme]] = {}
         for t in analysis.themes:
@@ -393,13 +412,17 @@ def _merge_lanes(
             if t.name.strip() not in names:
                 names.add(t.name.strip())
                 touchpoints.append(touchpoint(len(touchpoints) + 1, t, stage.id))
-    score = sum(p.emotion_score for p in parts) / len(parts)
     blueprint = map_type == "service_blueprint"
     return stage.model_copy(
         update={
             "actions": texts("actions"),
             "thoughts": texts("thoughts"),
-            "emotion": Emotion(score=round(score, 2), label=inferred(parts[0].emotion_label)),
+            # the evidence's score; the model only words the feeling
+            "emotion": (
+                Emotion(score=stage.emotion.score, label=inferred(parts[0].emotion_label))
+                if stage.emotion is not None
+                else None
+            ),
             "touchpoints": touchpoints,
             "pain_points": [_written(p, written.get(p.id), items) for p in stage.pain_points],
             "delighters": [_written(d, written.get(d.id), items) for d in stage.delighters],

@@ -1,7 +1,9 @@
 """What the model is asked to return for each drafting part, in strict-schema shape (extra
-fields forbidden, every field required, lists instead of free-form dicts). Counts, severities
-and priorities are deliberately absent: they come from the analysis. Texts have the journey
-map's bounds (titles and names short), checked on our side so an overlong answer is re-asked."""
+fields forbidden, every field required, lists instead of free-form dicts). Counts, severities,
+priorities and a current stage's emotion score are deliberately absent: they come from the
+analysis, and an answer that carries them is rejected as having fields it may not have. Texts
+have the journey map's bounds (titles and names short), checked on our side so an overlong answer
+is re-asked."""
 
 from __future__ import annotations
 
@@ -48,7 +50,8 @@ class ThemePart(Part):
 class StageLanesPart(Part):
     actions: list[LongAnswer]
     thoughts: list[LongAnswer]
-    emotion_score: float = Field(ge=-1, le=1)
+    # no score: the stage's emotion score is the evidence's (``evidence_only``); the model
+    # only names the feeling
     emotion_label: ShortAnswer
     touchpoints: list[TouchpointPart]
     pain_points: list[ThemePart]

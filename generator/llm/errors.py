@@ -37,6 +37,16 @@ class LLMTimeout(TransientLLMError):
     pass
 
 
+class BadReply(TransientLLMError):
+    """The endpoint answered (often HTTP 200) with something that is not a chat completion: an
+    HTML page, plain text, invalid JSON, or JSON without choices. A proxy or an overloaded
+    server does this; a later attempt may get a real answer."""
+
+    def __init__(self, message: str, raw: str | None = None) -> None:
+        super().__init__(message)
+        self.raw = raw
+
+
 class LLMRequestError(LLMError):
     """The endpoint rejected the request (bad key, unknown model, unsupported option)."""
 

@@ -1,15 +1,22 @@
 """One drafting job's shared state: the model, the attempt policy, the deadline, the fence for
-untrusted text and the record of every call — so each LLM task only says what to ask."""
+untrusted text, the run's canary and the record of every call — so each LLM task only says
+what to ask.
+
+The canary is a random marker put in every system prompt of the run (template variable
+``canary``); it never occurs in evidence, so an answer that contains it repeats the
+instructions. Every answer is screened (``generator.llm.screening``) before it is accepted."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from pydantic import BaseModel
 
 from generator.llm.interface import ChatModel
+from generator.llm.screening import Screen
 from generator.llm.structured import Asked, CallPolicy, Deadline, ask
 from knowledge.settings import Settings
 from prompts.fencing import LANGUAGE_NAMES, Fence
@@ -34,6 +41,7 @@ class LLMJob:
     deadline: Deadline
     lang: str = "en"
     fence: Fence = field(default_factory=Fence)
+    canary: str = field(default_factory=lambda: f"cjm-{secrets.token_hex(6)}")
     asked: Asked = field(default_factory=Asked)
     progress: Callable[[str], None] = lambda _message: None
     parameters: list[str] = field(default_factory=list)
@@ -74,12 +82,33 @@ class LLMJob:
         part: str,
         output: type[T],
         validate: Callable[[T], list[str]] | None = None,
+        *,
+        screened: bool = True,
+        known_words: Iterable[str] = (),
+        numbers: bool = False,
+        splittable: bool = True,
         **values: object,
     ) -> T:
+        """Ask for ``output``; the answer must pass ``validate`` and the screen of its prompt
+        (``generator.llm.screening``: with ``screened`` False only the canary and fence token
+        are screened — for tasks that check their own texts, like translation). ``numbers``
+        screens numbers too; ``known_words`` are words of unflagged evidence outside the
+        prompt. ``splittable`` False: the caller cannot split the part, so a cut-off answer is
+        asked again for shorter."""
         prompt = get_template(template)
         if "language_name" in prompt.variables:
             values["language_name"] = LANGUAGE_NAMES.get(self.lang, self.lang)
-        rendered = prompt.render(fence=self.fence.token, **values)
+        rendered = prompt.render(fence=self.fence.token, canary=self.canary, **values)
+        secrets = (self.canary, self.fence.token)
+        if screened:
+            screen = Screen.of_prompt(rendered.system, rendered.user, secrets, known_words, numbers)
+        else:
+            screen = Screen.of_secrets(secrets)
+
+        def checked(value: T) -> list[str]:
+            errors = validate(value) if validate is not None else []
+            return errors + screen.answer(value)
+
         return ask(
             self.model,
             task=template,
@@ -88,8 +117,9 @@ class LLMJob:
             system=rendered.system,
             user=rendered.user,
             output=output,
-            validate=validate,
+            validate=checked,
             policy=self.policy,
             deadline=self.deadline,
             asked=self.asked,
+            splittable=splittable,
         )

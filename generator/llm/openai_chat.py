@@ -14,8 +14,10 @@ from urllib.parse import urlparse
 
 import openai
 from openai.lib._pydantic import to_strict_json_schema
+from openai.types.chat import ChatCompletion
 
 from generator.llm.errors import (
+    BadReply,
     LLMConfigError,
     LLMRequestError,
     LLMTimeout,
@@ -26,6 +28,7 @@ from generator.llm.errors import (
 from generator.llm.interface import ChatReply, ChatRequest, Usage
 from knowledge.settings import Settings
 
+BODY_IN_ERROR = 300
 JSON_MODE_HINT = (
     "Answer with one JSON object, nothing else, that validates against this JSON schema:\n"
 )
@@ -165,6 +168,21 @@ class OpenAIChatModel:
             raise LLMTimeout(f"no answer within {request.timeout_s:.0f} s") from exc
         except openai.APIConnectionError as exc:
             raise TransientLLMError(f"could not reach {self.settings.llm_base_url}: {exc}") from exc
+        except openai.APIResponseValidationError as exc:
+            raise BadReply(
+                f"the endpoint's answer is not a chat completion: {exc.message}",
+                exc.response.text[:BODY_IN_ERROR],
+            ) from exc
+        except json.JSONDecodeError as exc:  # a JSON content type over a body that is not JSON
+            raise BadReply(f"the endpoint's answer is not valid JSON: {exc}") from exc
+        if not isinstance(completion, ChatCompletion) or not isinstance(
+            getattr(completion, "choices", None), list
+        ):
+            body = completion if isinstance(completion, str) else repr(completion)
+            raise BadReply(
+                f"the endpoint's answer is not a chat completion: {body[:BODY_IN_ERROR]!r}",
+                body[:BODY_IN_ERROR],
+            )
         if not completion.choices:
             raise ServerError("the endpoint returned no choices")
         choice = completion.choices[0]

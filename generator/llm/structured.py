@@ -4,7 +4,10 @@ errors, and give up loudly.
 Every request counts against one attempt budget per part — retries after rate limits, server
 errors and timeouts as well as re-asks after invalid answers — and against the job's deadline.
 A refusal ends the part at once; an answer cut off at the token limit raises
-``OutputTruncated`` so the caller can split the part instead of asking again for the same.
+``OutputTruncated`` so the caller can split the part instead of asking again for the same —
+unless the part cannot be split (one persona, one text to translate): then it is asked again
+with a larger output budget (up to ``TRUNCATION_GROWTH`` times the setting) and a request for
+a shorter answer, and fails readably when every attempt is cut off.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from generator.llm.errors import (
+    BadReply,
     DeadlineExceeded,
     DraftFailed,
     LLMRequestError,
@@ -33,6 +37,11 @@ Validator = Callable[[T], list[str]]
 
 _FENCED_JSON = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
 RAW_IN_ERROR = 4000
+TRUNCATION_GROWTH = 4
+SHORTER = (
+    "Your answer was cut off at the output-token limit. Answer again with the whole JSON "
+    "object, shorter: brief texts, no more items than asked for, nothing repeated."
+)
 
 
 class Deadline:
@@ -108,8 +117,11 @@ def ask(
     policy: CallPolicy,
     deadline: Deadline,
     asked: Asked | None = None,
+    splittable: bool = True,
 ) -> T:
     messages = [Message("system", system), Message("user", user)]
+    max_tokens = policy.max_output_tokens
+    truncated = False
     attempts = 0
     last_raw: str | None = None
     errors: list[str] = []
@@ -144,7 +156,7 @@ def ask(
             task=task,
             messages=tuple(messages),
             output=output,
-            max_output_tokens=policy.max_output_tokens,
+            max_output_tokens=max_tokens,
             timeout_s=min(policy.timeout_s, remaining),
         )
         prompt_chars += request.prompt_chars
@@ -152,6 +164,8 @@ def ask(
             reply = model.complete(request)
         except TransientLLMError as exc:
             errors = [str(exc)]
+            if isinstance(exc, BadReply) and exc.raw is not None:
+                last_raw = exc.raw
             wait = exc.retry_after if exc.retry_after is not None else min(2.0**attempts, 30.0)
             if wait > policy.max_retry_wait or wait >= deadline.remaining():
                 record()
@@ -173,9 +187,15 @@ def ask(
             raise DraftFailed(
                 part, f"the model refused: {reply.refusal}", attempts, last_raw, [reply.refusal]
             )
-        if reply.finish_reason == "length":
+        truncated = reply.finish_reason == "length"
+        if truncated and splittable:
             record()
             raise OutputTruncated(part, reply.text)
+        if truncated:
+            errors = [f"cut off at {max_tokens} output tokens"]
+            max_tokens = min(max_tokens * 2, policy.max_output_tokens * TRUNCATION_GROWTH)
+            messages = [*messages[:2], Message("user", SHORTER)]
+            continue
         if reply.finish_reason == "content_filter":
             record()
             raise DraftFailed(
@@ -189,4 +209,13 @@ def ask(
             return value
         messages += [Message("assistant", reply.text), Message("user", _reask(errors))]
     record()
+    if truncated:
+        raise DraftFailed(
+            part,
+            "every answer was cut off at the output-token limit, even when asked for a shorter "
+            "one; raise CJM_LLM_MAX_OUTPUT_TOKENS",
+            attempts,
+            last_raw,
+            errors,
+        )
     raise DraftFailed(part, "no valid answer", attempts, last_raw, errors)

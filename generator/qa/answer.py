@@ -2,8 +2,12 @@
 closest elements and their evidence across languages, and have the model write the answer in
 the asker's language — validated: every citation exists and belongs to the scoped maps,
 evidence ids belong to the elements in scope, every number is one the data gives, the answer
-is in the asker's language. Without a model the answer is composed from the same facts and
-elements. When the maps do not answer the question, the answer says so."""
+is in the asker's language, and it passes the screen every model answer passes (no link,
+contact, talk of instructions or planted name the evidence shown cannot justify). Without a
+model the answer is composed from the same facts and elements — and so it is, with a note
+and a ``failed/ask-*.json`` record, when the model's answer fails and the caller asked for
+that fallback (the HTTP API does). When the maps do not answer the question, the answer says
+so."""
 
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from generator.drafting.grounding import in_language
+from generator.llm.errors import LLMConfigError, LLMError
+from generator.llm.failures import save_failure
 from generator.llm.interface import ChatModel
 from generator.llm.job import LLMJob
 from generator.qa.elements import Element, ScopedMap, elements_of
@@ -25,6 +31,7 @@ from generator.qa.intent import Intent, read_intent
 from generator.qa.phrases import KIND_NAMES, LANG_NAMES, PHRASES
 from generator.qa.retrieval import ElementIndex, EvidenceText
 from knowledge.errors import UserInputError
+from knowledge.hygiene import addresses_ai
 from knowledge.languages import SUPPORTED_LANGUAGES, detect_language
 from knowledge.library import Library
 from knowledge.settings import Settings
@@ -62,6 +69,7 @@ class Answer:
     generator: str  # llm or data
     seconds: float = 0.0
     related: list[str] = field(default_factory=list)
+    note: str | None = None  # why a model's answer was not used, when it was not
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -75,6 +83,7 @@ class Answer:
             "scope": self.scope,
             "generator": self.generator,
             "seconds": round(self.seconds, 3),
+            "note": self.note,
         }
 
 
@@ -102,11 +111,13 @@ class Asker:
         model: ChatModel | None,
         settings: Settings,
         progress: Callable[[str], None] | None = None,
+        fallback: bool = False,
     ) -> None:
         self.library = library
         self.model = model
         self.settings = settings
         self.progress = progress
+        self.fallback = fallback  # a failed model answer gives way to the data's answer
 
     def ask(self, question: str, maps: list[ScopedMap], lang: str | None = None) -> Answer:
         started = time.monotonic()
@@ -134,7 +145,19 @@ class Asker:
         if self.model is None:
             answer = self._from_data(question, lang, intent, facts, shown, scope)
         else:
-            answer = self._from_model(question, lang, intent, facts, shown, evidence, by_ref, scope)
+            try:
+                answer = self._from_model(
+                    question, lang, intent, facts, shown, evidence, by_ref, scope
+                )
+            except LLMError as exc:
+                if not self.fallback or isinstance(exc, LLMConfigError):
+                    raise
+                saved = save_failure(self.settings.home, "ask", exc)
+                answer = self._from_data(question, lang, intent, facts, shown, scope)
+                answer.note = (
+                    f"the model's answer could not be used ({exc}); this answer is composed "
+                    f"from the maps' data (details: {saved.name})"
+                )
         answer.seconds = time.monotonic() - started
         return answer
 
@@ -269,7 +292,9 @@ class Asker:
             )
             for e in shown
         )
-        evidence_text = "\n".join(fence.block(ev.text, id=ev.id, lang=ev.lang) for ev in evidence)
+        evidence_text = "\n".join(
+            fence.block(ev.text, addresses_ai(ev.text), id=ev.id, lang=ev.lang) for ev in evidence
+        )
         allowed = numbers_in(facts_text) | numbers_in(elements_text) | numbers_in(question)
         allowed |= {str(n) for n in range(0, 11)}  # list markers and small counts
         scoped_evidence = {r.evidence_id for e in by_ref.values() for r in e.evidence}

@@ -18,7 +18,9 @@ WORD = {
     "zh": "译文",
     "en": "translated",
 }
-ITEM = re.compile(r"\[\[evidence (\w+) id=(\w+) lang=(\w+)\]\]\n(.*?)\n\[\[/evidence \1\]\]", re.S)
+ITEM = re.compile(
+    r"\[\[evidence (\w+) id=(\w+) lang=(\w+)(?: flag=\w+)?\]\]\n(.*?)\n\[\[/evidence \1\]\]", re.S
+)
 TERM = re.compile(r"^- (.+?) → (.+)$", re.M)
 
 

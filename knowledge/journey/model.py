@@ -183,6 +183,12 @@ class Coverage(Strict):
     warnings: list[LongText] = Field(
         description="E.g. a stage resting on a single source or language."
     )
+    addresses_ai: int = Field(
+        default=0,
+        ge=0,
+        description="Evidence that addresses an AI system with instructions: kept as evidence, "
+        "shown to a model only fenced with that flag, never a source of names or claims.",
+    )
 
 
 class Scope(Strict):

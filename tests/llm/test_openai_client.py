@@ -26,7 +26,7 @@ from generator.llm.structured import CallPolicy, Deadline
 from knowledge.journey.model import JourneyMap
 from tests.llm import scenario
 from tests.llm.cassettes import make_vcr
-from tests.llm.wire import Wire, answer, completion, error, model
+from tests.llm.wire import Wire, answer, authoring, completion, error, model
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -91,9 +91,9 @@ def test_good_draft(cassette: Cassette) -> None:
     ]
     assert all(c.prompt_tokens > 0 and c.completion_tokens > 0 for c in journey.provenance.calls)
     assert journey.provenance.prompt_versions == [
-        "personas@1",
-        "recommendations@1",
-        "stage_lanes@1",
+        "personas@2",
+        "recommendations@2",
+        "stage_lanes@2",
     ]
     sent = bodies(cassette)
     assert sent[0]["response_format"]["json_schema"]["strict"] is True
@@ -173,6 +173,19 @@ def test_truncated_output_is_split(cassette: Cassette) -> None:
     assert delivery.delighters[0].title.origin == "inferred"
 
 
+def test_a_non_json_200_is_a_bad_reply_and_retried(cassette: Cassette) -> None:
+    page = (200, {"content-type": "text/html"}, b"<html><body>upstream timed out</body></html>")
+    broken = (200, {"content-type": "application/json"}, b'{"choices": [ oops')
+    sleeps: list[float] = []
+    chat = model([page, broken, echo("ru")])
+    j = job(chat, "ru", sleeps)
+    part = j.ask("personas", "personas", _personas(), persona_count=1, scope="s", themes=_themes(j))
+    assert part.personas and j.asked.calls[0].attempts == 3
+    assert len(sleeps) == 2  # retried like a server error
+    # all three went through the client's own (intercepted) transport: replayed, or recorded
+    assert cassette.play_count == 3 or authoring()
+
+
 def test_refusal_fails_readably(cassette: Cassette) -> None:
     chat = model([completion(None, refusal="I'm sorry, I can't help with that.")])
     j = job(chat, "en")
@@ -208,7 +221,6 @@ def test_wrong_language_is_reasked(cassette: Cassette) -> None:
 FABRICATED = {
     "actions": ["Customer waits"],
     "thoughts": ["Where is it?"],
-    "emotion_score": -0.5,
     "emotion_label": "annoyed",
     "touchpoints": [],
     "delighters": [],

@@ -98,6 +98,8 @@ class _Serve:
         responder = self.responders.pop(0)
         body = json.loads(request.content.decode("utf-8"))
         status, headers, payload = responder(body) if callable(responder) else responder
+        if isinstance(payload, bytes):  # a raw body, JSON or not
+            return httpx2.Response(status, headers=headers, content=payload)
         return httpx2.Response(
             status, headers=headers, content=json.dumps(payload, ensure_ascii=False).encode()
         )

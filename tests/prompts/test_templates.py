@@ -18,6 +18,7 @@ def test_every_task_has_a_valid_versioned_template() -> None:
     for t in templates.values():
         assert t.version_id == f"{t.id}@{t.version}"
         assert "fence" in t.variables  # every task sees untrusted evidence fenced
+        assert "canary" in t.variables  # and a run marker no answer may repeat
     assert set(templates["stage_lanes"].guidance) == {
         "current_state",
         "day_in_the_life",
@@ -27,13 +28,17 @@ def test_every_task_has_a_valid_versioned_template() -> None:
 
 def test_rendering_needs_every_variable_and_no_other() -> None:
     t = load_templates()["recommendations"]
-    with pytest.raises(MissingVariable, match="goal, pain_points"):
+    with pytest.raises(MissingVariable, match="canary, goal, pain_points"):
         t.render(language_name="Thai", fence="x", scope="s")
     with pytest.raises(PromptError, match="unknown variable"):
-        t.render(language_name="Thai", fence="x", scope="s", goal="g", pain_points="p", z=1)
+        t.render(
+            language_name="Thai", fence="x", scope="s", goal="g", pain_points="p", canary="c", z=1
+        )
     # Values are inserted once: braces in evidence are not placeholders.
-    out = t.render(language_name="Thai", fence="x", scope="{goal}", goal="G", pain_points="{}")
-    assert "Research scope: {goal}" in out.user and out.version == "recommendations@1"
+    out = t.render(
+        language_name="Thai", fence="x", scope="{goal}", goal="G", pain_points="{}", canary="c"
+    )
+    assert "Research scope: {goal}" in out.user and out.version == "recommendations@2"
 
 
 @pytest.mark.parametrize(

@@ -62,8 +62,13 @@ class AnswerOut(Body):
     facts: dict[str, Any] | None = Field(description="Numbers computed from the maps' data.")
     intent: str
     scope: list[dict[str, Any]]
-    generator: str = Field(description="llm, or data when no model is configured.")
+    generator: str = Field(
+        description="llm, or data when no model is configured or the model's answer failed."
+    )
     seconds: float
+    note: str | None = Field(
+        default=None, description="Why the model's answer was not used, when it was not."
+    )
 
 
 @router.post("/questions", response_model=AnswerOut)
@@ -75,9 +80,11 @@ def ask(
     factory: ModelFactoryDep,
 ) -> AnswerOut:
     """Answer from the maps and their evidence, in the asker's language, citing map elements
-    and evidence ids; when the maps do not answer it, the answer says so."""
+    and evidence ids; when the maps do not answer it, the answer says so. When the model's
+    answer fails its checks or the model is unreachable, the answer is composed from the maps'
+    data, with a note saying why."""
     settings = get_settings()
     maps = scope_maps(repo, caller.workspace, body.maps or None)
     with model_for_job(factory, settings) as model:
-        answer = Asker(library, model, settings).ask(body.question, maps, body.lang)
+        answer = Asker(library, model, settings, fallback=True).ask(body.question, maps, body.lang)
     return AnswerOut(**answer.as_dict())
