@@ -4,6 +4,7 @@ evidence-only map passes; careless edits and hostile answers are each caught."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -165,7 +166,12 @@ def test_health_over_http_and_on_the_review_page(
         f"/v1/workspaces/h/maps/{info.id}/health", headers={"Authorization": f"Bearer {other}"}
     )
     assert hidden.status_code in (403, 404)
-    signed = client.post("/review/login", data={"key": secret}, follow_redirects=False)
+    form = client.get("/review/login")
+    token = re.search(r'name=csrf value="([^"]+)"', form.text)
+    assert token is not None
+    signed = client.post(
+        "/review/login", data={"key": secret, "csrf": token[1]}, follow_redirects=False
+    )
     assert signed.status_code == 303
     page = client.get(f"/review/h/{info.id}")
     assert page.status_code == 200
