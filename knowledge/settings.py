@@ -55,6 +55,20 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(
         default=200 * 1024 * 1024, ge=1024, description="Largest file ingest accepts."
     )
+    max_archive_bytes: int = Field(
+        default=256 * 1024 * 1024,
+        ge=1024,
+        description="Most bytes a .docx or .xlsx may unpack to (zip bombs are refused).",
+    )
+    max_archive_entries: int = Field(
+        default=10_000, ge=10, description="Most entries a .docx or .xlsx package may hold."
+    )
+    max_archive_ratio: int = Field(
+        default=200,
+        ge=10,
+        description="Most times its packed size an entry over 1 MiB of a .docx or .xlsx "
+        "may unpack to.",
+    )
 
     max_upload_bytes: int = Field(
         default=100 * 1024 * 1024, ge=1024, description="Largest HTTP upload of research files."
