@@ -69,6 +69,12 @@ class Settings(BaseSettings):
         description="Most times its packed size an entry over 1 MiB of a .docx or .xlsx "
         "may unpack to.",
     )
+    exact_search_max: int = Field(
+        default=30_000,
+        ge=0,
+        description="Languages with up to this many evidence chunks are searched exactly, so "
+        "identical libraries rank identically; larger ones through the approximate index.",
+    )
 
     max_upload_bytes: int = Field(
         default=100 * 1024 * 1024, ge=1024, description="Largest HTTP upload of research files."
