@@ -172,14 +172,18 @@ class Ingestor:
         try:
             if not path.exists():
                 raise BadFileError(name, link_problem(path) or "no such file or folder")
+            if not path.is_file():
+                raise BadFileError(name, "not a regular file (a device, pipe or socket?)")
+            limit = self.library.settings.max_file_bytes
             size = path.stat().st_size
-            if size > self.library.settings.max_file_bytes:
+            if size <= limit:
+                with path.open("rb") as source:
+                    data = source.read(limit + 1)  # a file still growing stops at the limit
+                size = max(size, len(data))
+            if size > limit:
                 raise BadFileError(
-                    name,
-                    f"{size:,} bytes is over the limit of "
-                    f"{self.library.settings.max_file_bytes:,} (CJM_MAX_FILE_BYTES)",
+                    name, f"{size:,} bytes is over the limit of {limit:,} (CJM_MAX_FILE_BYTES)"
                 )
-            data = path.read_bytes()
             sha = hashlib.sha256(data).hexdigest()
             source_id = stable_id("src", options.workspace, sha)
             with self.library.db.session() as s:

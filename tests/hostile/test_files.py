@@ -234,6 +234,19 @@ def test_a_loop_named_on_the_command_line_says_so(library: Library, tmp_path: Pa
     assert "dangling" in reasons[("dangling.txt", "skipped")]
 
 
+def test_a_device_or_pipe_named_on_the_command_line_is_not_read(
+    library: Library, tmp_path: Path
+) -> None:
+    from knowledge.ingest import IngestOptions, Ingestor
+
+    os.mkfifo(tmp_path / "pipe.txt")
+    named = [Path("/dev/zero"), tmp_path / "pipe.txt"]
+    report = Ingestor(library).run(named, IngestOptions(kind="review", workspace="h"))
+    assert [(f.status, f.reason) for f in report.files] == [
+        ("failed", "not a regular file (a device, pipe or socket?)")
+    ] * 2
+
+
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app()) as c:
