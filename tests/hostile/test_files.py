@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import time
 import zipfile
 from collections.abc import Iterator
@@ -176,6 +177,21 @@ def test_archive_limits_come_from_the_environment(
     report = Ingestor(library).run([tmp_path / "notes.docx"], IngestOptions(kind="review"))
     assert report.files[0].status == "failed"
     assert "CJM_MAX_ARCHIVE_BYTES" in (report.files[0].reason or "")
+
+
+def test_a_workbook_claiming_every_cell_of_a_sheet_is_read_as_it_is() -> None:
+    """A cell at XFD1048576 (and a dimension saying so) used to make every row 16,384 cells
+    wide and a million rows long: minutes of work for a 6 KB file."""
+    workbook = an_xlsx()
+    sheet = zipfile.ZipFile(io.BytesIO(workbook)).read("xl/worksheets/sheet1.xml").decode()
+    far = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    sheet = sheet.replace("</sheetData>", far + "</sheetData>")
+    sheet = re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:XFD1048576"/>', sheet)
+    hostile = with_part(workbook, "xl/worksheets/sheet1.xml", sheet.encode())
+    started = time.perf_counter()
+    docs, _ = read_file(Path("far.xlsx"), hostile, ReadOptions(kind="review", text_field="text"))
+    assert time.perf_counter() - started < 10
+    assert GOOD["zh"] in [s.text for d in docs for s in d.segments]
 
 
 @pytest.mark.parametrize(
