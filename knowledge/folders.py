@@ -17,6 +17,12 @@ class Found:
     skip: str | None = None  # why it is not read, when it is not
 
 
+def shown(path: Path) -> str:
+    """The path as text that can be stored and printed: bytes of a file name that are not UTF-8
+    (kept by the OS as surrogates) become U+FFFD."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def link_problem(path: Path) -> str | None:
     """Why a symbolic link cannot be ingested as a file, or None when it can (or is no link)."""
     if not path.is_symlink():

@@ -23,7 +23,7 @@ from knowledge.dense import add_to_centroids
 from knowledge.embeddings import text_hash
 from knowledge.errors import BadFileError
 from knowledge.evidence import EvidenceChunk, Extraction, extract_evidence, stable_id
-from knowledge.folders import link_problem, walk
+from knowledge.folders import link_problem, shown, walk
 from knowledge.hygiene import marker_spans, without_markers
 from knowledge.languages import detect_language
 from knowledge.library import Library
@@ -114,12 +114,12 @@ def _evidence_of(
 ) -> Extraction:
     """Chunks of a parsed file; a failure on its text fails this file only."""
     try:
-        return extract_evidence(source_id, path.name, parsed, redact_pii)
+        return extract_evidence(source_id, shown(Path(path.name)), parsed, redact_pii)
     except (BadFileError, MemoryError):
         raise
     except Exception as exc:  # noqa: BLE001 - reported as this file's failure
         raise BadFileError(
-            str(path), f"its text could not be cut into evidence ({type(exc).__name__}: {exc})"
+            shown(path), f"its text could not be cut into evidence ({type(exc).__name__}: {exc})"
         ) from exc
 
 
@@ -157,10 +157,10 @@ class Ingestor:
         for found in walk(paths):
             path = found.path
             if found.skip is not None:
-                report.files.append(FileResult(str(path), "skipped", found.skip))
+                report.files.append(FileResult(shown(path), "skipped", found.skip))
                 continue
             if not found.explicit and path.suffix.lower() not in SUPPORTED_EXTENSIONS:
-                report.files.append(FileResult(str(path), "skipped", "unsupported format"))
+                report.files.append(FileResult(shown(path), "skipped", "unsupported format"))
                 continue
             report.files.append(self._one(path, options, report))
         report.embedded = self.library.cached_embedder.computed - embedded_before
@@ -168,7 +168,7 @@ class Ingestor:
         return report
 
     def _one(self, path: Path, options: IngestOptions, report: IngestReport) -> FileResult:
-        name = str(path)
+        name = shown(path)
         try:
             if not path.exists():
                 raise BadFileError(name, link_problem(path) or "no such file or folder")
@@ -251,8 +251,8 @@ class Ingestor:
         source = SourceRow(
             id=source_id,
             workspace=options.workspace,
-            path=str(path.resolve()),
-            name=path.name,
+            path=shown(path.resolve()),
+            name=shown(Path(path.name)),
             sha256=sha,
             size=size,
             format=path.suffix.lower().lstrip("."),

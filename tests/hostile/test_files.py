@@ -250,6 +250,24 @@ def test_a_loop_named_on_the_command_line_says_so(library: Library, tmp_path: Pa
     assert "dangling" in reasons[("dangling.txt", "skipped")]
 
 
+def test_a_file_name_that_is_not_utf8_is_ingested_and_reported(
+    library: Library, tmp_path: Path
+) -> None:
+    from knowledge.ingest import IngestOptions, Ingestor
+
+    folder = tmp_path / "names"
+    folder.mkdir()
+    with open(os.path.join(os.fsencode(folder), b"bad\xffname.txt"), "wb") as f:
+        f.write(GOOD["ru"].encode())
+    (folder / "good.txt").write_text(GOOD["zh"], encoding="utf-8")
+    report = Ingestor(library).run([folder], IngestOptions(kind="review", workspace="h"))
+    assert [(Path(f.path).name, f.status) for f in report.files] == [
+        ("bad\ufffdname.txt", "ingested"),
+        ("good.txt", "ingested"),
+    ]
+    json.dumps(report.summary(), ensure_ascii=False).encode()  # printable as it is
+
+
 def test_a_device_or_pipe_named_on_the_command_line_is_not_read(
     library: Library, tmp_path: Path
 ) -> None:
