@@ -157,6 +157,21 @@ class EvidenceIndex:
         vectors = np.asarray(embeddings, dtype=np.float32).reshape(len(ids), self.dim)
         return ids, vectors
 
+    def vectors(self, workspace: str, lang: str) -> tuple[list[str], Vectors]:
+        """Every id and stored vector of one language (for exact search)."""
+        collection = self._collection(workspace, lang, create=False)
+        ids: list[str] = []
+        parts: list[Vectors] = [np.zeros((0, self.dim), dtype=np.float32)]
+        if collection is None:
+            return ids, parts[0]
+        page = 5000
+        for offset in range(0, int(collection.count()), page):
+            got = collection.get(include=["embeddings"], limit=page, offset=offset)
+            ids.extend(got["ids"])
+            embeddings = got["embeddings"] if got["embeddings"] is not None else []
+            parts.append(np.asarray(embeddings, dtype=np.float32).reshape(-1, self.dim))
+        return ids, np.concatenate(parts)
+
     def existing(self, keys: Sequence[tuple[str, str, str]]) -> set[str]:
         """Which of the (workspace, lang, chunk id) entries the index holds."""
         groups: dict[tuple[str, str], list[str]] = defaultdict(list)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -23,11 +23,13 @@ from knowledge.dense import add_to_centroids
 from knowledge.embeddings import text_hash
 from knowledge.errors import BadFileError
 from knowledge.evidence import EvidenceChunk, Extraction, extract_evidence, stable_id
+from knowledge.folders import link_problem, shown, walk
 from knowledge.hygiene import marker_spans, without_markers
 from knowledge.languages import detect_language
 from knowledge.library import Library
 from knowledge.normalize import content_text, language_text
-from knowledge.readers import SUPPORTED_EXTENSIONS, ReadOptions, read_file
+from knowledge.readers import SUPPORTED_EXTENSIONS, ParsedDocument, ReadOptions, read_file
+from knowledge.readers.archives import ArchiveLimits
 from knowledge.readers.base import Kind
 from knowledge.segment import tokenize
 from knowledge.store import CentroidRow, ChunkRow, DocumentRow, SourceRow
@@ -107,17 +109,18 @@ class IngestReport:
         }
 
 
-def walk(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
-    """(file, named explicitly) for every path; folders are walked in a stable order and hidden
-    files and folders inside them are left out."""
-    for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                rel = child.relative_to(path).parts
-                if child.is_file() and not any(p.startswith(".") for p in rel):
-                    yield child, False
-        else:
-            yield path, True
+def _evidence_of(
+    source_id: str, path: Path, parsed: list[ParsedDocument], redact_pii: bool
+) -> Extraction:
+    """Chunks of a parsed file; a failure on its text fails this file only."""
+    try:
+        return extract_evidence(source_id, shown(Path(path.name)), parsed, redact_pii)
+    except (BadFileError, MemoryError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - reported as this file's failure
+        raise BadFileError(
+            shown(path), f"its text could not be cut into evidence ({type(exc).__name__}: {exc})"
+        ) from exc
 
 
 def _chunk_metadata(chunk: ChunkRow) -> dict[str, Any]:
@@ -151,9 +154,13 @@ class Ingestor:
         self.library.index.check_embedder()
         report = IngestReport()
         embedded_before = self.library.cached_embedder.computed
-        for path, explicit in walk(paths):
-            if not explicit and path.suffix.lower() not in SUPPORTED_EXTENSIONS:
-                report.files.append(FileResult(str(path), "skipped", "unsupported format"))
+        for found in walk(paths):
+            path = found.path
+            if found.skip is not None:
+                report.files.append(FileResult(shown(path), "skipped", found.skip))
+                continue
+            if not found.explicit and path.suffix.lower() not in SUPPORTED_EXTENSIONS:
+                report.files.append(FileResult(shown(path), "skipped", "unsupported format"))
                 continue
             report.files.append(self._one(path, options, report))
         report.embedded = self.library.cached_embedder.computed - embedded_before
@@ -161,18 +168,22 @@ class Ingestor:
         return report
 
     def _one(self, path: Path, options: IngestOptions, report: IngestReport) -> FileResult:
-        name = str(path)
+        name = shown(path)
         try:
             if not path.exists():
-                raise BadFileError(name, "no such file or folder")
+                raise BadFileError(name, link_problem(path) or "no such file or folder")
+            if not path.is_file():
+                raise BadFileError(name, "not a regular file (a device, pipe or socket?)")
+            limit = self.library.settings.max_file_bytes
             size = path.stat().st_size
-            if size > self.library.settings.max_file_bytes:
+            if size <= limit:
+                with path.open("rb") as source:
+                    data = source.read(limit + 1)  # a file still growing stops at the limit
+                size = max(size, len(data))
+            if size > limit:
                 raise BadFileError(
-                    name,
-                    f"{size:,} bytes is over the limit of "
-                    f"{self.library.settings.max_file_bytes:,} (CJM_MAX_FILE_BYTES)",
+                    name, f"{size:,} bytes is over the limit of {limit:,} (CJM_MAX_FILE_BYTES)"
                 )
-            data = path.read_bytes()
             sha = hashlib.sha256(data).hexdigest()
             source_id = stable_id("src", options.workspace, sha)
             with self.library.db.session() as s:
@@ -200,9 +211,14 @@ class Ingestor:
                 id_field=options.id_field,
                 encoding=options.encoding,
                 max_line_chars=self.library.settings.max_line_chars,
+                archive=ArchiveLimits(
+                    self.library.settings.max_archive_bytes,
+                    self.library.settings.max_archive_entries,
+                    self.library.settings.max_archive_ratio,
+                ),
             )
             parsed, empty = read_file(path, data, read_options)
-            extraction = extract_evidence(source_id, path.name, parsed, options.redact_pii)
+            extraction = _evidence_of(source_id, path, parsed, options.redact_pii)
             if not extraction.chunks:
                 raise BadFileError(name, "no text found to ingest")
             self._store(path, sha, source_id, size, extraction, options)
@@ -235,8 +251,8 @@ class Ingestor:
         source = SourceRow(
             id=source_id,
             workspace=options.workspace,
-            path=str(path.resolve()),
-            name=path.name,
+            path=shown(path.resolve()),
+            name=shown(Path(path.name)),
             sha256=sha,
             size=size,
             format=path.suffix.lower().lstrip("."),

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from knowledge.dense import LanguageCentroids, rocchio_scores
 from knowledge.embeddings import Vectors
 from knowledge.errors import UserInputError
+from knowledge.exact import ExactVectors
 from knowledge.filters import EvidenceFilter
 from knowledge.fusion import Mode, Ranked, SearchParams, fuse
 from knowledge.hygiene import assess
@@ -109,6 +110,8 @@ class Searcher:
         self.params = params or SearchParams()
         self._snapshots: dict[str, tuple[tuple[Any, ...], _LexicalSnapshot]] = {}
         self._lock = threading.Lock()
+        self._exact: dict[tuple[str, str], tuple[tuple[Any, ...], ExactVectors]] = {}
+        self._exact_lock = threading.Lock()
         self._checked = False
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="cjm-search")
 
@@ -212,13 +215,18 @@ class Searcher:
         if p.centre:
             vector = centroids.centre_query(vector)
         where = filters.chroma_where()
+        exact_max = self.library.settings.exact_search_max
         ids: list[str] = []
         parts: list[Vectors] = []
 
         def one(lang: str) -> tuple[list[str], Vectors]:
-            got, vectors = self.library.index.query(
-                filters.workspace, lang, vector, pool, where, size=centroids.counts.get(lang)
-            )
+            size = centroids.counts.get(lang)
+            if size is not None and size <= exact_max:
+                got, vectors = self._exact_nearest(filters, lang, vector, pool)
+            else:
+                got, vectors = self.library.index.query(
+                    filters.workspace, lang, vector, pool, where, size=size
+                )
             return got, (centroids.centre(lang, vectors) if p.centre else vectors)
 
         # each language is its own collection; Chroma answers them in parallel
@@ -231,6 +239,26 @@ class Searcher:
         scores = rocchio_scores(vector, matrix, p.rocchio_k, p.rocchio_beta)
         order = np.argsort(-scores, kind="stable")[:pool]
         return [(ids[i], float(scores[i])) for i in order]
+
+    def _exact_nearest(
+        self, filters: EvidenceFilter, lang: str, vector: Vectors, k: int
+    ) -> tuple[list[str], Vectors]:
+        """A language's nearest chunks by an exact scan (see ``knowledge.exact``)."""
+        workspace = filters.workspace
+        signature = self._signature(workspace)
+        with self._exact_lock:
+            cached = self._exact.get((workspace, lang))
+            if cached is None or cached[0] != signature:
+                cached = (signature, ExactVectors.load(self.library.index, workspace, lang))
+                self._exact[(workspace, lang)] = cached
+        exact = cached[1]
+        snap = self.snapshot(workspace)
+        mask = snap.mask(filters)
+        allowed = None
+        if mask is not None:
+            rows = np.array([snap.position.get(cid, -1) for cid in exact.ids], dtype=np.int64)
+            allowed = (rows >= 0) & mask[np.maximum(rows, 0)]
+        return exact.nearest(vector, k, allowed)
 
     def _hydrate(self, ranked: list[tuple[str, float, int | None, int | None]]) -> list[Hit]:
         if not ranked:

@@ -55,6 +55,26 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(
         default=200 * 1024 * 1024, ge=1024, description="Largest file ingest accepts."
     )
+    max_archive_bytes: int = Field(
+        default=256 * 1024 * 1024,
+        ge=1024,
+        description="Most bytes a .docx or .xlsx may unpack to (zip bombs are refused).",
+    )
+    max_archive_entries: int = Field(
+        default=10_000, ge=10, description="Most entries a .docx or .xlsx package may hold."
+    )
+    max_archive_ratio: int = Field(
+        default=200,
+        ge=10,
+        description="Most times its packed size an entry over 1 MiB of a .docx or .xlsx "
+        "may unpack to.",
+    )
+    exact_search_max: int = Field(
+        default=30_000,
+        ge=0,
+        description="Languages with up to this many evidence chunks are searched exactly, so "
+        "identical libraries rank identically; larger ones through the approximate index.",
+    )
 
     max_body_bytes: int = Field(
         default=8 * 1024 * 1024,

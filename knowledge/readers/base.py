@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from knowledge.readers.archives import ArchiveLimits
+
 Kind = Literal["feedback", "review", "survey", "support", "interview", "competitor"]
 KINDS: tuple[str, ...] = ("feedback", "review", "survey", "support", "interview", "competitor")
 Role = Literal["customer", "interviewer"]
@@ -36,3 +38,4 @@ class ReadOptions:
     id_field: str | None = None
     encoding: str | None = None
     max_line_chars: int = 100_000
+    archive: ArchiveLimits = field(default_factory=ArchiveLimits)

@@ -1,5 +1,6 @@
 """Pick the reader for a file by its extension and run it, turning every parser failure into a
-``BadFileError`` with a reason."""
+``BadFileError`` with a reason: whatever a parser raises on a hostile file (lxml, zipfile,
+openpyxl, pypdf internals) fails that file alone, never the batch."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from knowledge.errors import BadFileError, UnsupportedFormatError
+from knowledge.readers.archives import ZIP_BASED, check_archive
 from knowledge.readers.base import ParsedDocument, ReadOptions
 from knowledge.readers.decoding import check_line_lengths, decode_text
 from knowledge.readers.office import read_docx, read_pdf
@@ -31,10 +33,26 @@ SUPPORTED_EXTENSIONS = (
     ".srt",
 )
 Result = tuple[list[ParsedDocument], int]
+REASON_CHARS = 300
 
 
 def read_file(path: Path, data: bytes, options: ReadOptions) -> Result:
     """Parse one file's bytes into documents; returns (documents, records skipped as empty)."""
+    name = str(path)
+    try:
+        return _read(path, data, options)
+    except (BadFileError, MemoryError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parser failure is this file's failure
+        said = f"{type(exc).__name__}: {exc}"
+        if len(said) > REASON_CHARS:
+            said = said[:REASON_CHARS] + "…"
+        raise BadFileError(
+            name, f"not a readable {path.suffix.lower() or 'file'} file ({said})"
+        ) from exc
+
+
+def _read(path: Path, data: bytes, options: ReadOptions) -> Result:
     name = str(path)
     ext = path.suffix.lower()
     if ext not in SUPPORTED_EXTENSIONS:
@@ -50,6 +68,8 @@ def read_file(path: Path, data: bytes, options: ReadOptions) -> Result:
         ".docx": read_docx,
         ".pdf": read_pdf,
     }
+    if ext in ZIP_BASED:
+        check_archive(data, name, options.archive)
     if ext in binary_readers:
         docs, skipped = binary_readers[ext](data, options, name)
     else:

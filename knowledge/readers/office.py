@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from knowledge.errors import BadFileError
@@ -17,7 +18,8 @@ def read_docx(data: bytes, options: ReadOptions, path: str) -> tuple[list[Parsed
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
-        raise BadFileError(path, f"not a readable .docx document: {exc}") from exc
+        said = re.sub(r"file '<[^>]*>' is", "it is", str(exc))
+        raise BadFileError(path, f"not a readable .docx document: {said}") from exc
     paragraphs = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:

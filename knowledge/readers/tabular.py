@@ -11,6 +11,7 @@ from knowledge.readers.base import ParsedDocument, ReadOptions
 from knowledge.readers.fields import documents_from_records
 
 Rows = list[tuple[dict[str, Any], dict[str, Any]]]
+MAX_XLSX_CELLS = 20_000_000
 
 
 def _delimiter(text: str, extension: str) -> str:
@@ -66,8 +67,12 @@ def read_xlsx(data: bytes, options: ReadOptions, path: str) -> tuple[list[Parsed
         raise BadFileError(path, f"not a readable .xlsx workbook: {exc}") from exc
     rows: Rows = []
     keys: list[str] = []
+    cells = 0
     try:
         for sheet in workbook.worksheets:
+            # the declared size (A1:XFD1048576 in a hostile file) is not trusted: every row
+            # would be padded to it; rows are as wide as their last cell instead
+            sheet.reset_dimensions()
             it = sheet.iter_rows(values_only=True)
             header_row = next(it, None)
             if header_row is None:
@@ -76,12 +81,20 @@ def read_xlsx(data: bytes, options: ReadOptions, path: str) -> tuple[list[Parsed
                 str(h).strip() if h is not None else f"column_{i + 1}"
                 for i, h in enumerate(header_row)
             ]
-            keys.extend(header)
             for index, values in enumerate(it, start=2):
-                if values is None or all(v is None or str(v).strip() == "" for v in values):
+                cells += len(values)
+                if cells > MAX_XLSX_CELLS:
+                    raise BadFileError(
+                        path,
+                        f"the workbook holds more than {MAX_XLSX_CELLS:,} cells, empty ones "
+                        "between filled ones included; export the sheet as CSV",
+                    )
+                if all(v is None or str(v).strip() == "" for v in values):
                     continue
+                header += [f"column_{i + 1}" for i in range(len(header), len(values))]
                 row = dict(zip(header, values, strict=False))
                 rows.append(({"sheet": sheet.title, "row": index}, row))
+            keys.extend(header)
     finally:
         workbook.close()
     if not keys:

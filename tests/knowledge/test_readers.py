@@ -642,7 +642,10 @@ LEGACY = [
     ("cp1256", "windows-1256", "غذا خيلي دير رسيد و سرد بود، نوشابه را نياوردند."),
     ("cp1251", "windows-1251", RU),
     ("gb18030", "GB18030", ZH),
-    ("tis_620", "TIS-620", TH),
+    ("koi8_r", "KOI8-R", RU),
+    ("big5", "Big5", "外送員遲到了一個小時，飯菜都涼了，我們不會再點這家店了。"),
+    # TIS-620 is windows-874 without its few extra symbols: cp874 reads both
+    ("cp874", "TIS-620", TH),
 ]
 
 

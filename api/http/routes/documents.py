@@ -3,8 +3,6 @@ result while the rest goes in)."""
 
 from __future__ import annotations
 
-import re
-import shutil
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile, status
@@ -13,16 +11,12 @@ from api.http.deps import Caller, JobsDep, LibraryDep, RunnerDep, require
 from api.http.jobs_common import accepted
 from api.http.problems import WRITE, TooLarge, documented
 from api.http.schemas import JobOut
+from api.http.uploads import public_summary, store, uploaded_name
+from knowledge.errors import KnowledgeError
 from knowledge.ingest import IngestOptions, Ingestor
 from knowledge.settings import get_settings
 
 router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["documents"], responses=WRITE)
-CHUNK = 1 << 20
-
-
-def _safe_name(name: str) -> str:
-    base = re.sub(r"[^\w.\-]+", "_", name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1], flags=re.UNICODE)
-    return base.strip("._") or "upload"
 
 
 @router.post(
@@ -52,39 +46,28 @@ def upload(
     require(caller, "editor")
     settings = get_settings()
     limit = settings.max_upload_bytes
-    declared = int(request.headers.get("content-length") or 0)
+    length = request.headers.get("content-length") or "0"
+    declared = int(length) if length.isdigit() else 0
     if declared > limit:
         raise TooLarge(f"the upload is {declared} bytes; the limit is {limit}")
     job = jobs.create(
         caller.workspace,
         "ingest",
         caller.name,
-        {"files": [f.filename for f in files], "kind": kind},
+        {"files": [uploaded_name(f.filename) for f in files], "kind": kind},
     )
     folder = settings.home / "uploads" / job.id
-    folder.mkdir(parents=True, exist_ok=True)
-    total = 0
-    paths = []
     try:
-        for n, upload_file in enumerate(files):
-            path = folder / f"{n:03d}-{_safe_name(upload_file.filename or 'upload')}"
-            with path.open("wb") as sink:
-                while chunk := upload_file.file.read(CHUNK):
-                    total += len(chunk)
-                    if total > limit:
-                        raise TooLarge(f"the upload is over the limit of {limit} bytes")
-                    sink.write(chunk)
-            paths.append(path)
-    except TooLarge:
-        shutil.rmtree(folder, ignore_errors=True)
-        jobs.fail(job.id, "upload over the size limit")
+        uploads = store(files, folder, limit)
+    except Exception as exc:
+        jobs.fail(job.id, str(exc) if isinstance(exc, KnowledgeError) else "upload not stored")
         raise
     options = IngestOptions(kind=kind, workspace=caller.workspace, product=product, segment=segment)
 
     def work(progress: Any) -> dict[str, Any]:
-        progress(f"ingesting {len(paths)} file(s)")
-        report = Ingestor(library).run(paths, options)
-        return report.summary()
+        progress(f"ingesting {len(uploads)} file(s)")
+        report = Ingestor(library).run([u.path for u in uploads], options)
+        return dict(public_summary(report.summary(), uploads, folder))
 
     runner.submit(job, work)
     return accepted(request, response, job)
