@@ -1,29 +1,94 @@
-"""Field-level edits. A patch sets one element; text set on a Text field becomes that field's
-text with origin ``human``. The edited map must still be a valid JourneyMap."""
+"""Edits of a stored map, as a list of operations applied together:
+
+- ``set`` (the default): one element; text set on a Text field becomes that field's text with
+  origin ``human``. Ids, counted numbers and system fields are not editable, and neither is a
+  quote: the only field of a quote a person may write is its ``translation``.
+- ``remove``: take one quote out of an evidence list (``…/evidence/2``).
+- ``attach``: add a quote to an evidence list (``…/evidence``), given as an evidence id and a
+  verbatim part of that stored evidence; its language and kind come from the store.
+
+The edited map must still be a valid JourneyMap (and, when stored, hold: see ``integrity``)."""
 
 from __future__ import annotations
 
 import copy
-from typing import Any
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
 
 from knowledge.errors import UserInputError
 from knowledge.journey.model import JourneyMap
-from knowledge.maps.paths import PathError, assign, is_text, resolve
+from knowledge.maps.integrity import Broken, MapIntegrityError, quote_problems, stored_kind
+from knowledge.maps.paths import (
+    PathError,
+    assign,
+    is_quote,
+    is_text,
+    resolve,
+    split,
+    walk_quotes,
+    walk_texts,
+)
+from knowledge.store import ChunkRow
 
-PROTECTED = ("id", "provenance", "coverage", "evidence_only", "framework")
+PROTECTED = ("id", "provenance", "coverage", "evidence_only", "framework", "translation_of")
+NOT_TEXT = (
+    "a quote is evidence, not text: only its translation is edited; remove it (op remove) or "
+    "attach another quote (op attach)"
+)
+Lookup = Callable[[str], ChunkRow | None]
+EvidencePath = Annotated[str, Field(min_length=1, max_length=500)]
 
 
 class FieldPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    op: Literal["set"] = Field(default="set", description="Set one element (the default).")
     path: str = Field(
         min_length=1,
         max_length=500,
         description="Element to set, e.g. stages/delivery/pain_points/pp-1/title.",
     )
     value: Any = Field(description="New value; a string for a text field.")
+
+
+class RemoveQuote(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    op: Literal["remove"]
+    path: EvidencePath = Field(
+        description="The quote to remove, e.g. stages/delivery/pain_points/pp-1/evidence/0."
+    )
+
+
+class AttachQuote(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    op: Literal["attach"]
+    path: EvidencePath = Field(
+        description="The evidence list to add to, e.g. stages/delivery/pain_points/pp-1/evidence."
+    )
+    evidence_id: str = Field(min_length=1, max_length=100, description="Stored evidence id.")
+    quote: str = Field(
+        min_length=1, max_length=4000, description="A verbatim part of that evidence's text."
+    )
+    translation: str | None = Field(
+        default=None, max_length=4000, description="The quote in the map's language, if wanted."
+    )
+
+
+def _op(value: Any) -> str:
+    op = value.get("op", "set") if isinstance(value, dict) else getattr(value, "op", "set")
+    return op if isinstance(op, str) else "set"
+
+
+MapPatch = Annotated[
+    Annotated[FieldPatch, Tag("set")]
+    | Annotated[RemoveQuote, Tag("remove")]
+    | Annotated[AttachQuote, Tag("attach")],
+    Discriminator(_op),
+]
 
 
 def _humanise(old: Any, value: Any) -> Any:
@@ -42,18 +107,90 @@ def _counted(path: str) -> bool:
     return last in ("frequency", "priority", "severity", "language_counts", "evidence_count")
 
 
-def apply_patches(content: dict[str, Any], patches: list[FieldPatch]) -> dict[str, Any]:
+def _skeleton(doc: Any, prefix: str = "") -> list[str]:
+    """Every id-bearing element's path: what a ``set`` may not add, drop or rename."""
+    out: list[str] = []
+    if isinstance(doc, dict):
+        if "id" in doc:
+            out.append(f"{prefix}#{doc['id']}")
+        for k, v in doc.items():
+            out += _skeleton(v, f"{prefix}/{k}")
+    elif isinstance(doc, list):
+        for n, item in enumerate(doc):
+            out += _skeleton(item, f"{prefix}/{n}")
+    return out
+
+
+def _quotes(doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(p, {k: v for k, v in q.items() if k != "translation"}) for p, q in walk_quotes(doc)]
+
+
+def _set(doc: dict[str, Any], patch: FieldPatch) -> None:
+    parts = split(patch.path)
+    if parts[-1] == "id":
+        raise PathError(f"{patch.path}: ids are not editable")
+    if "evidence" in parts and parts[-1] != "translation":
+        raise PathError(f"{patch.path}: {NOT_TEXT}")
+    before_ids, before_quotes = _skeleton(doc), _quotes(doc)
+    before_texts = dict(walk_texts(doc))
+    old = resolve(doc, patch.path) if not parts[-1].isdigit() else _maybe(doc, patch.path)
+    assign(doc, patch.path, _humanise(old, copy.deepcopy(patch.value)))
+    if _skeleton(doc) != before_ids:
+        raise PathError(f"{patch.path}: ids are not editable (edit the element's fields)")
+    if _quotes(doc) != before_quotes:
+        raise PathError(f"{patch.path}: {NOT_TEXT}")
+    for path, text in walk_texts(doc):
+        if before_texts.get(path) != text:
+            text["origin"] = "human"  # whatever a person wrote is theirs, not evidence
+
+
+def _remove(doc: dict[str, Any], patch: RemoveQuote) -> None:
+    parts = split(patch.path)
+    if len(parts) < 2 or parts[-2] != "evidence" or not is_quote(resolve(doc, patch.path)):
+        raise PathError(f"{patch.path}: not a quote (…/evidence/<n>)")
+    quotes = resolve(doc, "/".join(parts[:-1]))
+    del quotes[int(parts[-1])]
+
+
+def _attach(doc: dict[str, Any], patch: AttachQuote, lookup: Lookup) -> None:
+    quotes = resolve(doc, patch.path)
+    if split(patch.path)[-1] != "evidence" or not isinstance(quotes, list):
+        raise PathError(f"{patch.path}: not an evidence list (…/evidence)")
+    row = lookup(patch.evidence_id)
+    if row is not None and stored_kind(row) is None:
+        raise MapIntegrityError([Broken(patch.path, f"{row.id} is not evidence a map quotes")])
+    ref = {
+        "evidence_id": patch.evidence_id,
+        "quote": patch.quote.strip(),
+        "lang": row.lang if row is not None else "other",
+        "kind": stored_kind(row) if row is not None else None,
+        "translation": patch.translation,
+    }
+    broken = quote_problems(patch.path, ref, row)
+    if broken:
+        raise MapIntegrityError(broken)
+    if any(q["evidence_id"] == ref["evidence_id"] and q["quote"] == ref["quote"] for q in quotes):
+        raise MapIntegrityError([Broken(patch.path, "that quote is already there")])
+    quotes.append(ref)
+
+
+def apply_patches(
+    content: dict[str, Any],
+    patches: list[FieldPatch | RemoveQuote | AttachQuote],
+    lookup: Lookup,
+) -> dict[str, Any]:
+    """The edited map; ``lookup`` finds stored evidence of the map's workspace by id."""
     doc = copy.deepcopy(content)
     for patch in patches:
         first = patch.path.strip("/").split("/")[0]
         if first in PROTECTED or _counted(patch.path):
             raise PathError(f"{patch.path}: not editable (set by the system or the analysis)")
-        old = (
-            resolve(doc, patch.path)
-            if not patch.path.rstrip("/").split("/")[-1].isdigit()
-            else _maybe(doc, patch.path)
-        )
-        assign(doc, patch.path, _humanise(old, patch.value))
+        if isinstance(patch, RemoveQuote):
+            _remove(doc, patch)
+        elif isinstance(patch, AttachQuote):
+            _attach(doc, patch, lookup)
+        else:
+            _set(doc, patch)
     try:
         JourneyMap.model_validate(doc)
     except ValidationError as exc:

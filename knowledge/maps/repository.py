@@ -14,6 +14,7 @@ written (``StaleVersion``). Every action is in the audit log with who and when.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -25,7 +26,8 @@ from sqlalchemy.orm import Session
 from knowledge.journey.model import JourneyMap
 from knowledge.maps.diff import Change, diff
 from knowledge.maps.errors import MapNotFound, StaleVersion, TransitionRefused
-from knowledge.maps.patches import FieldPatch, apply_patches
+from knowledge.maps.integrity import check, stored_chunks
+from knowledge.maps.patches import AttachQuote, FieldPatch, RemoveQuote, apply_patches
 from knowledge.maps.paths import resolve
 from knowledge.maps.regenerate import carry_over
 from knowledge.store import (
@@ -268,6 +270,7 @@ class MapRepository:
         self, s: Session, row: MapRow, content: dict[str, Any], reason: str, actor: str
     ) -> int:
         journey = JourneyMap.model_validate(content)  # nothing invalid is ever stored
+        check(s, row.workspace, content)  # nor anything naming evidence or ids that are not there
         row.head += 1
         row.title = journey.title.text
         row.updated_at = utcnow()
@@ -339,15 +342,23 @@ class MapRepository:
             return _info(row)
 
     def edit(
-        self, workspace: str, map_id: str, based_on: int, patches: list[FieldPatch], actor: str
+        self,
+        workspace: str,
+        map_id: str,
+        based_on: int,
+        patches: Sequence[FieldPatch | RemoveQuote | AttachQuote],
+        actor: str,
     ) -> MapInfo:
         with self.db.session() as s:
             row = self._row(s, workspace, map_id)
             self._check(row, based_on)
             current = self._head_content(s, row)
-            content = apply_patches(current, patches)
+            content = apply_patches(
+                current, list(patches), lambda i: stored_chunks(s, workspace, [i]).get(i)
+            )
             number = self._add_version(s, row, content, "edit", actor)
-            self._log(s, map_id, number, actor, "edit", ", ".join(p.path for p in patches))
+            detail = ", ".join(p.path if p.op == "set" else f"{p.op} {p.path}" for p in patches)
+            self._log(s, map_id, number, actor, "edit", detail)
             return _info(row)
 
     def regenerate(
