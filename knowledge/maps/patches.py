@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NoReturn
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
 
@@ -125,20 +125,24 @@ def _quotes(doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return [(p, {k: v for k, v in q.items() if k != "translation"}) for p, q in walk_quotes(doc)]
 
 
+def _refuse(path: str, reason: str) -> NoReturn:
+    raise MapIntegrityError([Broken(path, reason)])
+
+
 def _set(doc: dict[str, Any], patch: FieldPatch) -> None:
     parts = split(patch.path)
     if parts[-1] == "id":
-        raise PathError(f"{patch.path}: ids are not editable")
+        _refuse(patch.path, "ids are not editable")
     if "evidence" in parts and parts[-1] != "translation":
-        raise PathError(f"{patch.path}: {NOT_TEXT}")
+        _refuse(patch.path, NOT_TEXT)
     before_ids, before_quotes = _skeleton(doc), _quotes(doc)
     before_texts = dict(walk_texts(doc))
     old = resolve(doc, patch.path) if not parts[-1].isdigit() else _maybe(doc, patch.path)
     assign(doc, patch.path, _humanise(old, copy.deepcopy(patch.value)))
     if _skeleton(doc) != before_ids:
-        raise PathError(f"{patch.path}: ids are not editable (edit the element's fields)")
+        _refuse(patch.path, "ids are not editable (edit the element's fields one by one)")
     if _quotes(doc) != before_quotes:
-        raise PathError(f"{patch.path}: {NOT_TEXT}")
+        _refuse(patch.path, NOT_TEXT)
     for path, text in walk_texts(doc):
         if before_texts.get(path) != text:
             text["origin"] = "human"  # whatever a person wrote is theirs, not evidence
@@ -158,7 +162,7 @@ def _attach(doc: dict[str, Any], patch: AttachQuote, lookup: Lookup) -> None:
         raise PathError(f"{patch.path}: not an evidence list (…/evidence)")
     row = lookup(patch.evidence_id)
     if row is not None and stored_kind(row) is None:
-        raise MapIntegrityError([Broken(patch.path, f"{row.id} is not evidence a map quotes")])
+        _refuse(patch.path, f"{row.id} is not evidence a map quotes")
     ref = {
         "evidence_id": patch.evidence_id,
         "quote": patch.quote.strip(),
@@ -170,7 +174,7 @@ def _attach(doc: dict[str, Any], patch: AttachQuote, lookup: Lookup) -> None:
     if broken:
         raise MapIntegrityError(broken)
     if any(q["evidence_id"] == ref["evidence_id"] and q["quote"] == ref["quote"] for q in quotes):
-        raise MapIntegrityError([Broken(patch.path, "that quote is already there")])
+        _refuse(patch.path, "that quote is already there")
     quotes.append(ref)
 
 
@@ -184,7 +188,7 @@ def apply_patches(
     for patch in patches:
         first = patch.path.strip("/").split("/")[0]
         if first in PROTECTED or _counted(patch.path):
-            raise PathError(f"{patch.path}: not editable (set by the system or the analysis)")
+            _refuse(patch.path, "not editable (set by the system or the analysis)")
         if isinstance(patch, RemoveQuote):
             _remove(doc, patch)
         elif isinstance(patch, AttachQuote):
