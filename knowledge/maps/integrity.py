@@ -1,6 +1,6 @@
 """What every stored version of a map must hold, whoever wrote it (a draft, an import, an edit,
-a regeneration or a translation): every quote is a verbatim part of a piece of evidence stored in
-the map's workspace, with that evidence's language and kind; every stage is a stage of the map's
+a regeneration or a translation): every quote is a verbatim part of a customer's evidence stored
+in the map's workspace, with that evidence's language and kind; every stage is a stage of the map's
 framework; every id a map names (``addresses``, coverage by stage) resolves in the map. A version
 that breaks this is refused with the path and the reason, and nothing is written."""
 
@@ -80,6 +80,8 @@ def quote_problems(path: str, ref: dict[str, Any], row: ChunkRow | None) -> list
     if row is None:
         return [Broken(path, f"evidence {ref['evidence_id']} is not in the workspace")]
     out = []
+    if row.role != "customer":
+        out.append(Broken(path, f"{row.id} is the {row.role}'s words, not a customer's"))
     if not is_verbatim(ref["quote"], row.text):
         out.append(Broken(path, f"the quote is not a verbatim part of {row.id}"))
     if ref["lang"] != stored_lang(row):

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal, NoReturn
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
 
 from knowledge.errors import UserInputError
+from knowledge.hygiene import marker_spans
 from knowledge.journey.model import JourneyMap
 from knowledge.maps.integrity import Broken, MapIntegrityError, quote_problems, stored_kind
 from knowledge.maps.paths import (
@@ -171,6 +172,8 @@ def _attach(doc: dict[str, Any], patch: AttachQuote, lookup: Lookup) -> None:
         "translation": patch.translation,
     }
     broken = quote_problems(patch.path, ref, row)
+    if marker_spans(ref["quote"]):
+        broken.append(Broken(patch.path, "the quote has a transcript marker: quote less"))
     if broken:
         raise MapIntegrityError(broken)
     if any(q["evidence_id"] == ref["evidence_id"] and q["quote"] == ref["quote"] for q in quotes):

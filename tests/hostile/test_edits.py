@@ -321,3 +321,33 @@ def test_a_regeneration_that_lies_is_not_stored(settings: Settings) -> None:
     with pytest.raises(MapIntegrityError, match="not a verbatim part"):
         repo.regenerate(WS, info.id, 1, journey, "a")
     assert repo.get(WS, info.id).head == 1
+
+
+def test_an_interviewer_s_words_and_transcript_markers_are_not_customer_quotes(
+    client: TestClient, base: str, editor: dict[str, str], library: Library
+) -> None:
+    interview = SAMPLES / "interviews" / "interview_fa_01.txt"
+    assert Ingestor(library).run([interview], IngestOptions(kind="interview", workspace=WS)).ok
+    asked = _chunk(library, WS, "ممنون که وقت گذاشتید")
+    told = _chunk(library, WS, "به پیک پنج دادم")
+    assert (asked.role, told.role) == ("interviewer", "customer")
+    before = _content(client, base, editor)
+
+    def attach(evidence_id: str, quote: str) -> Any:
+        return _patch(
+            client,
+            base,
+            editor,
+            {"op": "attach", "path": f"{PAIN}/evidence", "evidence_id": evidence_id}
+            | {"quote": quote},
+        )
+
+    refused = attach(asked.id, "ممنون که وقت گذاشتید")
+    assert refused.status_code == 422 and "interviewer" in refused.json()["detail"]
+    marked = attach(told.id, "به رستوران دو. (می‌خندد) البته")
+    assert marked.status_code == 422 and "marker" in marked.json()["detail"]
+    assert _content(client, base, editor) == before
+    kept = attach(told.id, "به پیک پنج دادم")
+    assert kept.status_code == 200, kept.text
+    quote = _content(client, base, editor)["content"]["stages"][0]["pain_points"][0]["evidence"][-1]
+    assert (quote["lang"], quote["kind"]) == ("fa", "interview")
