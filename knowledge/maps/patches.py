@@ -20,7 +20,13 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, Validatio
 from knowledge.errors import UserInputError
 from knowledge.hygiene import marker_spans
 from knowledge.journey.model import JourneyMap
-from knowledge.maps.integrity import Broken, MapIntegrityError, quote_problems, stored_kind
+from knowledge.maps.integrity import (
+    Broken,
+    MapIntegrityError,
+    quote_problems,
+    stored_kind,
+    stored_lang,
+)
 from knowledge.maps.paths import (
     PathError,
     assign,
@@ -164,15 +170,16 @@ def _attach(doc: dict[str, Any], patch: AttachQuote, lookup: Lookup) -> None:
     row = lookup(patch.evidence_id)
     if row is not None and stored_kind(row) is None:
         _refuse(patch.path, f"{row.id} is not evidence a map quotes")
+    quote = patch.quote.strip()
     ref = {
         "evidence_id": patch.evidence_id,
-        "quote": patch.quote.strip(),
-        "lang": row.lang if row is not None else "other",
+        "quote": quote,
+        "lang": stored_lang(row) if row is not None else "other",
         "kind": stored_kind(row) if row is not None else None,
         "translation": patch.translation,
     }
     broken = quote_problems(patch.path, ref, row)
-    if marker_spans(ref["quote"]):
+    if marker_spans(quote):
         broken.append(Broken(patch.path, "the quote has a transcript marker: quote less"))
     if broken:
         raise MapIntegrityError(broken)
