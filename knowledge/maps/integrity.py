@@ -95,11 +95,29 @@ def _duplicates(where: str, ids: list[str]) -> list[Broken]:
     return [Broken(where, f"id {i} is used {n} times") for i, n in Counter(ids).items() if n > 1]
 
 
+def _lists_with_ids(node: Any, prefix: str = "") -> list[tuple[str, list[str]]]:
+    """Every list of elements that have ids, with its path and their ids."""
+    out: list[tuple[str, list[str]]] = []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            out += _lists_with_ids(v, f"{prefix}/{k}" if prefix else k)
+    elif isinstance(node, list):
+        ids = [item["id"] for item in node if isinstance(item, dict) and "id" in item]
+        if ids:
+            out.append((prefix, ids))
+        for n, item in enumerate(node):
+            key = item["id"] if isinstance(item, dict) and "id" in item else str(n)
+            out += _lists_with_ids(item, f"{prefix}/{key}")
+    return out
+
+
 def _references(doc: dict[str, Any]) -> list[Broken]:
     stages = doc["stages"]
     framework = set(doc["framework"]["stage_ids"])
     pains = [p["id"] for s in stages for p in s["pain_points"]]
-    out = _duplicates("stages", [s["id"] for s in stages]) + _duplicates("pain_points", pains)
+    out = _duplicates("pain_points", pains)  # addresses name them map-wide
+    for where, ids in _lists_with_ids(doc):
+        out += _duplicates(where, ids)
     known = set(pains)
     for stage in stages:
         where = f"stages/{stage['id']}"

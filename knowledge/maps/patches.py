@@ -2,7 +2,8 @@
 
 - ``set`` (the default): one element; text set on a Text field becomes that field's text with
   origin ``human``. Ids, counted numbers and system fields are not editable, and neither is a
-  quote: the only field of a quote a person may write is its ``translation``.
+  quote: the only field of a quote a person may write is its ``translation``. Nothing with an
+  id is added or dropped, except that a reviewer may add a recommendation.
 - ``remove``: take one quote out of an evidence list (``…/evidence/2``).
 - ``attach``: add a quote to an evidence list (``…/evidence``), given as an evidence id and a
   verbatim part of that stored evidence; its language and kind come from the store.
@@ -44,6 +45,7 @@ NOT_TEXT = (
     "a quote is evidence, not text: only its translation is edited; remove it (op remove) or "
     "attach another quote (op attach)"
 )
+ADDABLE = "/recommendations/"  # a reviewer may add a recommendation; nothing else with an id
 Lookup = Callable[[str], ChunkRow | None]
 EvidencePath = Annotated[str, Field(min_length=1, max_length=500)]
 
@@ -108,10 +110,25 @@ def _humanise(old: Any, value: Any) -> Any:
     return value
 
 
+COUNTED = frozenset({"frequency", "priority", "severity", "language_counts", "evidence_count"})
+
+
 def _counted(path: str) -> bool:
     """Numbers that come from the analysis may not be edited by hand."""
-    last = path.rstrip("/").split("/")[-1]
-    return last in ("frequency", "priority", "severity", "language_counts", "evidence_count")
+    return path.rstrip("/").split("/")[-1] in COUNTED
+
+
+def _counts(doc: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    """Every counted number with its path, wherever it sits."""
+    out: list[tuple[str, Any]] = []
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            out += [(f"{prefix}/{k}", v)] if k in COUNTED else _counts(v, f"{prefix}/{k}")
+    elif isinstance(doc, list):
+        for n, item in enumerate(doc):
+            key = item["id"] if isinstance(item, dict) and "id" in item else str(n)
+            out += _counts(item, f"{prefix}/{key}")
+    return out
 
 
 def _skeleton(doc: Any, prefix: str = "") -> list[str]:
@@ -142,14 +159,18 @@ def _set(doc: dict[str, Any], patch: FieldPatch) -> None:
         _refuse(patch.path, "ids are not editable")
     if "evidence" in parts and parts[-1] != "translation":
         _refuse(patch.path, NOT_TEXT)
-    before_ids, before_quotes = _skeleton(doc), _quotes(doc)
+    before_ids, before_quotes, before_counts = _skeleton(doc), _quotes(doc), _counts(doc)
     before_texts = dict(walk_texts(doc))
     old = resolve(doc, patch.path) if not parts[-1].isdigit() else _maybe(doc, patch.path)
     assign(doc, patch.path, _humanise(old, copy.deepcopy(patch.value)))
-    if _skeleton(doc) != before_ids:
+    after_ids = _skeleton(doc)
+    added, dropped = set(after_ids) - set(before_ids), set(before_ids) - set(after_ids)
+    if dropped or any(not a.startswith(ADDABLE) for a in added):
         _refuse(patch.path, "ids are not editable (edit the element's fields one by one)")
     if _quotes(doc) != before_quotes:
         _refuse(patch.path, NOT_TEXT)
+    if _counts(doc) != before_counts:
+        _refuse(patch.path, "counted numbers come from the analysis and are not editable")
     for path, text in walk_texts(doc):
         if before_texts.get(path) != text:
             text["origin"] = "human"  # whatever a person wrote is theirs, not evidence

@@ -351,3 +351,49 @@ def test_an_interviewer_s_words_and_transcript_markers_are_not_customer_quotes(
     assert kept.status_code == 200, kept.text
     quote = _content(client, base, editor)["content"]["stages"][0]["pain_points"][0]["evidence"][-1]
     assert (quote["lang"], quote["kind"]) == ("fa", "interview")
+
+
+def test_replacing_a_whole_element_cannot_forge_counts_ids_or_quotes(
+    client: TestClient, base: str, editor: dict[str, str]
+) -> None:
+    before = _content(client, base, editor)
+    stage = before["content"]["stages"][0]
+    pain = stage["pain_points"][0]
+    rec = before["content"]["recommendations"][0]
+    forged = {
+        "frequency": {"path": PAIN, "value": {**pain, "frequency": 99}},
+        "quotes": {"path": PAIN, "value": {**pain, "evidence": pain["evidence"][:1]}},
+        "pain points dropped": {"path": "stages/delivery", "value": {**stage, "pain_points": []}},
+        "a pain point added": {
+            "path": "stages/delivery/pain_points/1",
+            "value": {**pain, "id": "pp-delivery-9"},
+        },
+        "a recommendation's id twice": {"path": "recommendations/1", "value": rec},
+    }
+    for why, patch in forged.items():
+        assert _patch(client, base, editor, patch).status_code == 422, why
+    assert _content(client, base, editor) == before
+    retitled = {**pain, "title": {"text": "پیک دیر می‌رسد", "origin": "evidence"}}
+    assert _patch(client, base, editor, {"path": PAIN, "value": retitled}).status_code == 200
+    added = {
+        **rec,
+        "id": "rec-2",
+        "action": {"text": "پیک بیشتر در ساعت ناهار", "origin": "inferred"},
+        "addresses": ["pp-delivery-1"],
+    }
+    assert _patch(client, base, editor, {"path": "recommendations/1", "value": added}).is_success
+    content = _content(client, base, editor)["content"]
+    assert content["stages"][0]["pain_points"][0]["title"]["origin"] == "human"
+    assert content["recommendations"][1]["action"]["origin"] == "human"
+
+
+def test_a_persian_quote_with_arabic_letters_is_not_verbatim(
+    client: TestClient, base: str, editor: dict[str, str], library: Library
+) -> None:
+    _ingested(library, WS, SAMPLES / "reviews.csv")
+    quote = "فیلتر «نزدیک‌ترین»"
+    row = _chunk(library, WS, quote)
+    attach = {"op": "attach", "path": f"{PAIN}/evidence", "evidence_id": row.id}
+    arabic = _patch(client, base, editor, attach | {"quote": quote.replace("ی", "ي")})
+    assert arabic.status_code == 422
+    assert _patch(client, base, editor, attach | {"quote": quote}).status_code == 200
