@@ -45,7 +45,7 @@ NOT_TEXT = (
     "a quote is evidence, not text: only its translation is edited; remove it (op remove) or "
     "attach another quote (op attach)"
 )
-ADDABLE = "/recommendations/"  # a reviewer may add a recommendation; nothing else with an id
+ADDABLE = "recommendations"  # a reviewer may add one; nothing else with an id is added
 Lookup = Callable[[str], ChunkRow | None]
 EvidencePath = Annotated[str, Field(min_length=1, max_length=500)]
 
@@ -145,7 +145,7 @@ def _skeleton(doc: Any, prefix: str = "") -> list[str]:
     return out
 
 
-def _quotes(doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+def _quotes(doc: Any) -> list[tuple[str, dict[str, Any]]]:
     return [(p, {k: v for k, v in q.items() if k != "translation"}) for p, q in walk_quotes(doc)]
 
 
@@ -154,26 +154,42 @@ def _refuse(path: str, reason: str) -> NoReturn:
 
 
 def _set(doc: dict[str, Any], patch: FieldPatch) -> None:
+    """Set one element. What a set may change is judged on the element it replaces (or adds to
+    a list): the same ids, quotes and counts below it, and every text that changed is human."""
     parts = split(patch.path)
     if parts[-1] == "id":
         _refuse(patch.path, "ids are not editable")
     if "evidence" in parts and parts[-1] != "translation":
         _refuse(patch.path, NOT_TEXT)
-    before_ids, before_quotes, before_counts = _skeleton(doc), _quotes(doc), _counts(doc)
-    before_texts = dict(walk_texts(doc))
-    old = resolve(doc, patch.path) if not parts[-1].isdigit() else _maybe(doc, patch.path)
-    assign(doc, patch.path, _humanise(old, copy.deepcopy(patch.value)))
-    after_ids = _skeleton(doc)
-    added, dropped = set(after_ids) - set(before_ids), set(before_ids) - set(after_ids)
-    if dropped or any(not a.startswith(ADDABLE) for a in added):
+    if len(parts) > 1 and parts[-1] in ("text", "origin"):
+        parent = "/".join(parts[:-1])
+        if is_text(resolve(doc, parent)):
+            if parts[-1] == "origin":
+                _refuse(patch.path, "an origin is not edited: a text a person writes is human")
+            patch = FieldPatch(path=parent, value=patch.value)  # the text, as a whole
+            parts = parts[:-1]
+    appending = False
+    try:
+        old: Any = resolve(doc, patch.path)
+    except PathError:
+        if not parts[-1].isdigit():
+            raise
+        old, appending = None, True
+    new = _humanise({"text": "", "origin": "human"} if appending else old, patch.value)
+    new = copy.deepcopy(new)
+    added = set(_skeleton(new)) - set(_skeleton(old))
+    adding_recommendation = appending and parts[0] == ADDABLE and len(parts) == 2
+    if set(_skeleton(old)) - set(_skeleton(new)) or (added and not adding_recommendation):
         _refuse(patch.path, "ids are not editable (edit the element's fields one by one)")
-    if _quotes(doc) != before_quotes:
+    if _quotes(new) != _quotes(old):
         _refuse(patch.path, NOT_TEXT)
-    if _counts(doc) != before_counts:
+    if _counts(new) != _counts(old):
         _refuse(patch.path, "counted numbers come from the analysis and are not editable")
-    for path, text in walk_texts(doc):
-        if before_texts.get(path) != text:
+    before = dict(walk_texts(old))
+    for path, text in walk_texts(new):
+        if before.get(path) != text:
             text["origin"] = "human"  # whatever a person wrote is theirs, not evidence
+    assign(doc, patch.path, new)
 
 
 def _remove(doc: dict[str, Any], patch: RemoveQuote) -> None:
@@ -235,10 +251,3 @@ def apply_patches(
             f"the edit makes the map invalid at {where}: {first_error['msg']}"
         ) from exc
     return doc
-
-
-def _maybe(doc: dict[str, Any], path: str) -> Any:
-    try:
-        return resolve(doc, path)
-    except PathError:
-        return {"text": "", "origin": "human"}  # appending a new text to a list

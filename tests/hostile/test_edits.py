@@ -183,11 +183,17 @@ def test_a_text_a_person_writes_is_theirs_whatever_origin_they_claim(
         editor,
         {"path": f"{PAIN}/title", "value": {"text": "غذا سرد است", "origin": "evidence"}},
         {"path": "recommendations/rec-1/kpi", "value": {"text": "زمان", "origin": "evidence"}},
+        {"path": "stages/delivery/name/text", "value": "ارسال"},
     )
     assert got.status_code == 200
     content = _content(client, base, editor)["content"]
     assert content["stages"][0]["pain_points"][0]["title"]["origin"] == "human"
     assert content["recommendations"][0]["kpi"]["origin"] == "human"
+    assert content["stages"][0]["name"] == {"text": "ارسال", "origin": "human"}
+    forged = _patch(
+        client, base, editor, {"path": "recommendations/rec-1/action/origin", "value": "evidence"}
+    )
+    assert forged.status_code == 422 and "origin" in forged.json()["detail"]
 
 
 def test_attached_quotes_take_language_and_kind_from_the_store(
