@@ -51,6 +51,8 @@ EvidencePath = Annotated[str, Field(min_length=1, max_length=500)]
 
 
 class FieldPatch(BaseModel):
+    """Set one element: a text (it becomes human), a value, or a quote's translation."""
+
     model_config = ConfigDict(extra="forbid")
 
     op: Literal["set"] = Field(default="set", description="Set one element (the default).")
@@ -63,6 +65,8 @@ class FieldPatch(BaseModel):
 
 
 class RemoveQuote(BaseModel):
+    """Take one quote out of an evidence list."""
+
     model_config = ConfigDict(extra="forbid")
 
     op: Literal["remove"]
@@ -72,6 +76,9 @@ class RemoveQuote(BaseModel):
 
 
 class AttachQuote(BaseModel):
+    """Add a quote: a verbatim part of a customer's evidence stored in the map's workspace; its
+    language and kind come from the store."""
+
     model_config = ConfigDict(extra="forbid")
 
     op: Literal["attach"]
