@@ -1,7 +1,8 @@
 """What every stored version of a map must hold, whoever wrote it (a draft, an import, an edit,
 a regeneration or a translation): every quote is a verbatim part of a customer's evidence stored
 in the map's workspace, with that evidence's language and kind; every stage is a stage of the map's
-framework; every id a map names (``addresses``, coverage by stage) resolves in the map. A version
+framework; every id a map names (``addresses``, coverage by stage) resolves in the map, and every
+map it names (``translation_of``, ``provenance/based_on``) is a map of the workspace. A version
 that breaks this is refused with the path and the reason, and nothing is written."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from knowledge.errors import UserInputError
 from knowledge.journey.model import EvidenceKind, LanguageCode
 from knowledge.maps.paths import walk_quotes
-from knowledge.store import ChunkRow
+from knowledge.store import ChunkRow, MapRow, MapVersionRow
 
 UNPLACED = "none"
 
@@ -143,9 +144,34 @@ def _references(doc: dict[str, Any]) -> list[Broken]:
     return out
 
 
+def _maps(s: Session, workspace: str, doc: dict[str, Any]) -> list[Broken]:
+    """The maps a map names (its translation source, the current state it is based on) are maps
+    of the workspace, at a version they have."""
+    out = []
+    based_on = doc["provenance"]["based_on"]
+    row = s.get(MapRow, based_on) if based_on else None
+    if based_on and (row is None or row.workspace != workspace):
+        out.append(Broken("provenance/based_on", f"no map {based_on} in the workspace"))
+    source = doc.get("translation_of")
+    if source:
+        version = s.scalar(
+            select(MapVersionRow.number)
+            .join(MapRow, MapRow.id == MapVersionRow.map_id)
+            .where(
+                MapRow.workspace == workspace,
+                MapVersionRow.map_id == source["map_id"],
+                MapVersionRow.number == source["version"],
+            )
+        )
+        if version is None:
+            where = f"{source['map_id']} version {source['version']}"
+            out.append(Broken("translation_of", f"no map {where} in the workspace"))
+    return out
+
+
 def check(s: Session, workspace: str, doc: dict[str, Any]) -> None:
     """Refuse ``doc`` (a valid JourneyMap as JSON) unless everything it names resolves."""
-    broken = _references(doc)
+    broken = _references(doc) + _maps(s, workspace, doc)
     quotes = walk_quotes(doc)
     rows = stored_chunks(s, workspace, (q["evidence_id"] for _, q in quotes))
     for path, ref in quotes:

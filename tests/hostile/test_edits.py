@@ -283,6 +283,10 @@ def _tampered(how: str) -> dict[str, Any]:
         doc["stages"][1]["id"] = "checkout"
     elif how == "dangling addresses":
         doc["recommendations"][0]["addresses"] = ["pp-nowhere"]
+    elif how == "a made-up source map":
+        doc["translation_of"] = {"map_id": "map_nowhere", "version": 1, "language": "en"}
+    elif how == "based on a map that is not there":
+        doc["provenance"]["based_on"] = "map_nowhere"
     return doc
 
 
@@ -294,6 +298,8 @@ def _tampered(how: str) -> dict[str, Any]:
         "changed quote lang",
         "stage outside the framework",
         "dangling addresses",
+        "a made-up source map",
+        "based on a map that is not there",
     ],
 )
 def test_a_whole_map_that_lies_is_not_imported(
