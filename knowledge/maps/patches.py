@@ -16,7 +16,15 @@ import copy
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, NoReturn
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    field_validator,
+)
 
 from knowledge.errors import UserInputError
 from knowledge.hygiene import marker_spans
@@ -45,6 +53,7 @@ NOT_TEXT = (
     "a quote is evidence, not text: only its translation is edited; remove it (op remove) or "
     "attach another quote (op attach)"
 )
+MAX_DEPTH = 16  # a map nests about eight levels deep
 ADDABLE = "recommendations"  # a reviewer may add one; nothing else with an id is added
 Lookup = Callable[[str], ChunkRow | None]
 EvidencePath = Annotated[str, Field(min_length=1, max_length=500)]
@@ -62,6 +71,23 @@ class FieldPatch(BaseModel):
         description="Element to set, e.g. stages/delivery/pain_points/pp-1/title.",
     )
     value: Any = Field(description="New value; a string for a text field.")
+
+    @field_validator("value")
+    @classmethod
+    def _shallow(cls, value: Any) -> Any:
+        """Nothing in a map nests deeper than a few levels; a deeper value is refused before
+        anything walks it."""
+        level: list[Any] = [value]
+        for _ in range(MAX_DEPTH):
+            level = [
+                child
+                for node in level
+                if isinstance(node, dict | list)
+                for child in (node.values() if isinstance(node, dict) else node)
+            ]
+            if not level:
+                return value
+        raise ValueError(f"nests deeper than {MAX_DEPTH} levels")
 
 
 class RemoveQuote(BaseModel):

@@ -409,3 +409,13 @@ def test_a_persian_quote_with_arabic_letters_is_not_verbatim(
     arabic = _patch(client, base, editor, attach | {"quote": quote.replace("ی", "ي")})
     assert arabic.status_code == 422
     assert _patch(client, base, editor, attach | {"quote": quote}).status_code == 200
+
+
+def test_a_deeply_nested_value_is_refused_not_a_server_error(
+    client: TestClient, base: str, editor: dict[str, str]
+) -> None:
+    value = "[" * 900 + '"x"' + "]" * 900
+    body = '{"patches": [{"path": "stages/delivery/actions/0", "value": ' + value + "}]}"
+    headers = {**editor, "If-Match": '"v1"', "Content-Type": "application/json"}
+    got = client.patch(base, headers=headers, content=body.encode())
+    assert got.status_code == 422 and "deeper" in got.json()["detail"]
