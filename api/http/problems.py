@@ -20,6 +20,7 @@ from knowledge.maps.errors import (
     StaleVersion,
     TransitionRefused,
 )
+from knowledge.maps.integrity import MapIntegrityError
 
 PROBLEM = "application/problem+json"
 
@@ -34,7 +35,9 @@ class Problem(BaseModel):
         examples=["map cx-food-delivery is at version 3, not 2: reload it and apply the change"]
     )
     errors: list[dict[str, Any]] | None = Field(
-        default=None, description="422: what is wrong with which part of the request."
+        default=None,
+        description="422: what is wrong with which part of the request (for a map that would "
+        "not hold: path and msg of each quote or id that does not resolve).",
     )
     head: int | None = Field(default=None, description="412: the map's current version.")
     based_on: int | None = Field(default=None, description="412: the version the change named.")
@@ -119,6 +122,8 @@ def install(app: FastAPI) -> None:
                 extra: dict[str, Any] = {}
                 if isinstance(exc, StaleVersion):
                     extra = {"head": exc.head, "based_on": exc.based_on}
+                if isinstance(exc, MapIntegrityError):
+                    extra = {"errors": exc.errors}
                 return problem(status, title, str(exc), **extra)
         return problem(500, "Internal error", "unexpected error")
 

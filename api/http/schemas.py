@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from knowledge.journey.model import JourneyMap
 from knowledge.journey.text import clean_text
-from knowledge.maps.patches import FieldPatch
+from knowledge.maps.patches import MapPatch
 
 T = TypeVar("T")
 
@@ -111,9 +111,13 @@ class MapOut(MapSummary):
 
 
 class PatchIn(Body):
-    patches: list[FieldPatch] = Field(
+    patches: list[MapPatch] = Field(
         min_length=1,
         max_length=200,
+        description="Applied together, in order, as one new version. op set (the default) sets "
+        "a text or value; a quote is never set: op remove takes one out of an evidence list, op "
+        "attach adds a verbatim part of stored evidence (its language and kind come from the "
+        "store). Only a quote's translation is set as text.",
         examples=[
             [
                 {
@@ -121,6 +125,13 @@ class PatchIn(Body):
                     "value": "تاخیر در ارسال و غذای سرد",
                 },
                 {"path": "stages/delivery/actions/0", "value": "Клиент звонит в поддержку"},
+                {"op": "remove", "path": "stages/delivery/pain_points/pp-delivery-1/evidence/1"},
+                {
+                    "op": "attach",
+                    "path": "stages/delivery/pain_points/pp-delivery-1/evidence",
+                    "evidence_id": "ev_3f1c0a9b2d4e5f60718293a4",
+                    "quote": "غذا کاملاً سرد بود",
+                },
             ]
         ],
     )

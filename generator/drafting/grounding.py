@@ -13,6 +13,7 @@ from generator.analysis.evidence import Evidence
 from generator.drafting.parts import Quote
 from knowledge.hygiene import ADDRESSES_AI
 from knowledge.languages import detect_language, script_counts
+from knowledge.maps.integrity import is_verbatim
 
 EXPECTED_SCRIPT = {"fa": "arabic", "ru": "cyrillic", "th": "thai", "zh": "han", "en": "latin"}
 LANGUAGE_NAMES = {"fa": "Persian", "ru": "Russian", "th": "Thai", "zh": "Chinese", "en": "English"}
@@ -68,7 +69,7 @@ class Grounding:
                 continue
             if not q.quote.strip():
                 errors.append(f"{where}: empty quote from {q.evidence_id}")
-            elif q.quote.strip() not in item.text:
+            elif not is_verbatim(q.quote, item.text):
                 errors.append(
                     f"{where}: the quote {q.quote[:80]!r} is not a verbatim part of "
                     f"{q.evidence_id}; copy the customer's words exactly, untranslated"

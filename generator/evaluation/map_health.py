@@ -18,8 +18,6 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-
 from generator.analysis.evidence import load_evidence
 from generator.analysis.sentiment import SentimentEstimator
 from generator.analysis.sentiment_map import SourceMapping
@@ -29,6 +27,7 @@ from knowledge.filters import EvidenceFilter
 from knowledge.hygiene import assess, marker_spans
 from knowledge.journey.model import JourneyMap
 from knowledge.library import Library
+from knowledge.maps.integrity import is_verbatim, stored_chunks
 from knowledge.maps.paths import walk_quotes, walk_texts
 from knowledge.store import ChunkRow
 
@@ -107,19 +106,8 @@ class MapHealth:
 
 
 def _stored(library: Library, workspace: str, ids: set[str]) -> dict[str, ChunkRow]:
-    found: dict[str, ChunkRow] = {}
-    ordered = sorted(ids)
     with library.db.session() as s:
-        for start in range(0, len(ordered), 500):
-            rows = s.scalars(
-                select(ChunkRow).where(
-                    ChunkRow.workspace == workspace, ChunkRow.id.in_(ordered[start : start + 500])
-                )
-            )
-            for row in rows:
-                s.expunge(row)
-                found[row.id] = row
-    return found
+        return stored_chunks(s, workspace, ids)
 
 
 def _polarity(
@@ -159,7 +147,7 @@ def evaluate_map(
         quote = q["quote"]
         if row is None:
             continue
-        if quote and quote.strip() in row.text and not marker_spans(quote):
+        if is_verbatim(quote, row.text) and not marker_spans(quote):
             health.quotes_verbatim += 1
         else:
             what = "has a transcript marker" if marker_spans(quote) else "is not verbatim"

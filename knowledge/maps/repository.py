@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -38,7 +39,8 @@ from knowledge.maps.errors import (
     StaleVersion,
     TransitionRefused,
 )
-from knowledge.maps.patches import FieldPatch, apply_patches
+from knowledge.maps.integrity import check, stored_chunks
+from knowledge.maps.patches import AttachQuote, FieldPatch, RemoveQuote, apply_patches
 from knowledge.maps.paths import resolve
 from knowledge.maps.regenerate import carry_over
 from knowledge.settings import get_settings
@@ -314,6 +316,7 @@ class MapRepository:
             raise MapTooLarge(
                 f"map {row.id} would be {size} bytes as JSON; the limit is {self.max_map_bytes}"
             )
+        check(s, row.workspace, content)  # nor anything naming evidence or ids that are not there
         row.head += 1
         row.title = journey.title.text
         row.updated_at = utcnow()
@@ -411,15 +414,23 @@ class MapRepository:
             return _info(row)
 
     def edit(
-        self, workspace: str, map_id: str, based_on: int, patches: list[FieldPatch], actor: str
+        self,
+        workspace: str,
+        map_id: str,
+        based_on: int,
+        patches: Sequence[FieldPatch | RemoveQuote | AttachQuote],
+        actor: str,
     ) -> MapInfo:
         with self.db.writing() as s:
             row = self._row(s, workspace, map_id, hold=True)
             self._check(row, based_on)
             current = self._head_content(s, row)
-            content = apply_patches(current, patches)
+            content = apply_patches(
+                current, list(patches), lambda i: stored_chunks(s, workspace, [i]).get(i)
+            )
             number = self._add_version(s, row, content, "edit", actor)
-            self._log(s, row, number, actor, "edit", ", ".join(p.path for p in patches))
+            detail = ", ".join(p.path if p.op == "set" else f"{p.op} {p.path}" for p in patches)
+            self._log(s, row, number, actor, "edit", detail)
             return _info(row)
 
     def regenerate(

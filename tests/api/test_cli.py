@@ -226,8 +226,10 @@ def test_translate_command(
     from knowledge.maps.repository import MapRepository
     from knowledge.store import Database
     from tests.knowledge.test_review import drafted
+    from tests.llm import scenario
 
     repo = MapRepository(Database(settings))
+    scenario.store(repo.db, "cx")
     map_id = repo.create("cx", drafted("zh"), "a").id
     no_model = runner.invoke(app, ["translate", map_id, "--to", "fa", "-w", "cx"])
     assert no_model.exit_code == 2 and "needs a language model" in no_model.stderr
@@ -255,8 +257,10 @@ def test_ask_command(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Non
     from knowledge.maps.repository import MapRepository
     from knowledge.store import Database
     from tests.knowledge.test_review import drafted
+    from tests.llm import scenario
 
     repo = MapRepository(Database(settings))
+    scenario.store(repo.db, "cx")
     map_id = repo.create("cx", drafted("fa"), "a").id
     none = runner.invoke(app, ["ask", "بیشترین مشکل در تحویل چیست؟", "-w", "cx"])
     assert none.exit_code == 2 and "no maps in scope" in none.stderr

@@ -23,6 +23,7 @@ from knowledge.store import Database
 from tests.api.test_http_maps import key
 from tests.conftest import FIXTURES, SAMPLES
 from tests.knowledge.test_review import drafted
+from tests.llm import scenario
 
 
 @pytest.fixture
@@ -271,6 +272,7 @@ def test_future_state_drafts_start_from_a_stored_map(client: TestClient) -> None
 def test_translation_jobs_link_stale_and_refresh(client: TestClient) -> None:
     editor = key("editor", "cx")
     base = "/v1/workspaces/cx"
+    scenario.store(Database(get_settings()), "cx")
     map_id = client.post(
         f"{base}/maps", headers=editor, json=drafted("fa").model_dump(mode="json")
     ).json()["id"]
@@ -319,6 +321,7 @@ def test_translation_jobs_link_stale_and_refresh(client: TestClient) -> None:
 def test_questions_over_http(client: TestClient) -> None:
     viewer, reviewer = key("viewer", "cx"), key("reviewer", "cx")
     base = "/v1/workspaces/cx"
+    scenario.store(Database(get_settings()), "cx")
     map_id = client.post(
         f"{base}/maps", headers=key("editor", "cx"), json=drafted("th").model_dump(mode="json")
     ).json()["id"]

@@ -19,11 +19,13 @@ from knowledge.access.keys import create_key
 from knowledge.settings import Settings, get_settings
 from knowledge.store import Database
 from tests.knowledge.test_review import PAIN, drafted
+from tests.llm import scenario
 
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app()) as c:
+        scenario.store(Database(get_settings()), "cx-ir")
         yield c
 
 

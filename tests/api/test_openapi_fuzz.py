@@ -27,6 +27,7 @@ from knowledge.maps.paths import resolve
 from knowledge.settings import get_settings
 from knowledge.store import Database
 from tests.knowledge.test_review import PAIN, drafted
+from tests.llm import scenario
 
 WORKSPACE = "fuzz"
 EXAMPLES = int(os.environ.get("CJM_FUZZ_EXAMPLES", "25"))
@@ -45,6 +46,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     with TestClient(APP) as client:
         secret, _ = create_key(Database(get_settings()), WORKSPACE, "reviewer", "fuzzer")
         headers = {"Authorization": f"Bearer {secret}"}
+        scenario.store(Database(get_settings()), WORKSPACE)
         map_id = client.post(
             f"/v1/workspaces/{WORKSPACE}/maps",
             headers=headers,

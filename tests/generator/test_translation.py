@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ from knowledge.maps.repository import MapRepository
 from knowledge.settings import Settings
 from knowledge.store import Database
 from tests.knowledge.test_review import drafted
+from tests.llm import scenario
 
 LANGS = ("fa", "ru", "th", "zh", "en")
 MAPS = {lang: drafted(lang) for lang in LANGS}
@@ -43,7 +45,9 @@ def job_for(target: str, fake: Any) -> LLMJob:
 
 @pytest.fixture
 def repo(settings: Settings) -> MapRepository:
-    return MapRepository(Database(settings))
+    db = Database(settings)
+    scenario.store(db, "cx")
+    return MapRepository(db)
 
 
 @pytest.mark.parametrize(
@@ -85,7 +89,9 @@ def test_persian_output_is_rtl_ready_and_keeps_zwnj(repo: MapRepository) -> None
     assert not BIDI_CONTROLS.search(title)  # the marks the model added are gone
 
 
-def test_glossary_terms_are_enforced_and_misses_reported(repo: MapRepository) -> None:
+def test_glossary_terms_are_enforced_and_misses_reported(
+    repo: MapRepository, tmp_path: Path
+) -> None:
     source = MAPS["ru"]
     content = source.model_dump(mode="json")
     term = content["stages"][0]["pain_points"][0]["title"]["text"].split()[0]
@@ -101,7 +107,9 @@ def test_glossary_terms_are_enforced_and_misses_reported(repo: MapRepository) ->
     assert "ไรเดอร์" in pain["title"]["text"]
 
     ignoring = EchoTranslations("th", use_glossary=False)
-    other = MapRepository(repo.db)
+    other_db = Database(Settings(home=tmp_path / "cx2"))  # a workspace without that memory
+    scenario.store(other_db, "cx2")
+    other = MapRepository(other_db)
     info2 = other.create("cx2", source, "a")
     done2 = translate_map(other, "cx2", info2.id, job_for("th", ignoring), "b", glossary)
     assert done2.result.glossary_misses and done2.result.glossary_misses[0].expected == "ไรเดอร์"

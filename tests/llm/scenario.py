@@ -10,6 +10,7 @@ from generator.analysis.evidence import Evidence, EvidenceSet
 from generator.analysis.result import Analysis, Placement, StageSummary, Theme
 from knowledge.journey.frameworks import StageDefinition, StageFramework
 from knowledge.journey.model import Scope
+from knowledge.store import ChunkRow, Database, DocumentRow, SourceRow
 
 TEXTS = {
     "ev_fa_late": ("fa", "سفارش با یک ساعت تاخیر رسید و غذا کاملاً سرد بود. دیگه سفارش نمی‌دم"),
@@ -147,3 +148,67 @@ def analysis() -> Analysis:
 
 def scope() -> Scope:
     return Scope(workspace="test", product=None, segment=None, goal=None, languages=[], kinds=[])
+
+
+def store(db: Database, workspace: str) -> None:
+    """Store the scenario's evidence in ``workspace`` (as ingesting it would), so that maps
+    drafted from it can be stored there: every quote of a stored map is checked against it."""
+    with db.session() as s:
+        for lang in sorted({lang for lang, _ in TEXTS.values()}):
+            s.add(
+                SourceRow(
+                    id=f"src_{lang}",
+                    workspace=workspace,
+                    path=f"reviews_{lang}.csv",
+                    name=f"reviews_{lang}.csv",
+                    sha256=lang * 32,
+                    size=1,
+                    format="csv",
+                    kind="review",
+                    product=None,
+                    segment=None,
+                    pii_redacted=True,
+                    status="stored",
+                    n_documents=0,
+                    n_chunks=0,
+                )
+            )
+        s.flush()
+        for e in evidence().items:
+            s.add(
+                DocumentRow(
+                    id=e.document_id,
+                    source_id=e.source_id,
+                    workspace=workspace,
+                    ordinal=0,
+                    record_id=None,
+                    location=e.location,
+                    meta={},
+                )
+            )
+            s.flush()
+            s.add(
+                ChunkRow(
+                    id=e.id,
+                    document_id=e.document_id,
+                    source_id=e.source_id,
+                    workspace=workspace,
+                    ordinal=0,
+                    kind=e.kind,
+                    role="customer",
+                    lang=e.lang,
+                    product=None,
+                    segment=None,
+                    date=None,
+                    rating=None,
+                    label=None,
+                    text=e.text,
+                    search_text=e.text,
+                    tokens="",
+                    text_hash=e.id,
+                    location=e.location,
+                    meta={},
+                    char_start=0,
+                    char_end=len(e.text),
+                )
+            )

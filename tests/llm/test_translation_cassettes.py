@@ -20,6 +20,7 @@ from knowledge.maps.repository import MapRepository
 from knowledge.settings import Settings
 from knowledge.store import Database
 from tests.knowledge.test_review import drafted
+from tests.llm import scenario
 from tests.llm.test_openai_client import job
 from tests.llm.wire import Wire, answer, model
 
@@ -46,6 +47,7 @@ def test_translation_direction(
     cassette: Cassette, settings: Settings, source: str, target: str
 ) -> None:
     repo = MapRepository(Database(settings))
+    scenario.store(repo.db, "cx")
     info = repo.create("cx", drafted(source), "a")
     chat = model([translator(target)] * 2)
     done = translate_map(repo, "cx", info.id, job(chat, target), "b")
@@ -65,6 +67,7 @@ def test_translation_direction(
 
 def test_glossary_miss_is_reasked_over_the_wire(cassette: Cassette, settings: Settings) -> None:
     repo = MapRepository(Database(settings))
+    scenario.store(repo.db, "cx")
     source = drafted("zh")
     term = source.stages[0].pain_points[0].title.text[:2]
     glossary = Glossary(name="team", terms=[{"zh": term, "ru": "курьер"}])

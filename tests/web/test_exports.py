@@ -26,6 +26,7 @@ from knowledge.settings import Settings
 from knowledge.store import Database
 from tests.api.test_http_maps import key
 from tests.knowledge.test_review import drafted
+from tests.llm import scenario
 from tests.web.conftest import require
 
 BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
@@ -125,6 +126,7 @@ def test_png_export(artifacts: Path) -> None:
 
 def test_exports_over_http_and_the_cli(settings: Settings, tmp_path: Path) -> None:
     repo = MapRepository(Database(settings))
+    scenario.store(repo.db, "cx-ir")
     map_id = repo.create("cx-ir", drafted("fa"), "a").id
     with TestClient(create_app()) as client:
         viewer = key("viewer")
@@ -158,6 +160,7 @@ def test_a_stale_translation_says_so_in_its_exports(settings: Settings) -> None:
     from knowledge.maps.patches import FieldPatch
 
     repo = MapRepository(Database(settings))
+    scenario.store(repo.db, "cx")
     source = repo.create("cx", drafted("fa"), "a").id
     job = LLMJob(
         model=FunctionModel(EchoTranslations("th")),

@@ -21,6 +21,7 @@ from knowledge.maps.repository import MapRepository
 from knowledge.settings import Settings, get_settings
 from knowledge.store import Database
 from tests.knowledge.test_review import drafted
+from tests.llm import scenario
 from tests.web.conftest import require
 
 
@@ -28,6 +29,7 @@ from tests.web.conftest import require
 def server(settings: Settings) -> Iterator[dict[str, Any]]:
     db = Database(get_settings())
     repo = MapRepository(db)
+    scenario.store(db, "cx")
     fa = repo.create("cx", drafted("fa"), "ali").id
     zh = repo.create("cx", drafted("zh"), "li").id
     repo.transition("cx", fa, "submit", 1, "ali")

@@ -75,7 +75,9 @@ def import_map(
     caller: Caller, repo: MapsDep, journey: JourneyMap, response: Response
 ) -> MapSummary:
     """Store a drafted map (e.g. the output of ``cjm draft``) as version 1 of a new map; the
-    workspace may not already have a map with its id (409)."""
+    workspace may not already have a map with its id (409). Every quote must be a verbatim part
+    of evidence stored in this workspace, with its language and kind; stages, pain point ids and
+    ``addresses`` must resolve; otherwise 422 naming each path."""
     require(caller, "editor")
     info = repo.create(caller.workspace, journey, caller.name, keep_id=True)
     response.headers["ETag"] = etag(info.head)
@@ -144,7 +146,11 @@ def edit_map(
     response: Response,
     if_match: IfMatch,
 ) -> MapSummary:
-    """Field-level edits; an edited text's origin becomes human. A stale If-Match gets 412."""
+    """Edits applied together as one new version; an edited text's origin becomes human. Ids,
+    counted numbers and quotes are not set: a quote is removed (op remove) or attached (op
+    attach: an evidence id and a verbatim part of that stored evidence, whose language and kind
+    come from the store). An edit that leaves a quote, stage or ``addresses`` unresolved gets
+    422 naming the path, and nothing is written. A stale If-Match gets 412."""
     require(caller, "editor")
     info = repo.edit(caller.workspace, map_id, based_on(if_match), body.patches, caller.name)
     response.headers["ETag"] = etag(info.head)
