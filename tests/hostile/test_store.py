@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openai.lib._pydantic import to_strict_json_schema
 from pydantic import ValidationError
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import create_engine, inspect, select, text, update
 from starlette.types import Message
 
 from api.http.app import create_app
@@ -29,13 +29,15 @@ from generator.drafting.parts import (
     ThemePart,
 )
 from knowledge.access.keys import create_key
+from knowledge.journey.model import JourneyMap
 from knowledge.journey.text import MAX_LABEL, MAX_TEXT
 from knowledge.maps.patches import FieldPatch
 from knowledge.maps.paths import walk_quotes, walk_texts
 from knowledge.maps.repository import MapRepository
 from knowledge.settings import Settings, get_settings
-from knowledge.store import Base, Database, MapVersionRow
+from knowledge.store import Base, ChunkRow, Database, MapVersionRow
 from tests.knowledge.test_review import PAIN, drafted
+from tests.llm import scenario
 
 MAPS = "/v1/workspaces/cx-ir/maps"
 HOSTILE = "a\x00b\x07c\x1bd\x7fe\x85f\x9fg"  # C0, DEL and C1 controls
@@ -47,7 +49,17 @@ def client(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Test
     monkeypatch.setenv("CJM_MAX_BODY_BYTES", str(256 * 1024))
     get_settings.cache_clear()
     with TestClient(create_app()) as c:
+        _store_evidence("cx-ir")
         yield c
+
+
+def _store_evidence(workspace: str) -> None:
+    """The scenario's evidence, which every quote of a stored map must be part of."""
+    db = Database(get_settings())
+    try:
+        scenario.store(db, workspace)
+    finally:
+        db.dispose()
 
 
 def key(role: str, workspace: str = "cx-ir") -> dict[str, str]:
@@ -104,6 +116,7 @@ def test_a_sixty_mebibyte_title_is_refused_under_the_default_limit(
     monkeypatch.delenv("CJM_MAX_BODY_BYTES", raising=False)
     get_settings.cache_clear()
     with TestClient(create_app()) as client:
+        _store_evidence("cx-ir")
         editor, base = _created(client)
         huge = {"patches": [{"path": "title", "value": "t" * 60 * 1024 * 1024}]}
         refused = client.patch(base, headers={**editor, "If-Match": '"v1"'}, json=huge)
@@ -248,6 +261,10 @@ def test_a_quote_in_another_language_renders_everywhere(client: TestClient) -> N
     for _, quote in walk_quotes(content):
         quote["lang"] = "other"
     content["coverage"]["by_language"].append({"lang": "other", "count": 1})
+    db = Database(get_settings())
+    with db.session() as s:  # the stored evidence is in a language outside the five
+        s.execute(update(ChunkRow).where(ChunkRow.workspace == "cx-ir").values(lang="other"))
+    db.dispose()
     editor = key("editor")
     created = client.post(MAPS, headers=editor, json=content)
     assert created.status_code == 201, created.text
@@ -267,7 +284,8 @@ def test_the_same_id_lives_in_two_workspaces_and_clashes_within_one(client: Test
     content = drafted("ru").model_dump(mode="json")
     ir, ru = key("editor", "cx-ir"), key("editor", "cx-ru")
     first = client.post(MAPS, headers=ir, json=content)
-    second = client.post("/v1/workspaces/cx-ru/maps", headers=ru, json=content)
+    # cx-ru holds none of the scenario's evidence: its copy quotes nothing
+    second = client.post("/v1/workspaces/cx-ru/maps", headers=ru, json=scenario.unquoted(content))
     assert first.status_code == second.status_code == 201
     assert first.json()["id"] == second.json()["id"] == content["id"]  # nothing revealed
     clash = client.post(MAPS, headers=ir, json=content)
@@ -315,7 +333,9 @@ def test_racing_lock_requests_lock_every_path(client: TestClient) -> None:
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest, settings: Settings) -> Iterator[MapRepository]:
     if request.param == "sqlite":
-        yield MapRepository(Database(settings))
+        db = Database(settings)
+        scenario.store(db, "cx")
+        yield MapRepository(db)
         return
     url = os.environ.get("CJM_TEST_DATABASE_URL")
     if not url:
@@ -325,6 +345,7 @@ def store(request: pytest.FixtureRequest, settings: Settings) -> Iterator[MapRep
     db = Database(settings.model_copy(update={"database_url": url}))
     Base.metadata.drop_all(db.engine)
     Base.metadata.create_all(db.engine)
+    scenario.store(db, "cx")
     yield MapRepository(db)
     Base.metadata.drop_all(db.engine)
     db.dispose()
@@ -361,7 +382,8 @@ def test_racing_writers_on_the_store_lose_nothing(store: MapRepository) -> None:
     assert len(set(drafts)) == 10 and all(d.startswith(journey.id) for d in drafts)
     assert store.list_maps("cx")[1] == 11
 
-    other = store.create("cx-other", journey, "b", keep_id=True)
+    unquoted = JourneyMap.model_validate(scenario.unquoted(journey.model_dump(mode="json")))
+    other = store.create("cx-other", unquoted, "b", keep_id=True)
     assert other.id == journey.id and store.get("cx-other", journey.id).locked == []
 
 
@@ -398,6 +420,7 @@ def test_a_store_with_global_map_ids_is_upgraded(settings: Settings) -> None:
     assert repo.version("cx", "m1").journey.id == "m1"
     assert [e.action for e in repo.history("cx", "m1")[0]] == ["draft"]
     assert "maps" not in inspect(repo.db.engine).get_table_names()
+    scenario.store(repo.db, "cx")  # the evidence its quotes name, for the edit's checks
     assert repo.edit("cx", "m1", 1, [FieldPatch(path="title", value="new")], "b").head == 2
 
 
@@ -436,6 +459,7 @@ def any_client(
         Base.metadata.create_all(db.engine)
         db.dispose()
     with TestClient(create_app()) as c:
+        _store_evidence("cx-ir")
         yield c
 
 

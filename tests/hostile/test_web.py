@@ -36,11 +36,13 @@ from generator.translation.fields import translatable
 from knowledge.access.keys import create_key
 from knowledge.bounded_yaml import MAX_DEPTH, check_bounds
 from knowledge.journey.model import EvidenceRef, JourneyMap, Text
+from knowledge.maps.paths import walk_quotes
 from knowledge.maps.repository import MapRepository
 from knowledge.settings import Settings, get_settings
-from knowledge.store import Database
+from knowledge.store import ChunkRow, Database
 from tests.api.test_http_maps import client, key  # noqa: F401 - the fixture
 from tests.knowledge.test_review import drafted
+from tests.llm import scenario
 
 DEEP_FLOW = "terms: " + "[" * 5000 + "]" * 5000 + "\n"
 DEEP_BLOCK = "terms:\n" + "".join(" " * (i + 1) + "- \n" for i in range(200))
@@ -188,6 +190,20 @@ def _hostile_walk(node: Any, strings: Iterator[str]) -> None:
             _hostile_walk(item, strings)
 
 
+def stored_hostile_map(db: Database, title: str = HOSTILE_TITLE) -> str:
+    """Store a hostile map in cx-ir, its hostile quotes first made verbatim parts of the
+    evidence they cite (customers write such things too); returns its id."""
+    journey = hostile_map(title=title)
+    with db.session() as s:
+        if s.get(ChunkRow, "ev_fa_late") is None:
+            scenario.store(db, "cx-ir")
+        for _, quote in walk_quotes(journey.model_dump(mode="json")):
+            chunk = s.get(ChunkRow, quote["evidence_id"])
+            assert chunk is not None
+            chunk.text = f"{chunk.text} {quote['quote']}"
+    return MapRepository(db).create("cx-ir", journey, "a").id
+
+
 def hostile_map(lang: str = "fa", title: str = HOSTILE_TITLE) -> JourneyMap:
     journey = drafted(lang)
     _hostile_walk(journey, itertools.cycle(HOSTILE_TEXTS))
@@ -214,8 +230,7 @@ def signed_in(client: TestClient, secret: str, **headers: str) -> Any:  # noqa: 
 @pytest.fixture
 def hostile(client: TestClient) -> dict[str, Any]:  # noqa: F811
     repo = MapRepository(Database(get_settings()))
-    journey = hostile_map()
-    map_id = repo.create("cx-ir", journey, "a").id
+    map_id = stored_hostile_map(repo.db)
     stored = repo.version("cx-ir", map_id).journey  # the store cleans control characters
     secret, _ = create_key(Database(get_settings()), "cx-ir", "reviewer", "sara")
     return {"client": client, "map_id": map_id, "journey": stored, "secret": secret}
@@ -280,8 +295,7 @@ def test_exports_of_any_title_download_with_a_safe_name(
     case: str,
 ) -> None:
     title = TITLES[case]
-    repo = MapRepository(Database(get_settings()))
-    map_id = repo.create("cx-ir", hostile_map(title=title), "a").id
+    map_id = stored_hostile_map(Database(get_settings()), title=title)
     viewer = key("viewer")
     formats = FORMATS_NO_BROWSER + (("pdf",) if shutil.which("chromium") and case == "DEL" else ())
     for fmt in formats:
@@ -300,7 +314,7 @@ def test_the_review_pages_serve_any_title(client: TestClient, case: str) -> None
     title = TITLES[case]
     db = Database(get_settings())
     repo = MapRepository(db)
-    map_id = repo.create("cx-ir", hostile_map(title=title), "a").id
+    map_id = stored_hostile_map(db, title=title)
     stored = repo.version("cx-ir", map_id).journey.title.text  # control characters cleaned
     assert signed_in(client, create_key(db, "cx-ir", "viewer", "v")[0]).status_code == 303
     listed = client.get("/review/cx-ir")
@@ -407,7 +421,7 @@ def test_the_sign_in_form_refuses_cross_site_posts(client: TestClient) -> None: 
 @pytest.fixture
 def served(settings: Settings) -> Iterator[dict[str, Any]]:
     db = Database(get_settings())
-    map_id = MapRepository(db).create("cx-ir", hostile_map(), "ali").id
+    map_id = stored_hostile_map(db)
     secret, _ = create_key(db, "cx-ir", "reviewer", "sara")
     attacker, _ = create_key(db, "attackers", "editor", "mallory")
     with socket.socket() as s:

@@ -4,6 +4,8 @@ unsegmented Thai and Chinese). Built by hand so drafting tests do not depend on 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from generator.analysis.evidence import Evidence, EvidenceSet
@@ -212,3 +214,18 @@ def store(db: Database, workspace: str) -> None:
                     char_end=len(e.text),
                 )
             )
+
+
+def unquoted(content: dict[str, Any]) -> dict[str, Any]:
+    """``content`` (a map as JSON) without its quotes: for a workspace that does not hold the
+    scenario's evidence (a chunk lives in one workspace)."""
+
+    def strip(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: [] if k == "evidence" else strip(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [strip(item) for item in node]
+        return node
+
+    out: dict[str, Any] = strip(content)
+    return out
