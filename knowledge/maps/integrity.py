@@ -149,16 +149,14 @@ def _maps(s: Session, workspace: str, doc: dict[str, Any]) -> list[Broken]:
     of the workspace, at a version they have."""
     out = []
     based_on = doc["provenance"]["based_on"]
-    row = s.get(MapRow, based_on) if based_on else None
-    if based_on and (row is None or row.workspace != workspace):
+    row = s.get(MapRow, (workspace, based_on)) if based_on else None
+    if based_on and row is None:
         out.append(Broken("provenance/based_on", f"no map {based_on} in the workspace"))
     source = doc.get("translation_of")
     if source:
         version = s.scalar(
-            select(MapVersionRow.number)
-            .join(MapRow, MapRow.id == MapVersionRow.map_id)
-            .where(
-                MapRow.workspace == workspace,
+            select(MapVersionRow.number).where(
+                MapVersionRow.workspace == workspace,
                 MapVersionRow.map_id == source["map_id"],
                 MapVersionRow.number == source["version"],
             )

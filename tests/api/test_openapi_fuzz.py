@@ -176,3 +176,45 @@ def test_bodies_around_the_limit(served: dict[str, Any], size: int, chunked: boo
     finally:
         os.environ.pop("CJM_MAX_BODY_BYTES", None)
         get_settings.cache_clear()
+
+
+def _nested_yaml(depth: int, style: str) -> str:
+    """A YAML document nested ``depth`` levels: flow lists, flow maps, block maps or aliases."""
+    if style == "flow list":
+        return "[" * depth + "]" * depth
+    if style == "flow map":
+        return "{a: " * depth + "1" + "}" * depth
+    if style == "block map":
+        return "".join(f"{'  ' * n}k{n}:\n" for n in range(depth)) + "  " * depth + "v\n"
+    # aliases: each level lists the one before it ten times ("billion laughs")
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for n in range(1, depth):
+        lines.append(f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 10) + "]")
+    return "\n".join(lines) + "\n"
+
+
+@given(
+    depth=st.integers(1, 3000),
+    style=st.sampled_from(["flow list", "flow map", "block map", "aliases"]),
+)
+@settings(max_examples=EXAMPLES * 2, derandomize=True, deadline=None, database=None)
+def test_nested_yaml_in_frameworks_codebooks_and_glossaries_is_a_4xx(
+    served: dict[str, Any], depth: int, style: str
+) -> None:
+    """Nesting and alias expansion in any YAML a client sends are refused with a problem that
+    says so, never a RecursionError or a hang (the alias depth is capped: 10^12 values)."""
+    client: TestClient = served["client"]
+    doc = _nested_yaml(min(depth, 12) if style == "aliases" else depth, style)
+    base = f"/v1/workspaces/{WORKSPACE}"
+    headers = served["headers"]
+    for field in ("framework_yaml", "codebook_yaml"):
+        got = client.post(f"{base}/analyses", headers=headers, json={field: doc})
+        assert got.status_code == 422, (field, got.status_code, got.text[:300])
+        assert got.headers["content-type"] == "application/problem+json"
+    upload = client.put(
+        f"{base}/glossaries/nested/file",
+        headers=headers,
+        files={"file": ("terms.yaml", doc.encode(), "application/yaml")},
+    )
+    assert upload.status_code in (413, 422), upload.text[:300]  # 413: over the file limit
+    assert upload.headers["content-type"] == "application/problem+json"
