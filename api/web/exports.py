@@ -238,7 +238,8 @@ def to_markdown(j: JourneyMap, info: ExportInfo | None = None) -> str:
         "",
         f"{c.total_evidence} {L['evidence']}; "
         + ", ".join(f"{x.lang} {x.count}" for x in c.by_language)
-        + f"; {L['unplaced']} {c.unplaced}",
+        + f"; {L['unplaced']} {c.unplaced}"
+        + (f"; {L['addresses_ai']} {c.addresses_ai}" if c.addresses_ai else ""),
         "",
     ]
     return "\n".join(out)

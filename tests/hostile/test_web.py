@@ -32,6 +32,7 @@ from api.http.app import create_app
 from api.web.exports import export_bytes, neutralise, to_csv
 from api.web.filenames import content_disposition, download_name
 from api.web.inline_json import script_json
+from api.web.labels import LABELS
 from generator.translation.fields import translatable
 from knowledge.access.keys import create_key
 from knowledge.bounded_yaml import MAX_DEPTH, check_bounds
@@ -509,3 +510,14 @@ def test_another_site_cannot_sign_a_person_in(served: dict[str, Any], chromium: 
     assert "another site" in page.content() or "sign in again" in page.content()
     page.goto(f"{base}/review")
     assert page.url.startswith(f"{base}/review/login")  # not signed in as the attacker
+
+
+@pytest.mark.parametrize("lang", ["fa", "ru", "th", "zh"])
+def test_evidence_addressed_to_an_ai_is_counted_in_the_teams_language(lang: str) -> None:
+    journey = drafted(lang)
+    journey.coverage.addresses_ai = 2
+    label = LABELS[lang]["addresses_ai"]
+    assert f"{label} 2" in export_bytes(journey, "html").decode()
+    assert f"{label} 2" in export_bytes(journey, "md").decode()
+    journey.coverage.addresses_ai = 0
+    assert label not in export_bytes(journey, "html").decode()
