@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from knowledge.errors import KnowledgeError, Unavailable
+from knowledge.errors import Unavailable
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 TIMEOUT = 120
@@ -19,8 +19,9 @@ class ChromiumMissing(Unavailable):
     """No headless browser to print PDF or PNG with."""
 
 
-class ChromiumFailed(KnowledgeError):
-    """The browser did not produce the file."""
+class ChromiumFailed(Unavailable):
+    """The browser did not produce the file (it crashed or ran out of time): the export is
+    unavailable for now (503 with the reason), not a server error."""
 
 
 def chromium() -> str:
@@ -51,6 +52,11 @@ def _run(html: str, flag: str, suffix: str, extra: list[str]) -> bytes:
             "--disable-dev-shm-usage",
             "--no-first-run",
             "--hide-scrollbars",
+            # offline: no background connections, updates or sync (refused on closed networks)
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-quic",
             f"--user-data-dir={Path(tmp) / 'profile'}",
             f"{flag}={out}",
             *extra,

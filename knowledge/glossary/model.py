@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from knowledge import bounded_yaml
 from knowledge.errors import UserInputError
+from knowledge.journey.text import clean_text
 from knowledge.languages import SUPPORTED_LANGUAGES
 
 NAME = re.compile(r"^[\w][\w.\-]{0,63}$", re.UNICODE)
@@ -76,11 +77,11 @@ def check_term(term: Any, where: str) -> Term:
             raise GlossaryError(
                 f"{where}: {lang!r} is not a language code ({', '.join(SUPPORTED_LANGUAGES)})"
             )
-        if word is None or (isinstance(word, str) and not word.strip()):
+        if word is None or (isinstance(word, str) and not clean_text(word).strip()):
             continue  # a term may be missing in some languages
         if not isinstance(word, str | int | float):
             raise GlossaryError(f"{where}: the {lang} term is not text")
-        text = str(word).strip()
+        text = clean_text(str(word)).strip()  # control characters go (ZWNJ stays)
         if len(text) > MAX_TERM_CHARS:
             raise GlossaryError(f"{where}: the {lang} term is over {MAX_TERM_CHARS} characters")
         clean[lang] = text

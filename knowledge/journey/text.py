@@ -37,8 +37,18 @@ def checked_id(value: str) -> str:
 
 
 def checked_map_id(value: str) -> str:
-    if "/" in value or not value.strip():
-        raise ValueError("a map id is not empty and has no '/' (it is part of the map's URL)")
+    """A map id is a segment of the map's URLs: no '/', '\\', '%', '?' or '#', no edge
+    spaces, and not '.' or '..' (a browser or proxy would resolve them away)."""
+    if (
+        not value.strip()
+        or value != value.strip()
+        or value in (".", "..")
+        or any(c in value for c in "/\\%?#")
+    ):
+        raise ValueError(
+            "a map id is part of the map's URL: not empty, '.' or '..', no edge spaces, "
+            "and none of / \\ % ? #"
+        )
     return value
 
 

@@ -523,3 +523,24 @@ def test_a_map_cannot_grow_past_the_body_limit_edit_by_edit(client: TestClient) 
     assert 200 in codes and codes[-1] == 413
     assert "limit" in _is_problem(edited, 413)["detail"]
     assert len(client.get(base, headers=editor).content) < 300 * 1024
+
+
+@pytest.mark.parametrize("map_id", ["..", ".", "%2e%2e", "a\\b", "a?b", "a#b", " a", "a/b"])
+def test_a_map_id_that_is_not_one_url_segment_is_refused(client: TestClient, map_id: str) -> None:
+    content = drafted("fa").model_dump(mode="json") | {"id": map_id}
+    _is_problem(client.post(MAPS, headers=key("editor"), json=content), 422)
+    assert client.get(MAPS, headers=key("viewer")).json()["total"] == 0
+
+
+def test_glossary_terms_lose_control_characters_and_keep_zwnj(client: TestClient) -> None:
+    editor = key("editor")
+    base = "/v1/workspaces/cx-ir/glossaries"
+    term = {"fa": "پیک\x00 می\u200cرسد\x7f", "ru": "курьер\x1b", "th": "ไรเดอร์", "zh": "骑手\x85"}
+    assert client.put(f"{base}/g", headers=editor, json={"terms": [term]}).status_code == 201
+    csv = "fa,ru\nپیک\x00 می\u200cرسد,курьер\x07\n".encode()
+    put = client.put(f"{base}/f/file", headers=editor, files={"file": ("g.csv", csv, "text/csv")})
+    assert put.status_code == 201, put.text
+    stored = client.get(f"{base}/g", headers=editor).json()["terms"][0]
+    assert stored == {"fa": "پیک می\u200cرسد", "ru": "курьер", "th": "ไรเดอร์", "zh": "骑手"}
+    from_file = client.get(f"{base}/f", headers=editor).json()["terms"][0]
+    assert from_file == {"fa": "پیک می\u200cرسد", "ru": "курьер"}

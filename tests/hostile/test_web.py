@@ -521,3 +521,21 @@ def test_evidence_addressed_to_an_ai_is_counted_in_the_teams_language(lang: str)
     assert f"{label} 2" in export_bytes(journey, "md").decode()
     journey.coverage.addresses_ai = 0
     assert label not in export_bytes(journey, "html").decode()
+
+
+def test_a_browser_that_fails_makes_the_export_unavailable_not_a_server_error(
+    client: TestClient,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    broken = tmp_path / "chromium"
+    broken.write_text("#!/bin/sh\necho 'renderer crashed' >&2\nexit 9\n")
+    broken.chmod(0o755)
+    monkeypatch.setenv("CJM_CHROMIUM", str(broken))
+    map_id = stored_hostile_map(Database(get_settings()))
+    for fmt in ("pdf", "png"):
+        got = client.get(
+            f"/v1/workspaces/cx-ir/maps/{map_id}/export?format={fmt}", headers=key("viewer")
+        )
+        assert got.status_code == 503, got.text
+        assert "renderer crashed" in got.json()["detail"]
