@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import Any
 
 from knowledge.errors import BadFileError
+from knowledge.readers.archives import RATIO_FLOOR, ArchiveLimits
 from knowledge.readers.base import ParsedDocument, ReadOptions, Segment
 from knowledge.readers.text import read_text
 
@@ -32,12 +34,35 @@ def read_docx(data: bytes, options: ReadOptions, path: str) -> tuple[list[Parsed
     return read_text(text, options, markdown=False)
 
 
+def check_pdf_streams(reader: Any, size: int, path: str, limits: ArchiveLimits) -> None:
+    """A PDF's page streams are compressed: refuse one whose pages unpack past the archive
+    limits (a small file whose text extraction would churn through gigabytes)."""
+    total = 0
+    for number, page in enumerate(reader.pages, start=1):
+        contents = page.get_contents()
+        unpacked = len(contents.get_data()) if contents is not None else 0
+        total += unpacked
+        if unpacked > RATIO_FLOOR and unpacked > limits.max_ratio * size:
+            raise BadFileError(
+                path,
+                f"page {number} unpacks to {unpacked:,} bytes, over {limits.max_ratio:,} times "
+                "the file's size (CJM_MAX_ARCHIVE_RATIO); a decompression bomb?",
+            )
+        if total > limits.max_bytes:
+            raise BadFileError(
+                path,
+                f"the pages unpack to more than {limits.max_bytes:,} bytes "
+                "(CJM_MAX_ARCHIVE_BYTES); a decompression bomb or a PDF too big to read",
+            )
+
+
 def read_pdf(data: bytes, options: ReadOptions, path: str) -> tuple[list[ParsedDocument], int]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(data))
+        check_pdf_streams(reader, len(data), path, options.archive)
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise BadFileError(path, f"not a readable PDF: {exc}") from exc

@@ -165,6 +165,32 @@ def test_archive_limits_are_named_by_their_setting() -> None:
     )
 
 
+def _pdf(content: bytes, pages: int = 1) -> bytes:
+    """A PDF whose every page draws ``content`` (deflated, as PDF writers store it)."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        page = writer.add_blank_page(200, 200)
+        stream = DecodedStreamObject()
+        stream.set_data(content)
+        page[NameObject("/Contents")] = writer._add_object(stream.flate_encode())
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_pdf_whose_pages_unpack_to_a_bomb_is_refused_by_name() -> None:
+    drawn = b"BT /F1 1 Tf (a) Tj ET\n" * 250_000  # 5.5 MB of text operators, packs to ~10 kB
+    assert "CJM_MAX_ARCHIVE_RATIO" in read("a.pdf", _pdf(drawn))
+    lenient = ArchiveLimits(max_bytes=8 << 20, max_ratio=10**6)
+    assert "CJM_MAX_ARCHIVE_BYTES" in read("a.pdf", _pdf(drawn, pages=2), lenient)
+    # under the limits the same pages are read (no font: no text layer, the usual refusal)
+    roomy = ArchiveLimits(max_bytes=64 << 20, max_ratio=10**6)
+    assert "no text layer" in read("a.pdf", _pdf(drawn, pages=2), roomy)
+
+
 def test_archive_limits_come_from_the_environment(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
