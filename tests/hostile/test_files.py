@@ -12,7 +12,6 @@ import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import docx
 import openpyxl
@@ -34,6 +33,7 @@ from knowledge.readers.archives import ArchiveLimits
 from knowledge.readers.decoding import decode_text
 from knowledge.search import Searcher
 from knowledge.settings import Settings, get_settings
+from tests.api.test_http_jobs import wait
 from tests.api.test_http_maps import key
 
 runner = CliRunner()
@@ -311,15 +311,6 @@ def test_a_device_or_pipe_named_on_the_command_line_is_not_read(
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app()) as c:
         yield c
-
-
-def wait(client: TestClient, url: str, headers: dict[str, str]) -> dict[str, Any]:
-    for _ in range(600):
-        job = client.get(url, headers=headers).json()
-        if job["status"] in ("succeeded", "failed"):
-            return job  # type: ignore[no-any-return]
-        time.sleep(0.1)
-    raise AssertionError(f"job did not finish: {job}")
 
 
 def test_an_upload_with_hostile_files_names_them_by_their_uploaded_names(

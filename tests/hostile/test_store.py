@@ -37,6 +37,7 @@ from knowledge.maps.repository import MapRepository
 from knowledge.settings import Settings, get_settings
 from knowledge.store import Base, ChunkRow, Database, MapVersionRow
 from tests.knowledge.test_review import PAIN, drafted
+from tests.knowledge.test_review import repo as repo  # noqa: F401 - the fixture (sqlite, postgres)
 from tests.llm import scenario
 
 MAPS = "/v1/workspaces/cx-ir/maps"
@@ -330,27 +331,6 @@ def test_racing_lock_requests_lock_every_path(client: TestClient) -> None:
     assert sorted(client.get(base, headers=editor).json()["locked"]) == sorted(paths)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store(request: pytest.FixtureRequest, settings: Settings) -> Iterator[MapRepository]:
-    if request.param == "sqlite":
-        db = Database(settings)
-        scenario.store(db, "cx")
-        yield MapRepository(db)
-        return
-    url = os.environ.get("CJM_TEST_DATABASE_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("CI must provide CJM_TEST_DATABASE_URL (see .ci/run)")
-        pytest.skip("CJM_TEST_DATABASE_URL is not set")
-    db = Database(settings.model_copy(update={"database_url": url}))
-    Base.metadata.drop_all(db.engine)
-    Base.metadata.create_all(db.engine)
-    scenario.store(db, "cx")
-    yield MapRepository(db)
-    Base.metadata.drop_all(db.engine)
-    db.dispose()
-
-
 def _race(threads: int, work: Callable[[int], Any]) -> list[Any]:
     barrier = threading.Barrier(threads)
 
@@ -365,26 +345,26 @@ def _race(threads: int, work: Callable[[int], Any]) -> list[Any]:
         return list(pool.map(run, range(threads)))
 
 
-def test_racing_writers_on_the_store_lose_nothing(store: MapRepository) -> None:
+def test_racing_writers_on_the_store_lose_nothing(repo: MapRepository) -> None:
     journey = drafted("zh")
-    outcomes = _race(20, lambda n: store.create("cx", journey, f"a{n}", keep_id=True).id)
+    outcomes = _race(20, lambda n: repo.create("cx", journey, f"a{n}", keep_id=True).id)
     assert sorted(outcomes) == sorted([journey.id] + ["MapExists"] * 19)
 
     paths = [p for p, _ in walk_texts(journey.model_dump(mode="json"))][:20]
-    assert _race(len(paths), lambda n: store.lock("cx", journey.id, [paths[n]], f"a{n}").head)
-    assert sorted(store.get("cx", journey.id).locked) == sorted(paths)
+    assert _race(len(paths), lambda n: repo.lock("cx", journey.id, [paths[n]], f"a{n}").head)
+    assert sorted(repo.get("cx", journey.id).locked) == sorted(paths)
 
-    unlocked = _race(10, lambda n: store.lock("cx", journey.id, [paths[n]], "a", unlock=True))
+    unlocked = _race(10, lambda n: repo.lock("cx", journey.id, [paths[n]], "a", unlock=True))
     assert all(not isinstance(u, str) for u in unlocked)
-    assert sorted(store.get("cx", journey.id).locked) == sorted(paths[10:])
+    assert sorted(repo.get("cx", journey.id).locked) == sorted(paths[10:])
 
-    drafts = _race(10, lambda n: store.create("cx", journey, f"a{n}").id)  # a job's drafts
+    drafts = _race(10, lambda n: repo.create("cx", journey, f"a{n}").id)  # a job's drafts
     assert len(set(drafts)) == 10 and all(d.startswith(journey.id) for d in drafts)
-    assert store.list_maps("cx")[1] == 11
+    assert repo.list_maps("cx")[1] == 11
 
     unquoted = JourneyMap.model_validate(scenario.unquoted(journey.model_dump(mode="json")))
-    other = store.create("cx-other", unquoted, "b", keep_id=True)
-    assert other.id == journey.id and store.get("cx-other", journey.id).locked == []
+    other = repo.create("cx-other", unquoted, "b", keep_id=True)
+    assert other.id == journey.id and repo.get("cx-other", journey.id).locked == []
 
 
 def test_a_store_with_global_map_ids_is_upgraded(settings: Settings) -> None:

@@ -12,8 +12,6 @@ import itertools
 import json
 import re
 import shutil
-import socket
-import threading
 import time
 import unicodedata
 from collections.abc import Iterator
@@ -22,13 +20,11 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from typer.testing import CliRunner
 
 from api.cli.main import app
-from api.http.app import create_app
 from api.web.exports import export_bytes, neutralise, to_csv
 from api.web.filenames import content_disposition, download_name
 from api.web.inline_json import script_json
@@ -44,6 +40,7 @@ from knowledge.store import ChunkRow, Database
 from tests.api.test_http_maps import client, key  # noqa: F401 - the fixture
 from tests.knowledge.test_review import drafted
 from tests.llm import scenario
+from tests.web.conftest import require, serving
 
 DEEP_FLOW = "terms: " + "[" * 5000 + "]" * 5000 + "\n"
 DEEP_BLOCK = "terms:\n" + "".join(" " * (i + 1) + "- \n" for i in range(200))
@@ -425,24 +422,13 @@ def served(settings: Settings) -> Iterator[dict[str, Any]]:
     map_id = stored_hostile_map(db)
     secret, _ = create_key(db, "cx-ir", "reviewer", "sara")
     attacker, _ = create_key(db, "attackers", "editor", "mallory")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(), port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    while not srv.started:
-        time.sleep(0.05)
-    yield {"base": f"http://127.0.0.1:{port}", "map": map_id, "key": secret, "attacker": attacker}
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serving() as base:
+        yield {"base": base, "map": map_id, "key": secret, "attacker": attacker}
 
 
 @pytest.fixture
 def chromium() -> Iterator[Any]:
-    path = shutil.which("chromium")
-    if path is None:
-        pytest.skip("chromium is not installed (apt-get install chromium): browser checks skipped")
+    path = require("chromium")  # skipped without it; fatal in CI, which installs it
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -2,9 +2,17 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import uvicorn
+
+from api.http.app import create_app
 
 
 def require(tool: str) -> str:
@@ -22,3 +30,21 @@ def artifacts() -> Path:
     folder = Path(os.environ.get("CJM_TEST_ARTIFACTS", Path(__file__).parents[2] / ".ci-artifacts"))
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@contextmanager
+def serving() -> Iterator[str]:
+    """The HTTP API and review pages on a free loopback port; yields the base URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(create_app(), port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    while not srv.started:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)

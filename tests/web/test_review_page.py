@@ -5,24 +5,19 @@ kept in CJM_TEST_ARTIFACTS."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
-from api.http.app import create_app
 from knowledge.access.keys import create_key
 from knowledge.maps.repository import MapRepository
 from knowledge.settings import Settings, get_settings
 from knowledge.store import Database
 from tests.knowledge.test_review import drafted
 from tests.llm import scenario
-from tests.web.conftest import require
+from tests.web.conftest import require, serving
 
 
 @pytest.fixture
@@ -36,17 +31,8 @@ def server(settings: Settings) -> Iterator[dict[str, Any]]:
     keys = {
         role: create_key(db, "cx", role, f"{role}-person")[0] for role in ("viewer", "reviewer")
     }
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(), port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    while not srv.started:
-        time.sleep(0.05)
-    yield {"base": f"http://127.0.0.1:{port}", "fa": fa, "zh": zh, "keys": keys, "repo": repo}
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serving() as base:
+        yield {"base": base, "fa": fa, "zh": zh, "keys": keys, "repo": repo}
 
 
 @pytest.fixture
