@@ -126,8 +126,10 @@ class Searcher:
             ).one()
         return tuple(row)
 
-    def snapshot(self, workspace: str) -> _LexicalSnapshot:
-        signature = self._signature(workspace)
+    def snapshot(
+        self, workspace: str, signature: tuple[Any, ...] | None = None
+    ) -> _LexicalSnapshot:
+        signature = signature if signature is not None else self._signature(workspace)
         with self._lock:
             cached = self._snapshots.get(workspace)
             if cached is not None and cached[0] == signature:
@@ -219,20 +221,30 @@ class Searcher:
         ids: list[str] = []
         parts: list[Vectors] = []
 
-        def one(lang: str) -> tuple[list[str], Vectors]:
+        def exact(lang: str) -> bool:
             size = centroids.counts.get(lang)
-            if size is not None and size <= exact_max:
-                got, vectors = self._exact_nearest(filters, lang, vector, pool)
-            else:
-                got, vectors = self.library.index.query(
-                    filters.workspace, lang, vector, pool, where, size=size
-                )
-            return got, (centroids.centre(lang, vectors) if p.centre else vectors)
+            return size is not None and size <= exact_max
 
-        # each language is its own collection; Chroma answers them in parallel
-        for got, vectors in self._pool.map(one, languages):
+        def approximate(lang: str) -> tuple[list[str], Vectors]:
+            size = centroids.counts.get(lang)
+            return self.library.index.query(filters.workspace, lang, vector, pool, where, size=size)
+
+        found: dict[str, tuple[list[str], Vectors]] = {}
+        scanned = [lang for lang in languages if exact(lang)]
+        if scanned:  # in memory, a matrix product each: no threads needed
+            signature = self._signature(filters.workspace)
+            allowed = self._allowed(filters, signature)
+            for lang in scanned:
+                found[lang] = self._exact_nearest(
+                    filters.workspace, lang, vector, pool, signature, allowed
+                )
+        # each other language is its own Chroma collection; they are answered in parallel
+        others = [lang for lang in languages if not exact(lang)]
+        found.update(zip(others, self._pool.map(approximate, others), strict=True))
+        for lang in languages:  # the languages' fixed order, whichever way each was searched
+            got, vectors = found[lang]
             ids.extend(got)
-            parts.append(vectors)
+            parts.append(centroids.centre(lang, vectors) if p.centre else vectors)
         if not ids:
             return []
         matrix = np.concatenate(parts)
@@ -240,25 +252,35 @@ class Searcher:
         order = np.argsort(-scores, kind="stable")[:pool]
         return [(ids[i], float(scores[i])) for i in order]
 
+    def _allowed(
+        self, filters: EvidenceFilter, signature: tuple[Any, ...]
+    ) -> tuple[_LexicalSnapshot, npt.NDArray[np.bool_]] | None:
+        """The snapshot and its mask of chunks the filters keep; None when they keep all."""
+        snap = self.snapshot(filters.workspace, signature)
+        mask = snap.mask(filters)
+        return None if mask is None else (snap, mask)
+
     def _exact_nearest(
-        self, filters: EvidenceFilter, lang: str, vector: Vectors, k: int
+        self,
+        workspace: str,
+        lang: str,
+        vector: Vectors,
+        k: int,
+        signature: tuple[Any, ...],
+        allowed: tuple[_LexicalSnapshot, npt.NDArray[np.bool_]] | None,
     ) -> tuple[list[str], Vectors]:
         """A language's nearest chunks by an exact scan (see ``knowledge.exact``)."""
-        workspace = filters.workspace
-        signature = self._signature(workspace)
         with self._exact_lock:
             cached = self._exact.get((workspace, lang))
             if cached is None or cached[0] != signature:
                 cached = (signature, ExactVectors.load(self.library.index, workspace, lang))
                 self._exact[(workspace, lang)] = cached
         exact = cached[1]
-        snap = self.snapshot(workspace)
-        mask = snap.mask(filters)
-        allowed = None
-        if mask is not None:
-            rows = np.array([snap.position.get(cid, -1) for cid in exact.ids], dtype=np.int64)
-            allowed = (rows >= 0) & mask[np.maximum(rows, 0)]
-        return exact.nearest(vector, k, allowed)
+        if allowed is None:
+            return exact.nearest(vector, k, None)
+        snap, mask = allowed
+        rows = exact.rows_in(snap.position)
+        return exact.nearest(vector, k, (rows >= 0) & mask[np.maximum(rows, 0)])
 
     def _hydrate(self, ranked: list[tuple[str, float, int | None, int | None]]) -> list[Hit]:
         if not ranked:
