@@ -34,6 +34,7 @@ class Evidence:
     # whether it is customer experience (greetings, markers, emoji, links, brand replies are
     # not) and its flags; see ``knowledge.hygiene``
     hygiene: Hygiene = field(default_factory=Hygiene)
+    text_hash: str = ""  # finds a researcher's label again after a re-ingest
 
 
 @dataclass
@@ -104,6 +105,7 @@ def load_evidence(library: Library, scope: EvidenceFilter) -> EvidenceSet:
                     date=chunk.date,
                     record_meta=doc_meta,
                     hygiene=assess(chunk.text, chunk.lang, chunk.kind),
+                    text_hash=chunk.text_hash,
                 )
             )
             vectors.append(np.frombuffer(blob, dtype=np.float32))

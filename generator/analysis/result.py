@@ -28,6 +28,8 @@ class Placement:
     substantive: bool = True
     reason: str | None = None
     flags: list[str] = field(default_factory=list)  # e.g. "addresses_ai"
+    # "human" when a researcher's label set its stage, code or left it out; else "analysis"
+    origin: str = "analysis"
 
 
 PAIN_POLARITIES = ("negative", "mixed")
@@ -147,6 +149,7 @@ class Analysis:
     parameters: list[str]
     seconds: float = 0.0
     codebook: str | None = None  # id@version of the codebook the evidence was coded with
+    corrections: int = 0  # researchers' labels and theme rules that informed it
 
     def coverage(self) -> dict[str, Any]:
         """Counts of the customer evidence (not competitor notes) that is substantive, and of
@@ -175,6 +178,7 @@ class Analysis:
             "workspace": self.workspace,
             "framework": self.framework,
             "codebook": self.codebook,
+            "corrections": self.corrections,
             "parameters": self.parameters,
             "seconds": round(self.seconds, 3),
             "coverage": self.coverage(),

@@ -230,6 +230,7 @@ def build_evidence_only_map(
             endpoint_kind=None,
             prompt_versions=[],
             parameters=analysis.parameters,
+            corrections=analysis.corrections,
             calls=[],
             based_on=None,
             created_at=datetime.now(UTC),

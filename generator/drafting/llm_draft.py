@@ -332,6 +332,7 @@ class LLMDrafter:
                     endpoint_kind=self.job.model.endpoint_kind,
                     prompt_versions=self.job.prompt_versions,
                     parameters=[*analysis.parameters, *self.job.parameters],
+                    corrections=analysis.corrections,
                     calls=self.job.asked.calls,
                     based_on=None,
                     created_at=datetime.now(UTC),

@@ -232,6 +232,11 @@ class Provenance(Strict):
     created_at: datetime
     seconds: float = Field(ge=0, description="Time the draft took, analysis included.")
     tool_version: Label
+    corrections: int = Field(
+        default=0,
+        ge=0,
+        description="Researchers' corrections (labels and theme rules) the analysis kept.",
+    )
 
 
 class TranslationSource(Strict):

@@ -1,6 +1,7 @@
 """The canonical SQL store (SQLAlchemy 2): SQLite by default, PostgreSQL by URL."""
 
 from knowledge.store.access_schema import ApiKeyRow
+from knowledge.store.correction_schema import CorrectionRow
 from knowledge.store.database import Database
 from knowledge.store.glossary_schema import GlossaryRow
 from knowledge.store.job_schema import JobRow
@@ -21,6 +22,7 @@ __all__ = [
     "CentroidRow",
     "ChunkRow",
     "CommentRow",
+    "CorrectionRow",
     "MapEventRow",
     "MapRow",
     "MapVersionRow",
