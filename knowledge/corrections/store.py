@@ -37,8 +37,13 @@ class LabelIn:
 class Target:
     """What labels are checked against: the framework's stages and the codebook's codes."""
 
-    framework: StageFramework
+    framework_id: str
+    stage_ids: list[str]
     codebook: Codebook | None
+
+    @classmethod
+    def of(cls, framework: StageFramework, codebook: Codebook | None) -> Target:
+        return cls(framework.id, framework.stage_ids, codebook)
 
     def check(self, label: LabelIn) -> None:
         if label.not_evidence and (label.stage or label.code):
@@ -48,15 +53,15 @@ class Target:
             )
         if not (label.not_evidence or label.stage or label.code):
             raise UserInputError("give a stage, a code, or not_evidence")
-        if label.stage and label.stage not in self.framework.stage_ids:
+        if label.stage and label.stage not in self.stage_ids:
             raise UserInputError(
-                f"unknown stage {label.stage!r} in framework {self.framework.id}; its stages: "
-                + ", ".join(self.framework.stage_ids)
+                f"unknown stage {label.stage!r} in framework {self.framework_id}; its stages: "
+                + ", ".join(self.stage_ids)
             )
         if label.code:
             if self.codebook is None:
                 raise UserInputError(
-                    f"framework {self.framework.id} is used without a codebook: no codes to give"
+                    f"framework {self.framework_id} is used without a codebook: no codes to give"
                 )
             if label.code not in self.codebook.code_ids:
                 raise UserInputError(
@@ -145,7 +150,7 @@ class CorrectionStore:
                 evidence_id=evidence_id,
                 record_id=record_id,
                 text_hash=text_hash,
-                framework=target.framework.id,
+                framework=target.framework_id,
                 stage=label.stage or None,
                 code=label.code or None,
                 not_evidence=label.not_evidence,

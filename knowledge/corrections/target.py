@@ -1,9 +1,11 @@
-"""Which framework and codebook a label is checked against: the one named, else that of the
-workspace's most recently changed map, else the default ``six_stage``."""
+"""Which framework and codebook a label is checked against: the one named, else the map's
+(a label given on a map's review page), else that of the workspace's most recently changed map,
+else the default ``six_stage``."""
 
 from __future__ import annotations
 
 from knowledge.corrections.store import Target
+from knowledge.journey.codebook import load_codebook
 from knowledge.journey.frameworks import BUILTIN, codebook_for, load_framework
 from knowledge.maps.repository import MapRepository
 from knowledge.store import Database
@@ -12,16 +14,29 @@ DEFAULT_FRAMEWORK = "six_stage"
 
 
 def workspace_framework(db: Database, workspace: str) -> str:
-    maps, _ = MapRepository(db).list_maps(workspace, limit=20)
+    repo = MapRepository(db)
+    maps, _ = repo.list_maps(workspace, limit=20)
     for info in maps:
-        framework = MapRepository(db).version(workspace, info.id).journey.framework.id
+        framework = repo.version(workspace, info.id).journey.framework.id
         if framework in BUILTIN:
             return framework
     return DEFAULT_FRAMEWORK
 
 
 def label_target(
-    db: Database, workspace: str, framework: str | None = None, codebook: str | None = None
+    db: Database,
+    workspace: str,
+    framework: str | None = None,
+    codebook: str | None = None,
+    map_id: str | None = None,
 ) -> Target:
+    """``framework``: a built-in id or a YAML path; ``map_id``: a stored map whose stages the
+    labels use (a custom framework's stages come from the map, its codes from ``codebook``,
+    default cx_general)."""
+    if framework is None and map_id is not None:
+        ref = MapRepository(db).version(workspace, map_id).journey.framework
+        if ref.id not in BUILTIN:
+            return Target(ref.id, list(ref.stage_ids), load_codebook(codebook or "cx_general"))
+        framework = ref.id
     loaded = load_framework(framework or workspace_framework(db, workspace))
-    return Target(loaded, codebook_for(loaded, codebook))
+    return Target.of(loaded, codebook_for(loaded, codebook))
