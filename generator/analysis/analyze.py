@@ -22,17 +22,22 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from generator.analysis.coding import CodeAssigner, CodeAssignment, CodeParams
+from generator.analysis.corrected import NOT_EVIDENCE, Taught
 from generator.analysis.evidence import EvidenceSet, load_evidence
+from generator.analysis.learning import LearnParams
 from generator.analysis.prototypes import fit_side_map
 from generator.analysis.result import Analysis, Placement, StageSummary, Theme
 from generator.analysis.sentiment import SentimentEstimator, SentimentParams
 from generator.analysis.sentiment_map import SourceMapping
 from generator.analysis.stages import StageClassifier, StageParams
+from generator.analysis.theme_rules import apply_rules
 from generator.analysis.themes import ThemeParams
 from generator.analysis.theming import Placed, ThemeBuilder
+from knowledge.corrections.model import Corrections
+from knowledge.corrections.store import CorrectionStore
 from knowledge.filters import EvidenceFilter
 from knowledge.journey.codebook import Codebook
 from knowledge.journey.frameworks import NONE_STAGE, StageFramework
@@ -54,6 +59,9 @@ class AnalysisOptions:
     code: CodeParams = field(default_factory=CodeParams)
     # Stage assignment other than the offline classifier (e.g. by a language model).
     assign_stages: Callable[[EvidenceSet], list[tuple[str, float]]] | None = None
+    # researchers' corrections (None: the workspace's active ones, read by ``analyze``)
+    corrections: Corrections | None = None
+    learn: LearnParams = field(default_factory=LearnParams)
 
     def describe(self) -> list[str]:
         codebook = (
@@ -70,6 +78,7 @@ class AnalysisOptions:
             *(self.code.describe() if self.codebook is not None else []),
             *self.theme.describe(),
             *self.sentiment.describe(),
+            *(self.learn.describe() if self.corrections else []),
         ]
 
 
@@ -131,8 +140,16 @@ def _stage_summaries(
 def analyze_evidence(library: Library, evidence: EvidenceSet, options: AnalysisOptions) -> Analysis:
     started = time.perf_counter()
     items = evidence.items
-    rows = [i for i, e in enumerate(items) if e.hygiene.substantive]
+    taught = Taught(
+        options.corrections or Corrections(),
+        items,
+        options.framework,
+        options.codebook,
+        options.learn,
+    )
+    rows = [i for i, e in enumerate(items) if e.hygiene.substantive and i not in taught.excluded]
     sub = evidence.subset(rows)
+    stage_labels, code_labels = taught.on_rows(rows)
     embedder = library.cached_embedder
     judged = SentimentEstimator(embedder, options.sentiment).judge(sub, options.mapping)
     polarity = [j.polarity for j in judged]
@@ -149,8 +166,10 @@ def analyze_evidence(library: Library, evidence: EvidenceSet, options: AnalysisO
     space = classifier.space(sub, [coder.prototypes] if coder is not None else [])
     codes: list[CodeAssignment] = [CodeAssignment(None, 0.0)] * len(sub)
     assigned: list[tuple[str, float]] = []
+    side = "passage" if options.stage.item_side == "passage" else "query"
     if len(sub):
         stage_post, raw = classifier.posteriors(space)
+        stage_post = taught.stages(space, side, classifier.prototypes, stage_post, stage_labels)
         share = None
         if coder is not None:
             codes, code_post = coder.assign(
@@ -158,19 +177,27 @@ def analyze_evidence(library: Library, evidence: EvidenceSet, options: AnalysisO
                 polarity,
                 [e.tokens for e in sub.items],
                 (options.framework, stage_post),
+                taught.codes(space, side, coder.prototypes, code_labels),
             )
+            for r, c in code_labels.items():
+                codes[r] = CodeAssignment(coder.codebook.codes[c].id, 1.0)
             share = coder.stage_share(code_post, options.framework)
         if options.assign_stages is not None:
             assigned = options.assign_stages(sub)
         else:
             assigned = classifier.decide(stage_post, raw, share)
+        for r, st in stage_labels.items():
+            assigned[r] = (options.framework.stage_ids[st], 1.0)
     placed = [
         Placed(assigned[j][0], polarity[j], judged[j].severity, codes[j].code, codes[j].confidence)
         for j in range(len(sub))
     ]
-    themes, theme_of = ThemeBuilder(sub, placed, options.theme, options.codebook).build(
-        options.framework.stage_ids
-    )
+    builder = ThemeBuilder(sub, placed, options.theme, options.codebook)
+    themes, theme_of = builder.build(options.framework.stage_ids)
+    rules = apply_rules(builder, themes, theme_of, (options.corrections or Corrections()).rules)
+    for n, p in enumerate(builder.placed):
+        if p.code != placed[n].code:  # moved out of its code's theme, or merged into another
+            codes[n] = CodeAssignment(p.code, codes[n].confidence)
     position = {i: j for j, i in enumerate(rows)}
     stages = [assigned[position[i]][0] if i in position else NONE_STAGE for i in range(len(items))]
     placements: list[Placement] = []
@@ -178,6 +205,7 @@ def analyze_evidence(library: Library, evidence: EvidenceSet, options: AnalysisO
         j = position.get(i)
         flags = list(e.hygiene.flags)
         if j is None:
+            human = i in taught.excluded
             placements.append(
                 Placement(
                     evidence_id=e.id,
@@ -191,8 +219,9 @@ def analyze_evidence(library: Library, evidence: EvidenceSet, options: AnalysisO
                     polarity_source="none",
                     severity=None,
                     substantive=False,
-                    reason=e.hygiene.reason,
+                    reason=NOT_EVIDENCE if human else e.hygiene.reason,
                     flags=flags,
+                    origin="human" if human else "analysis",
                 )
             )
             continue
@@ -211,6 +240,7 @@ def analyze_evidence(library: Library, evidence: EvidenceSet, options: AnalysisO
                 code=codes[j].code,
                 code_confidence=codes[j].confidence if coder is not None else None,
                 flags=flags,
+                origin="human" if taught.human(i) else "analysis",
             )
         )
     return Analysis(
@@ -226,9 +256,15 @@ def analyze_evidence(library: Library, evidence: EvidenceSet, options: AnalysisO
             if options.codebook is not None
             else None
         ),
+        corrections=taught.used + rules,
     )
 
 
 def analyze(library: Library, options: AnalysisOptions) -> tuple[Analysis, EvidenceSet]:
+    """The analysis of the evidence in scope, with the workspace's active corrections unless
+    ``options`` names others."""
     evidence = load_evidence(library, options.scope)
+    if options.corrections is None:
+        workspace = options.scope.workspace
+        options = replace(options, corrections=CorrectionStore(library.db).active(workspace))
     return analyze_evidence(library, evidence, options), evidence

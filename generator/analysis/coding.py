@@ -19,7 +19,7 @@ item is left to the emergent themes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -124,9 +124,11 @@ class CodeAssigner:
         polarity: list[str],
         tokens: Sequence[Sequence[str]] | None = None,
         stages: tuple[StageFramework, Matrix] | None = None,
+        learnt: Callable[[Matrix], Matrix] | None = None,
     ) -> tuple[Matrix, Matrix]:
         """(probability of each code, raw scores), items x codes, with the item's words
-        (``tokens``), its stage probabilities (``stages``) and valence applied."""
+        (``tokens``), what corrections taught (``learnt``, see ``learning``), its stage
+        probabilities (``stages``) and valence applied."""
         p = self.params
         combined, raw = side_scores(self.prototypes, space, p.item_side, p.k, p.beta)
         if tokens is not None and p.lexical:
@@ -137,6 +139,8 @@ class CodeAssigner:
             rows = np.flatnonzero(langs == lang)
             temperature = p.tau * float(combined[rows].std(axis=1).mean())
             post[rows] = softmax(combined[rows], temperature)
+        if learnt is not None:
+            post = learnt(post)
         weights = np.asarray(
             [
                 [
@@ -160,9 +164,10 @@ class CodeAssigner:
         polarity: list[str],
         tokens: Sequence[Sequence[str]] | None = None,
         stages: tuple[StageFramework, Matrix] | None = None,
+        learnt: Callable[[Matrix], Matrix] | None = None,
     ) -> tuple[list[CodeAssignment], Matrix]:
         """The code of every item (or none) and the code probabilities behind it."""
-        post, _ = self.posteriors(space, polarity, tokens, stages)
+        post, _ = self.posteriors(space, polarity, tokens, stages, learnt)
         p = self.params
         out: list[CodeAssignment] = []
         best = post.argmax(axis=1) if post.shape[1] else np.zeros(len(post), dtype=np.int64)

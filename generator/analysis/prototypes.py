@@ -85,6 +85,15 @@ class Prototypes:
             self._passages = normalise(self._embedder.embed_passages(self.texts)).astype(np.float32)
         return self._passages
 
+    def centred_on(self, side: str, centring: LanguageCentring | None = None) -> Matrix:
+        """The texts on ``side``, language-centred as the items they are compared with."""
+        texts = self.queries if side == "query" else self.passages
+        if centring is not None:
+            return centring.centre(texts, self.langs)
+        if side == "query":
+            return self.centred
+        return LanguageCentring(texts, self.langs).centre(texts, self.langs)
+
     def scores(
         self,
         items: Matrix,
@@ -98,12 +107,7 @@ class Prototypes:
         ("query" or "passage"; ``items`` on the same side). ``centring``: the language means
         the items were centred with, when not their own (see ``ItemSpace``)."""
         texts = self.queries if side == "query" else self.passages
-        if centring is not None:
-            centred_texts = centring.centre(texts, self.langs)
-        elif side == "query":
-            centred_texts = self.centred
-        else:
-            centred_texts = LanguageCentring(texts, self.langs).centre(texts, self.langs)
+        centred_texts = self.centred_on(side, centring)
         raw = knn_scores(items, texts, self.owner, self.n, k)
         centred = knn_scores(centred_items, centred_texts, self.owner, self.n, k)
         return raw + beta * centred, raw
