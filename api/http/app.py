@@ -20,6 +20,7 @@ from api.http.routes import (
     glossaries,
     health,
     jobs,
+    labels,
     maps,
     questions,
     review,
@@ -73,5 +74,6 @@ def create_app(model_factory: ModelFactory = configured_model) -> FastAPI:
     app.include_router(questions.router)
     app.include_router(exports.router)
     app.include_router(review.router)
+    app.include_router(labels.router)
     app.mount("/static/fonts", StaticFiles(directory=FONTS), name="fonts")
     return app

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from knowledge.corrections.model import Correction, Corrections, ThemeAnchor
@@ -282,6 +282,30 @@ class CorrectionStore:
             labels=tuple(r for r in rows if r.action == "label"),
             rules=tuple(r for r in rows if r.action != "label"),
         )
+
+    def page(
+        self, workspace: str, everything: bool = False, offset: int = 0, limit: int = 50
+    ) -> tuple[list[Correction], int]:
+        """One page of the workspace's corrections, newest first, and how many there are: the
+        active ones, or (``everything``) superseded and undone ones too."""
+        where = [CorrectionRow.workspace == workspace]
+        if not everything:
+            where.append(CorrectionRow.state == "active")
+        with self.db.session() as s:
+            total = s.scalar(select(func.count(CorrectionRow.id)).where(*where)) or 0
+            rows = s.scalars(
+                select(CorrectionRow)
+                .where(*where)
+                .order_by(CorrectionRow.created_at.desc(), CorrectionRow.id.desc())
+                .offset(offset)
+                .limit(limit)
+            )
+            return [_correction(r) for r in rows], total
+
+    def require_evidence(self, workspace: str, evidence_id: str) -> None:
+        """NotFound unless ``evidence_id`` is customer evidence stored in ``workspace``."""
+        with self.db.session() as s:
+            self._chunks(s, workspace, LabelIn(evidence_id=evidence_id))
 
     def history(
         self, workspace: str, evidence_id: str | None = None, limit: int | None = None
