@@ -12,6 +12,7 @@ from api.cli.evaluate import evaluate_command
 from api.cli.export import export_command
 from api.cli.glossary import glossary
 from api.cli.ingest import ingest, reindex_command
+from api.cli.labels import label
 from api.cli.schema import schema
 from api.cli.search import search
 from api.cli.server import keys, serve
@@ -43,6 +44,7 @@ app.command("evaluate")(evaluate_command)
 app.command("serve")(serve)
 app.add_typer(keys, name="keys")
 app.add_typer(glossary, name="glossary")
+app.add_typer(label, name="label")
 
 if __name__ == "__main__":  # pragma: no cover
     app()
