@@ -210,15 +210,43 @@ def panel(
     return "".join(rows)
 
 
-def script(workspace: str, map_id: str, head: int, anchors: dict[str, Any]) -> str:
+LABEL_CSS = """<style>
+.label-tools { margin: 2px 0 6px; font-size: .8rem; color: var(--ink); }
+.label-tools .label-toggle { font-size: .75rem; padding: 1px 6px; }
+.label-tools .label-menu { display: grid; gap: 4px; margin-top: 4px; padding: 6px;
+  border: 1px solid var(--line); border-radius: 6px; background: #fff; }
+.label-tools .label-menu[hidden] { display: none; }
+.label-tools label { display: block; } .label-tools select { width: 100%; max-width: 100%; }
+.label-badge { display: inline-block; margin: 2px 0; padding: 0 6px; border-radius: 8px;
+  background: #eff8ff; border: 1px solid #b2ddff; font-size: .75rem; color: var(--ink); }
+.label-status:empty { display: none; } .label-status { display: block; color: #175cd3; }
+.label-status.error { color: var(--pain); }
+</style>"""
+
+
+def script(
+    workspace: str,
+    map_id: str,
+    head: int,
+    anchors: dict[str, Any],
+    labels: dict[str, Any] | None = None,
+) -> str:
+    """The page's script and its config; ``labels`` (``api.web.review_labels``) adds the label
+    actions and badges on quotes."""
+    space = f"/v1/workspaces/{quote(workspace, safe='')}"
     config = script_json(
         {
-            "api": f"/v1/workspaces/{quote(workspace, safe='')}/maps/{quote(map_id, safe='')}",
+            "api": f"{space}/maps/{quote(map_id, safe='')}",
+            "workspace_api": space,
+            "map_id": map_id,
+            "page": f"/review/{quote(workspace, safe='')}/{quote(map_id, safe='')}",
             "head": head,
             "texts": anchors,
+            "labels": labels,
         }
     )
     return (
-        f'<script id="cjm-config" type="application/json">{config}</script>'
+        (LABEL_CSS if labels else "")
+        + f'<script id="cjm-config" type="application/json">{config}</script>'
         f"<script>{REVIEW_JS}</script>"
     )

@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -33,12 +34,13 @@ def artifacts() -> Path:
 
 
 @contextmanager
-def serving() -> Iterator[str]:
-    """The HTTP API and review pages on a free loopback port; yields the base URL."""
+def serving(app: Any = None) -> Iterator[str]:
+    """The HTTP API and review pages (``app``, default a new one) on a free loopback port;
+    yields the base URL."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(), port=port, log_level="warning"))
+    srv = uvicorn.Server(uvicorn.Config(app or create_app(), port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     while not srv.started:

@@ -16,6 +16,7 @@ from api.http.deps import MAX_VERSION, REVIEW_COOKIE, DatabaseDep, LibraryDep, M
 from api.http.sign_in_guard import TOKEN_MAX_CHARS, bind, forget, new_token, refusal
 from api.web.render import render_html
 from api.web.review import panel, script
+from api.web.review_labels import label_config
 from api.web.service import map_for_export
 from generator.evaluation.map_health import evaluate_map
 from generator.translation.fields import translatable
@@ -157,6 +158,12 @@ def map_page(
             comments,
             evaluate_map(library, journey, workspace),
         ),
-        review_script=script(workspace, map_id, summary.head, texts),
+        review_script=script(
+            workspace,
+            map_id,
+            summary.head,
+            texts,
+            label_config(db, workspace, map_id, journey, who.may("editor")),
+        ),
     )
     return HTMLResponse(html)
