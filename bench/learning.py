@@ -49,9 +49,9 @@ from knowledge.settings import Settings
 KS = (0, 5, 10, 20)
 GRID = [
     LearnParams(trust=trust, text_weight=tw, l2=l2)
-    for trust in (5.0, 20.0, 80.0)
-    for tw in (0.25, 1.0)
-    for l2 in (0.01, 0.1)
+    for trust in (20.0, 80.0, 320.0)
+    for tw in (0.1, 0.3, 1.0)
+    for l2 in (0.001, 0.01, 0.1)
 ]
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 TARGET = 0.70
@@ -116,6 +116,8 @@ class Curve:
         out = {}
         for lang in DOMAINS[domain]:
             mine = {i for i in ids if self.gold[i]["_lang"] == lang}
+            if not mine:
+                continue
             s = score(analysis, self.gold, mine, code_ids, self.runs.baselines[domain])
             out[lang] = (s.macro_f1, s.code_accuracy)
         return out

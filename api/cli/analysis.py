@@ -115,6 +115,11 @@ def _print_analysis(analysis: Analysis, title_lang: str) -> None:
         f"\n{cov['total_evidence']} evidence, {cov['unplaced']} unplaced, "
         f"{len(analysis.themes)} themes; analysed in {analysis.seconds:.1f} s"
     )
+    if analysis.corrections:
+        out.print(
+            f"{analysis.corrections} researchers' corrections kept (cjm label list); the rest "
+            "was placed by a classifier that learnt from them"
+        )
 
 
 def analyze_command(

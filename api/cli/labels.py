@@ -19,7 +19,10 @@ from rich.table import Table
 from sqlalchemy import select
 from typer.core import TyperGroup
 
-from api.cli.common import JsonOption, WorkspaceOption, err, out, print_json
+from api.cli.analysis import analysis_options
+from api.cli.common import JsonOption, WorkspaceOption, err, open_library, out, print_json
+from generator.analysis.analyze import analyze
+from generator.analysis.suggest import suggest
 from knowledge.corrections.anchors import anchors_from_map
 from knowledge.corrections.files import (
     LabelFileLimits,
@@ -29,7 +32,7 @@ from knowledge.corrections.files import (
 )
 from knowledge.corrections.model import Correction, ThemeAnchor
 from knowledge.corrections.store import CorrectionStore, LabelIn
-from knowledge.corrections.target import label_target
+from knowledge.corrections.target import label_target, workspace_framework
 from knowledge.errors import KnowledgeError
 from knowledge.maps.repository import MapRepository
 from knowledge.readers.archives import ArchiveLimits
@@ -385,3 +388,55 @@ def move_out(
             workspace, "move_out", anchors, actor(), evidence_id=evidence_id, note=note
         )
     out.print(escape(f"stored {rule.id}: {_describe(rule)}"))
+
+
+@label.command("suggest")
+def suggest_labels(
+    workspace: WorkspaceOption = "default",
+    n: Annotated[int, typer.Option("--n", min=1, max=500, help="How many to suggest.")] = 20,
+    framework: FrameworkOpt = None,
+    codebook: CodebookOpt = None,
+    lang: Annotated[
+        list[str] | None, typer.Option("--lang", help="Only evidence in these languages.")
+    ] = None,
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", help="Only evidence of these kinds.")
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """The evidence to label next: what the analysis is least sure where to place, among what
+    looks most frequent (similar evidence in any language), twenty different things at a
+    time. Label them with `cjm label EVIDENCE_ID --stage ...`; the next analysis learns from
+    them."""
+    with open_library() as library:
+        try:
+            chosen = framework or workspace_framework(library.db, workspace)
+            options = analysis_options(
+                workspace, chosen, kind, lang, None, None, None, None, codebook
+            )
+            analysis, evidence = analyze(library, options)
+        except KnowledgeError as exc:
+            err.print(f"[red]error:[/red] {escape(str(exc))}")
+            raise typer.Exit(1) from exc
+        picks = suggest(analysis, evidence, n)
+    if json_output:
+        print_json([s.as_dict() for s in picks])
+        return
+    table = Table(
+        title=f"label next ({options.framework.id}; {analysis.corrections} corrections so far)"
+    )
+    table.add_column("evidence", no_wrap=True)
+    for name in ("lang", "placed in", "sure", "code", "text"):
+        table.add_column(name, overflow="fold")
+    for s in picks:
+        table.add_row(
+            escape(s.evidence_id),
+            s.lang,
+            s.stage,
+            f"{s.confidence:.2f}",
+            escape(s.code or ""),
+            escape(s.text[:300]),
+        )
+    Console(soft_wrap=True, width=max(out.width, 160)).print(table)
+    if not picks:
+        err.print(f"nothing left to suggest in workspace {escape(workspace)}")

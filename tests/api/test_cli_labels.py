@@ -55,9 +55,8 @@ def _list(*extra: str) -> list[dict[str, Any]]:
 def test_label_help_lists_every_subcommand() -> None:
     result = runner.invoke(app, ["label", "--help"])
     assert result.exit_code == 0
-    for name in ("set", "import", "export", "undo", "list", "merge", "move-out"):
+    for name in ("set", "import", "export", "undo", "list", "merge", "move-out", "suggest"):
         assert name in result.output
-    assert "suggest" not in result.output
     assert "keeps what" in runner.invoke(app, ["label", "set", "--help"]).output.replace("\n", " ")
     assert "Exit status 0" in runner.invoke(app, ["label", "import", "--help"]).output
 
@@ -364,3 +363,19 @@ def test_import_of_a_broken_file_exits_1_without_a_traceback(
     result = runner.invoke(app, ["label", "import", str(junk), *W])
     assert result.exit_code == 1 and "not UTF-8" in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_suggest_lists_unlabelled_evidence_and_learns_nothing_twice(settings: Settings) -> None:
+    ids = _ingest()
+    result = runner.invoke(app, ["label", "suggest", *W, "--n", "3", "--json"])
+    assert result.exit_code == 0, result.output
+    picks = json.loads(result.stdout)
+    assert len(picks) == 3 and len({p["evidence_id"] for p in picks}) == 3
+    assert {p["evidence_id"] for p in picks} <= set(ids.values())
+    first = picks[0]["evidence_id"]
+    done = runner.invoke(app, ["label", first, "--stage", "purchase", *W])
+    assert done.exit_code == 0, done.output
+    again = json.loads(runner.invoke(app, ["label", "suggest", *W, "--n", "50", "--json"]).stdout)
+    assert first not in {p["evidence_id"] for p in again}
+    table = runner.invoke(app, ["label", "suggest", *W, "--n", "2"])
+    assert table.exit_code == 0 and "1 corrections so far" in table.output

@@ -271,3 +271,21 @@ def test_theme_corrections_on_an_evidence_only_map(client: TestClient) -> None:
         json={"map_id": map_id, "stage": stage["id"]},
     )
     assert label.status_code == 200 and label.json()["framework"] == "food_delivery"
+
+
+def test_suggestions_need_an_editor_and_skip_labelled_evidence(client: TestClient) -> None:
+    editor, viewer = key("editor", WS), key("viewer", WS)
+    url = f"{BASE}/labels/suggestions?n=5&framework=six_stage"
+    assert client.get(url, headers=viewer).status_code == 403
+    picks = client.get(url, headers=editor).json()
+    assert picks and len({p["evidence_id"] for p in picks}) == len(picks)
+    first = picks[0]["evidence_id"]
+    done = client.put(
+        f"{BASE}/evidence/{first}/label",
+        headers=editor,
+        json={"stage": "purchase", "framework": "six_stage"},
+    )
+    assert done.status_code == 200
+    again = client.get(url, headers=editor).json()
+    assert first not in {p["evidence_id"] for p in again}
+    assert client.get(f"{BASE}/labels/suggestions?n=0", headers=editor).status_code == 422

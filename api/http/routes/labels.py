@@ -12,13 +12,17 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, status
 from pydantic import AfterValidator, BaseModel, Field
 
-from api.http.deps import Caller, DatabaseDep, Limit, Offset, require
+from api.http.deps import Caller, DatabaseDep, LibraryDep, Limit, Offset, require
 from api.http.problems import WRITE, documented
 from api.http.schemas import Body, Cleaned, Page
+from generator.analysis.analyze import AnalysisOptions, analyze
+from generator.analysis.suggest import suggest
 from knowledge.corrections.anchors import anchors_from_map
 from knowledge.corrections.model import Correction
 from knowledge.corrections.store import CorrectionStore, LabelIn
-from knowledge.corrections.target import label_target
+from knowledge.corrections.target import label_target, workspace_framework
+from knowledge.filters import EvidenceFilter
+from knowledge.journey.frameworks import codebook_for, load_framework
 from knowledge.journey.text import MAX_TEXT, checked_id
 from knowledge.maps.repository import MapRepository
 
@@ -293,3 +297,42 @@ def undo_correction(
     """Undo a label or theme rule (it stays in the history); 422 when it is no longer active."""
     require(caller, "editor")
     return CorrectionOut.of(_store(db).undo(caller.workspace, correction_id, caller.name))
+
+
+class SuggestionOut(BaseModel):
+    """Evidence worth labelling next."""
+
+    evidence_id: str
+    text: str
+    lang: str
+    stage: str = Field(description="Where the analysis placed it.")
+    confidence: float = Field(description="How sure the analysis is of that stage (0-1).")
+    code: str | None
+    density: float = Field(description="Mean similarity to its nearest evidence.")
+    score: float
+
+
+@router.get("/labels/suggestions", response_model=list[SuggestionOut])
+def label_suggestions(
+    caller: Caller,
+    library: LibraryDep,
+    n: Annotated[int, Query(ge=1, le=500, description="How many.")] = 20,
+    framework: Annotated[
+        FrameworkId | None,
+        Query(description="Default: that of the workspace's latest map, else six_stage."),
+    ] = None,
+    codebook: CodebookName | None = None,
+) -> list[SuggestionOut]:
+    """What to label next: the evidence the analysis is least sure where to place, among what
+    looks most frequent; labelled evidence is never suggested. Runs the analysis with the
+    workspace's corrections (seconds for thousands of items)."""
+    require(caller, "editor")
+    chosen = framework or workspace_framework(library.db, caller.workspace)
+    loaded = load_framework(chosen)
+    options = AnalysisOptions(
+        scope=EvidenceFilter(workspace=caller.workspace),
+        framework=loaded,
+        codebook=codebook_for(loaded, codebook),
+    )
+    analysis, evidence = analyze(library, options)
+    return [SuggestionOut(**s.as_dict()) for s in suggest(analysis, evidence, n)]
