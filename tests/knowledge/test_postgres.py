@@ -55,3 +55,35 @@ def test_ingest_and_search_on_postgresql(pg_library: Library) -> None:
         "курьер опоздал, еда холодная", k=5, filters=EvidenceFilter(langs=("zh", "th"))
     )
     assert {h.location["record_id"] for h in hits[:2]} == {"zh-1", "th-1"}
+
+
+def test_corrections_on_postgresql(pg_library: Library) -> None:
+    """Labels, a superseding label, a bulk import whose bad row rolls back alone (a savepoint),
+    an undo and the history, on PostgreSQL."""
+    from knowledge.corrections.store import CorrectionStore, LabelIn, Target
+    from knowledge.journey.frameworks import codebook_for, load_framework
+
+    Ingestor(pg_library).run([FIXTURES / "reviews_mixed.csv"], IngestOptions(kind="review"))
+    framework = load_framework("six_stage")
+    target = Target.of(framework, codebook_for(framework))
+    store = CorrectionStore(pg_library.db)
+    with pg_library.db.session() as s:
+        fa = s.scalars(select(ChunkRow.id).where(ChunkRow.lang == "fa")).first()
+    assert fa is not None
+    store.label("default", LabelIn(fa, stage="purchase", note="خرید"), target, "ali")
+    store.label("default", LabelIn(fa, stage="service"), target, "sara")
+    done, problems = store.label_many(
+        "default",
+        [
+            (2, LabelIn(record_id="th-1", stage="loyalty")),
+            (3, LabelIn(record_id="th-1", stage="x")),
+        ],
+        target,
+        "ali",
+    )
+    assert len(done) == 1 and [line for line, _ in problems] == [3]
+    assert store.current("default", fa).stage == "service"  # type: ignore[union-attr]
+    store.unlabel("default", fa, "ali")
+    states = [c.state for c in store.history("default", fa)]
+    assert sorted(states) == ["superseded", "undone"]
+    assert len(store.active("default").labels) == 1
