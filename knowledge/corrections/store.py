@@ -4,7 +4,7 @@ with who made it, when and why; undoing or replacing one keeps the row as histor
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -33,19 +33,63 @@ class LabelIn:
     note: str = ""
 
 
+def name_key(name: str) -> str:
+    """A stage or code name as a spreadsheet may spell it: case, spacing, ZWNJ and the Arabic
+    forms of Persian letters do not matter for finding it."""
+    folded = name.replace("\u200c", " ").replace("ي", "ی").replace("ك", "ک").casefold()
+    return " ".join(folded.replace("_", " ").split())
+
+
 @dataclass(frozen=True)
 class Target:
-    """What labels are checked against: the framework's stages and the codebook's codes."""
+    """What labels are checked against: the framework's stages and the codebook's codes. A
+    stage or code may be named by its id or by its name in any language the framework or
+    codebook gives ("ارسال", "Доставка", "การจัดส่ง"); it is stored by id."""
 
     framework_id: str
     stage_ids: list[str]
     codebook: Codebook | None
+    stage_names: dict[str, str] = field(default_factory=dict)  # any name -> id
 
     @classmethod
     def of(cls, framework: StageFramework, codebook: Codebook | None) -> Target:
-        return cls(framework.id, framework.stage_ids, codebook)
+        names = {
+            name_key(name): stage.id for stage in framework.stages for name in stage.names.values()
+        }
+        return cls(framework.id, framework.stage_ids, codebook, names)
 
-    def check(self, label: LabelIn) -> None:
+    def _stage(self, value: str) -> str:
+        if value in self.stage_ids:
+            return value
+        found = {**{name_key(s): s for s in self.stage_ids}, **self.stage_names}.get(
+            name_key(value)
+        )
+        if found is None:
+            raise UserInputError(
+                f"unknown stage {value!r} in framework {self.framework_id}; its stages: "
+                + ", ".join(self.stage_ids)
+            )
+        return found
+
+    def _code(self, value: str) -> str:
+        if self.codebook is None:
+            raise UserInputError(
+                f"framework {self.framework_id} is used without a codebook: no codes to give"
+            )
+        if value in self.codebook.code_ids:
+            return value
+        names = {name_key(c.id): c.id for c in self.codebook.codes}
+        names.update({name_key(n): c.id for c in self.codebook.codes for n in c.names.values()})
+        found = names.get(name_key(value))
+        if found is None:
+            raise UserInputError(
+                f"unknown code {value!r} in codebook {self.codebook.id}; its codes: "
+                + ", ".join(self.codebook.code_ids)
+            )
+        return found
+
+    def resolve(self, label: LabelIn) -> LabelIn:
+        """The label with its stage and code as ids; a mistake is a ``UserInputError``."""
         if label.not_evidence and (label.stage or label.code):
             raise UserInputError(
                 "evidence that is not customer experience has no stage or code; give either "
@@ -53,21 +97,14 @@ class Target:
             )
         if not (label.not_evidence or label.stage or label.code):
             raise UserInputError("give a stage, a code, or not_evidence")
-        if label.stage and label.stage not in self.stage_ids:
-            raise UserInputError(
-                f"unknown stage {label.stage!r} in framework {self.framework_id}; its stages: "
-                + ", ".join(self.stage_ids)
-            )
-        if label.code:
-            if self.codebook is None:
-                raise UserInputError(
-                    f"framework {self.framework_id} is used without a codebook: no codes to give"
-                )
-            if label.code not in self.codebook.code_ids:
-                raise UserInputError(
-                    f"unknown code {label.code!r} in codebook {self.codebook.id}; its codes: "
-                    + ", ".join(self.codebook.code_ids)
-                )
+        return replace(
+            label,
+            stage=self._stage(label.stage) if label.stage else None,
+            code=self._code(label.code) if label.code else None,
+        )
+
+    def check(self, label: LabelIn) -> None:
+        self.resolve(label)
 
 
 def _correction(row: CorrectionRow) -> Correction:
@@ -138,7 +175,7 @@ class CorrectionStore:
     def _label(
         self, s: Session, workspace: str, label: LabelIn, target: Target, actor: str
     ) -> list[Correction]:
-        target.check(label)
+        label = target.resolve(label)
         note = clean_text(label.note)[:MAX_TEXT]
         out = []
         for evidence_id, record_id, text_hash in self._chunks(s, workspace, label):

@@ -4,7 +4,7 @@ else the default ``six_stage``."""
 
 from __future__ import annotations
 
-from knowledge.corrections.store import Target
+from knowledge.corrections.store import Target, name_key
 from knowledge.journey.codebook import load_codebook
 from knowledge.journey.frameworks import BUILTIN, codebook_for, load_framework
 from knowledge.maps.repository import MapRepository
@@ -34,9 +34,13 @@ def label_target(
     labels use (a custom framework's stages come from the map, its codes from ``codebook``,
     default cx_general)."""
     if framework is None and map_id is not None:
-        ref = MapRepository(db).version(workspace, map_id).journey.framework
+        journey = MapRepository(db).version(workspace, map_id).journey
+        ref = journey.framework
         if ref.id not in BUILTIN:
-            return Target(ref.id, list(ref.stage_ids), load_codebook(codebook or "cx_general"))
+            names = {name_key(s.name.text): s.id for s in journey.stages}
+            return Target(
+                ref.id, list(ref.stage_ids), load_codebook(codebook or "cx_general"), names
+            )
         framework = ref.id
     loaded = load_framework(framework or workspace_framework(db, workspace))
     return Target.of(loaded, codebook_for(loaded, codebook))

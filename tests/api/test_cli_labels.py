@@ -379,3 +379,27 @@ def test_suggest_lists_unlabelled_evidence_and_learns_nothing_twice(settings: Se
     assert first not in {p["evidence_id"] for p in again}
     table = runner.invoke(app, ["label", "suggest", *W, "--n", "2"])
     assert table.exit_code == 0 and "1 corrections so far" in table.output
+
+
+def test_a_team_spreadsheet_names_stages_and_codes_in_its_own_language(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """Coded spreadsheets carry the team's words: «خرید» without care for ZWNJ or Arabic
+    letter forms, «การบริการ», «Опоздание доставки» are the stage and code they name."""
+    ids = _ingest()
+    file = tmp_path / "coded.csv"
+    file.write_text(
+        "record_id,stage,code\n"
+        "fa-1,خريد,دیر رسیدن سفارش\n"  # Arabic yeh; the code's Persian name
+        "th-1,การบริการ,\n"
+        "ru-1,  ОБСЛУЖИВАНИЕ ,опоздание доставки\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["label", "import", str(file), *W, "--framework", "six_stage"])
+    assert result.exit_code == 0, result.output
+    active = {c["evidence_id"]: (c["stage"], c["code"]) for c in _list()}
+    assert active == {
+        ids["fa-1"]: ("purchase", "late_delivery"),
+        ids["th-1"]: ("service", None),
+        ids["ru-1"]: ("service", "late_delivery"),
+    }
