@@ -124,6 +124,7 @@ def test_an_editor_moves_a_persian_quote_to_another_stage(
     assert (info.head, info.status) == (2, "draft")
     assert page.url.endswith(f"/review/cx/{fa}")
     assert "v2" in page.locator("#review").inner_text()
+    assert page.locator("#corrections").inner_text() == "اصلاح‌های پژوهشگران: 1"
     after = repo.version("cx", fa).journey
     if evidence in {q["evidence_id"] for _, q in walk_quotes(after.model_dump(mode="json"))}:
         badge = page.locator(f".label-tools[data-evidence='{evidence}'] .label-badge")
