@@ -47,12 +47,7 @@ from knowledge.library import Library
 from knowledge.settings import Settings
 
 KS = (0, 5, 10, 20)
-GRID = [
-    LearnParams(trust=trust, text_weight=tw, l2=l2)
-    for trust in (20.0, 80.0, 320.0)
-    for tw in (0.1, 0.3, 1.0)
-    for l2 in (0.001, 0.01, 0.1)
-]
+GRID = [LearnParams(text_weight=tw, l2=l2) for tw in (0.1, 0.3, 1.0) for l2 in (0.001, 0.01, 0.1)]
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 TARGET = 0.70
 

@@ -56,7 +56,9 @@ label = typer.Typer(
         "Correct the analysis: label evidence with a stage, a code or as not customer "
         "experience (one by one, or a CSV/TSV/XLSX/JSONL file), merge themes or move evidence "
         "out of one on a stored map; every correction keeps who made it and when, and can be "
-        "undone. `cjm label EVIDENCE_ID --stage STAGE` is short for `cjm label set ...`."
+        "undone. Later analyses and maps keep every correction and place the rest of the "
+        "evidence with a classifier that learns from them. `cjm label EVIDENCE_ID --stage "
+        "STAGE` is short for `cjm label set ...`."
     ),
     no_args_is_help=True,
 )
@@ -404,10 +406,11 @@ def suggest_labels(
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """The evidence to label next: what the analysis is least sure where to place, among what
-    looks most frequent (similar evidence in any language), twenty different things at a
-    time. Label them with `cjm label EVIDENCE_ID --stage ...`; the next analysis learns from
-    them."""
+    """The evidence worth labelling next.
+
+    What the analysis is least sure where to place, among what looks most frequent (similar
+    evidence in any language), each pick a different thing. Label them with `cjm label
+    EVIDENCE_ID --stage ...`; the next analysis learns from them."""
     with open_library() as library:
         try:
             chosen = framework or workspace_framework(library.db, workspace)

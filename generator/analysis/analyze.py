@@ -249,7 +249,10 @@ def analyze_evidence(library: Library, evidence: EvidenceSet, options: AnalysisO
         stages=_stage_summaries(evidence, options.framework, stages, themes),
         themes=themes,
         placements=placements,
-        parameters=options.describe(),
+        parameters=[
+            *options.describe(),
+            *(f"learn.weight_chosen={w}" for w in taught.weights),
+        ],
         seconds=time.perf_counter() - started,
         codebook=(
             f"{options.codebook.id}@{options.codebook.version}"

@@ -43,6 +43,7 @@ class Taught:
             i: code_ids.index(c.code) for i, c in self.labels.items() if c.code in code_ids
         }
         self.stage_ids, self.code_ids = stage_ids, code_ids
+        self.weights: list[float] = []  # the weight each learner chose (stages, codes)
 
     @property
     def used(self) -> int:
@@ -68,11 +69,15 @@ class Taught:
         labelled: dict[int, int],
         prior: Matrix,
     ) -> Matrix:
-        items = space.side(side)[1]
-        texts = prototypes.centred_on(side, space.reference.get(side))
-        learner = Learner(prototypes.n, self.params)
-        learnt = learner.probabilities(items, labelled, texts, prototypes.owner)
-        return learner.blend(prior, learnt, len(labelled))
+        raw, centred = space.side(side)
+        raw_texts = prototypes.queries if side == "query" else prototypes.passages
+        centred_texts = prototypes.centred_on(side, space.reference.get(side))
+        items = np.hstack([raw, centred]) / np.sqrt(2)
+        texts = np.hstack([raw_texts, centred_texts]) / np.sqrt(2)
+        learner = Learner(prototypes.n, texts.astype(np.float32), prototypes.owner, self.params)
+        out = learner.teach(items.astype(np.float32), labelled, prior)
+        self.weights.append(learner.weight)
+        return out
 
     def stages(
         self,

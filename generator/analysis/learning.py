@@ -1,15 +1,22 @@
 """What researchers' corrections teach: a classifier fitted on the corrected evidence together
-with the framework's (or codebook's) own texts, whose probabilities are blended into the
-offline posteriors.
+with the framework's (or codebook's) own texts, whose evidence is added to the offline
+posteriors as far as the corrections themselves show it helps.
 
-Items and texts are compared in the language-centred query space the offline scorers use, so a
-correction in Persian moves similar Chinese evidence too (one shared embedding space; each
-language's mean removed). The classifier is a multinomial logistic regression (L2, fitted by
-L-BFGS from zeros, so the same corrections always give the same model); every text of a label
-is a training example of weight ``text_weight``, every correction one of weight 1. Its
-probabilities ``q`` are blended with the offline posterior ``p`` as ``p^(1-w) q^w``, normalised,
-where ``w = n / (n + trust)`` grows with the number ``n`` of corrections: with none, the
-analysis is the offline one unchanged. The model is fitted again at every analysis from the
+Items and texts are compared in the query space the offline scorers use, raw and
+language-centred side by side, so a correction in Persian moves similar Chinese evidence too
+(one shared embedding space, each language's mean removed). The classifier is a multinomial
+logistic regression (L2, fitted by L-BFGS from zeros, so the same corrections always give the
+same model); every text of a label is a training example of weight ``text_weight``, every
+correction one of weight 1.
+
+Its probabilities ``q`` become evidence as a likelihood ratio against the share ``s`` of each
+label among its training examples (researchers correct a few of every stage, not the corpus's
+mix), so the offline posterior ``p`` keeps the corpus's stage mix: ``p (q / s)^w``, normalised.
+The weight ``w`` is chosen by the corrections: in ``folds``-fold cross-validation over them,
+the ``w`` of ``WEIGHTS`` that gives their held-out labels the highest likelihood. Corrections
+that agree with the offline analysis therefore change little; where the analysis gets a team's
+data wrong (every Russian review in one stage), they take over. With no corrections the
+analysis is the offline one, and the model is fitted again at every analysis from the
 corrections active then, so a new or undone correction counts at once.
 """
 
@@ -22,14 +29,16 @@ import numpy.typing as npt
 from scipy.optimize import minimize
 
 Matrix = npt.NDArray[np.float32]
+WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
 
 
 @dataclass(frozen=True)
 class LearnParams:
-    l2: float = 1.0  # penalty on the weights (per unit of training weight)
-    text_weight: float = 0.5  # weight of each framework or codebook text as an example
-    trust: float = 10.0  # corrections at which the learnt probabilities weigh as much as the rest
+    l2: float = 0.01  # penalty on the weights
+    text_weight: float = 0.3  # weight of each framework or codebook text as an example
     scale: float = 10.0  # the features' scale (cosine space -> logits)
+    folds: int = 5  # cross-validation over the corrections that chooses the weight
+    min_cv: int = 10  # fewer corrections than this: weight 1 without cross-validation
 
     def describe(self) -> list[str]:
         return [f"learn.{f.name}={getattr(self, f.name)}" for f in fields(self)]
@@ -68,44 +77,83 @@ def fit_softmax(
     )
 
 
+def _normalised(m: npt.NDArray[np.float64]) -> Matrix:
+    out: Matrix = (m / m.sum(axis=1, keepdims=True)).astype(np.float32)
+    return out
+
+
 class Learner:
     """Learns labels (stages or codes) from corrected items and the labels' texts."""
 
-    def __init__(self, classes: int, params: LearnParams | None = None) -> None:
-        self.classes = classes
-        self.params = params or LearnParams()
-
-    def weight(self, corrections: int) -> float:
-        return corrections / (corrections + self.params.trust) if corrections else 0.0
-
-    def probabilities(
+    def __init__(
         self,
-        items: Matrix,
-        labelled: dict[int, int],
+        classes: int,
         texts: Matrix,
         text_owner: npt.NDArray[np.int64],
-    ) -> Matrix:
-        """items x classes, from the items' labels (row -> class) and the texts."""
+        params: LearnParams | None = None,
+    ) -> None:
+        self.classes = classes
+        self.texts, self.text_owner = texts, text_owner
+        self.params = params or LearnParams()
+        self.weight = 1.0  # chosen by ``teach``
+
+    def _fit(self, items: Matrix, labelled: dict[int, int]) -> tuple[Matrix, Matrix]:
+        """(probabilities of every item, share of each label among the training examples)."""
         p = self.params
         rows = sorted(labelled)
-        x = np.vstack([items[rows], texts]) * p.scale
-        y = np.concatenate([np.asarray([labelled[r] for r in rows], dtype=np.int64), text_owner])
-        w = np.concatenate(
-            [np.ones(len(rows), dtype=np.float32), np.full(len(texts), p.text_weight, np.float32)]
+        x = np.vstack([items[rows], self.texts]) * p.scale
+        y = np.concatenate(
+            [np.asarray([labelled[r] for r in rows], dtype=np.int64), self.text_owner]
         )
-        weights, bias = fit_softmax(x.astype(np.float32), y, w, self.classes, p.l2 / p.scale**2)
+        w = np.concatenate(
+            [
+                np.ones(len(rows), dtype=np.float32),
+                np.full(len(self.texts), p.text_weight, np.float32),
+            ]
+        )
+        weights, bias = fit_softmax(x.astype(np.float32), y, w, self.classes, p.l2)
         z = (items * p.scale) @ weights + bias
         z = z - z.max(axis=1, keepdims=True)
-        e = np.exp(z)
-        out: Matrix = (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
-        return out
+        e = np.exp(z).astype(np.float64)
+        share = np.bincount(y, weights=w, minlength=self.classes) / float(w.sum())
+        return _normalised(e), share.astype(np.float32)[None, :]
 
-    def blend(self, prior: Matrix, learnt: Matrix, corrections: int) -> Matrix:
-        w = self.weight(corrections)
-        if w == 0:
+    @staticmethod
+    def combine(prior: Matrix, learnt: Matrix, share: Matrix, weight: float) -> Matrix:
+        if weight == 0:
             return prior
-        mixed = np.power(np.clip(prior, 1e-9, None), 1 - w) * np.power(
-            np.clip(learnt, 1e-9, None), w
+        ratio = np.power(
+            np.clip(learnt, 1e-9, None).astype(np.float64) / np.clip(share, 1e-9, None), weight
         )
-        out: Matrix = (mixed / mixed.sum(axis=1, keepdims=True)).astype(np.float32)
-        return out
+        return _normalised(np.clip(prior, 1e-12, None).astype(np.float64) * ratio)
+
+    def choose_weight(self, items: Matrix, labelled: dict[int, int], prior: Matrix) -> float:
+        """The weight under which held-out corrections are most likely (k-fold, in the order
+        of the items, so the choice is the same every run)."""
+        p = self.params
+        rows = sorted(labelled)
+        if len(rows) < p.min_cv or len(set(labelled.values())) < 2:
+            return 1.0
+        folds = min(p.folds, len(rows))
+        loglik = np.zeros(len(WEIGHTS))
+        for f in range(folds):
+            held = rows[f::folds]
+            train = {r: labelled[r] for r in rows if r not in set(held)}
+            learnt, share = self._fit(items, train)
+            for n, weight in enumerate(WEIGHTS):
+                post = self.combine(prior[held], learnt[held], share, weight)
+                truth = np.asarray([labelled[r] for r in held])
+                loglik[n] += float(
+                    np.log(np.clip(post[np.arange(len(held)), truth], 1e-9, 1)).sum()
+                )
+        return WEIGHTS[int(np.argmax(loglik))]
+
+    def teach(self, items: Matrix, labelled: dict[int, int], prior: Matrix) -> Matrix:
+        """``prior`` (items x labels) with what the labelled items teach."""
+        if not labelled:
+            return prior
+        self.weight = self.choose_weight(items, labelled, prior)
+        if self.weight == 0:
+            return prior
+        learnt, share = self._fit(items, labelled)
+        return self.combine(prior, learnt, share, self.weight)
