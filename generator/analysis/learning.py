@@ -27,9 +27,11 @@ from dataclasses import dataclass, fields
 import numpy as np
 import numpy.typing as npt
 from scipy.optimize import minimize
+from threadpoolctl import threadpool_limits
 
 Matrix = npt.NDArray[np.float32]
-WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
+WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
+FOLD_ITERATIONS = 60  # a fold's model starts from the full one, so a few steps suffice
 
 
 @dataclass(frozen=True)
@@ -45,9 +47,16 @@ class LearnParams:
 
 
 def fit_softmax(
-    x: Matrix, y: npt.NDArray[np.int64], weights: Matrix, classes: int, l2: float
-) -> tuple[Matrix, Matrix]:
-    """(W, b) of a weighted multinomial logistic regression."""
+    x: Matrix,
+    y: npt.NDArray[np.int64],
+    weights: Matrix,
+    classes: int,
+    l2: float,
+    start: npt.NDArray[np.float64] | None = None,
+    maxiter: int = 300,
+) -> tuple[Matrix, Matrix, npt.NDArray[np.float64]]:
+    """(W, b, the parameters as a vector) of a weighted multinomial logistic regression,
+    from ``start`` (default zeros)."""
     n, d = x.shape
     onehot = np.zeros((n, classes), dtype=np.float64)
     onehot[np.arange(n), y] = 1.0
@@ -68,12 +77,15 @@ def fit_softmax(
         grad_w = xw.T @ g + l2 * w
         return value, np.concatenate([grad_w.ravel(), g.sum(axis=0)])
 
-    theta0 = np.zeros(d * classes + classes)
-    result = minimize(loss, theta0, jac=True, method="L-BFGS-B", options={"maxiter": 300})
+    theta0 = np.zeros(d * classes + classes) if start is None else start
+    # small products: BLAS threads would spend more time waking than working (4x slower)
+    with threadpool_limits(1, user_api="blas"):
+        result = minimize(loss, theta0, jac=True, method="L-BFGS-B", options={"maxiter": maxiter})
     theta = result.x
     return (
         theta[: d * classes].reshape(d, classes).astype(np.float32),
         theta[d * classes :].astype(np.float32),
+        theta,
     )
 
 
@@ -97,8 +109,15 @@ class Learner:
         self.params = params or LearnParams()
         self.weight = 1.0  # chosen by ``teach``
 
-    def _fit(self, items: Matrix, labelled: dict[int, int]) -> tuple[Matrix, Matrix]:
-        """(probabilities of every item, share of each label among the training examples)."""
+    def _fit(
+        self,
+        items: Matrix,
+        labelled: dict[int, int],
+        start: npt.NDArray[np.float64] | None = None,
+        maxiter: int = 300,
+    ) -> tuple[Matrix, Matrix, npt.NDArray[np.float64]]:
+        """(probabilities of every item, share of each label among the training examples,
+        the fitted parameters)."""
         p = self.params
         rows = sorted(labelled)
         x = np.vstack([items[rows], self.texts]) * p.scale
@@ -111,12 +130,14 @@ class Learner:
                 np.full(len(self.texts), p.text_weight, np.float32),
             ]
         )
-        weights, bias = fit_softmax(x.astype(np.float32), y, w, self.classes, p.l2)
+        weights, bias, theta = fit_softmax(
+            x.astype(np.float32), y, w, self.classes, p.l2, start, maxiter
+        )
         z = (items * p.scale) @ weights + bias
         z = z - z.max(axis=1, keepdims=True)
         e = np.exp(z).astype(np.float64)
         share = np.bincount(y, weights=w, minlength=self.classes) / float(w.sum())
-        return _normalised(e), share.astype(np.float32)[None, :]
+        return _normalised(e), share.astype(np.float32)[None, :], theta
 
     @staticmethod
     def combine(prior: Matrix, learnt: Matrix, share: Matrix, weight: float) -> Matrix:
@@ -127,9 +148,16 @@ class Learner:
         )
         return _normalised(np.clip(prior, 1e-12, None).astype(np.float64) * ratio)
 
-    def choose_weight(self, items: Matrix, labelled: dict[int, int], prior: Matrix) -> float:
+    def choose_weight(
+        self,
+        items: Matrix,
+        labelled: dict[int, int],
+        prior: Matrix,
+        start: npt.NDArray[np.float64],
+    ) -> float:
         """The weight under which held-out corrections are most likely (k-fold, in the order
-        of the items, so the choice is the same every run)."""
+        of the items, so the choice is the same every run; each fold's model starts from the
+        model fitted on all of them, ``start``)."""
         p = self.params
         rows = sorted(labelled)
         if len(rows) < p.min_cv or len(set(labelled.values())) < 2:
@@ -138,22 +166,20 @@ class Learner:
         loglik = np.zeros(len(WEIGHTS))
         for f in range(folds):
             held = rows[f::folds]
-            train = {r: labelled[r] for r in rows if r not in set(held)}
-            learnt, share = self._fit(items, train)
+            out = set(held)
+            train = {r: labelled[r] for r in rows if r not in out}
+            learnt, share, _ = self._fit(items, train, start, FOLD_ITERATIONS)
+            truth = np.asarray([labelled[r] for r in held])
             for n, weight in enumerate(WEIGHTS):
                 post = self.combine(prior[held], learnt[held], share, weight)
-                truth = np.asarray([labelled[r] for r in held])
-                loglik[n] += float(
-                    np.log(np.clip(post[np.arange(len(held)), truth], 1e-9, 1)).sum()
-                )
+                chance = np.clip(post[np.arange(len(held)), truth], 1e-9, 1)
+                loglik[n] += float(np.log(chance).sum())
         return WEIGHTS[int(np.argmax(loglik))]
 
     def teach(self, items: Matrix, labelled: dict[int, int], prior: Matrix) -> Matrix:
         """``prior`` (items x labels) with what the labelled items teach."""
         if not labelled:
             return prior
-        self.weight = self.choose_weight(items, labelled, prior)
-        if self.weight == 0:
-            return prior
-        learnt, share = self._fit(items, labelled)
+        learnt, share, theta = self._fit(items, labelled)
+        self.weight = self.choose_weight(items, labelled, prior, theta)
         return self.combine(prior, learnt, share, self.weight)
