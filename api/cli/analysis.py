@@ -117,8 +117,10 @@ def _print_analysis(analysis: Analysis, title_lang: str) -> None:
     )
     if analysis.corrections:
         out.print(
-            f"{analysis.corrections} researchers' corrections kept (cjm label list); the rest "
-            "was placed by a classifier that learnt from them"
+            f"{analysis.corrections} researchers' "
+            + ("correction" if analysis.corrections == 1 else "corrections")
+            + " kept (cjm label list); the rest was placed by a classifier that learnt from "
+            + ("it" if analysis.corrections == 1 else "them")
         )
 
 

@@ -118,6 +118,10 @@ def _store() -> Iterator[tuple[Database, CorrectionStore]]:
         db.dispose()
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 def _describe(c: Correction) -> str:
     if c.action == "merge":
         return "merge " + " + ".join(t.id for t in c.themes)
@@ -213,8 +217,8 @@ def import_labels(
     rows = len(parsed.labels) + len(parsed.problems)
     out.print(
         escape(
-            f"stored {len(stored)} labels from {file}: {rows - len(problems)} of {rows} rows; "
-            f"{len(problems)} rows failed"
+            f"stored {_n(len(stored), 'label')} from {file}: {rows - len(problems)} of "
+            f"{_n(rows, 'row')}; {_n(len(problems), 'row')} failed"
         )
     )
     if not stored:
@@ -425,9 +429,8 @@ def suggest_labels(
     if json_output:
         print_json([s.as_dict() for s in picks])
         return
-    table = Table(
-        title=f"label next ({options.framework.id}; {analysis.corrections} corrections so far)"
-    )
+    so_far = _n(analysis.corrections, "correction")
+    table = Table(title=f"label next ({options.framework.id}; {so_far} so far)")
     table.add_column("evidence", no_wrap=True)
     for name in ("lang", "placed in", "sure", "code", "text"):
         table.add_column(name, overflow="fold")

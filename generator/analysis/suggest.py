@@ -4,8 +4,9 @@ of, among what looks most frequent, so a researcher's few minutes go where they 
 An item's score is its uncertainty (1 - the probability of its stage) times its density (the
 mean similarity to its ``NEIGHBOURS`` nearest items in the language-centred space, so that a
 Persian and a Chinese complaint about the same thing count as frequent together), as a rank in
-[0, 1]. Picks are greedy by score, skipping an item too similar (cosine >= ``DUPLICATE``) to one
-already picked, so twenty suggestions are twenty different things. Labelled evidence, evidence
+[0, 1]. Picks are greedy by score, skipping an item too similar to one already picked (cosine
+>= ``DUPLICATE`` centred, or ``DUPLICATE_RAW`` as stored: section headers repeated across
+reviews), so twenty suggestions are twenty different things. Labelled evidence, evidence
 that is not customer experience and competitor notes are never suggested.
 """
 
@@ -23,6 +24,7 @@ from generator.analysis.result import Analysis
 
 NEIGHBOURS = 10
 DUPLICATE = 0.9
+DUPLICATE_RAW = 0.95  # e5 puts any two texts of one language above 0.7: only near-copies
 BLOCK = 2048
 
 
@@ -95,7 +97,10 @@ def suggest(
     for j in candidates:
         if len(picked) >= n:
             break
-        if picked and float((centred[picked] @ centred[j]).max()) >= DUPLICATE:
+        if picked and (
+            float((centred[picked] @ centred[j]).max()) >= DUPLICATE
+            or float((vectors[picked] @ vectors[j]).max()) >= DUPLICATE_RAW
+        ):
             continue
         picked.append(j)
     return [

@@ -378,7 +378,7 @@ def test_suggest_lists_unlabelled_evidence_and_learns_nothing_twice(settings: Se
     again = json.loads(runner.invoke(app, ["label", "suggest", *W, "--n", "50", "--json"]).stdout)
     assert first not in {p["evidence_id"] for p in again}
     table = runner.invoke(app, ["label", "suggest", *W, "--n", "2"])
-    assert table.exit_code == 0 and "1 corrections so far" in table.output
+    assert table.exit_code == 0 and "1 correction so far" in table.output
 
 
 def test_a_team_spreadsheet_names_stages_and_codes_in_its_own_language(
