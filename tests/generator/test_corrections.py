@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 
 from generator.analysis.analyze import AnalysisOptions, analyze
+from generator.analysis.learning import Learner, LearnParams
 from generator.analysis.result import Analysis
 from generator.analysis.suggest import suggest
 from generator.drafting.evidence_only import build_evidence_only_map
@@ -97,40 +99,44 @@ def test_not_customer_experience_leaves_the_counts(lib: Library) -> None:
     assert all(evidence not in t.members for t in after.themes)
 
 
-def test_persian_labels_teach_the_other_languages(lib: Library) -> None:
-    """Every Persian item labelled with the stage it is least like moves similar items in the
-    other languages towards that stage; nothing moves without labels."""
-    before = run(lib)
-    fa = by_lang(before, "fa")
-    labels = Corrections(
-        labels=tuple(
-            Correction(
-                f"c{n}",
-                "s",
-                "label",
-                e,
-                None,
-                None,
-                FRAMEWORK.id,
-                "support",
-                None,
-                False,
-                (),
-                "",
-                "t",
-                datetime(2026, 1, 1, tzinfo=UTC),
-                "active",
-            )
-            for n, e in enumerate(fa)
-        )
-    )
-    after = run(lib, labels)
-    others = [e for e in placed(before) if e not in set(fa)]
-    moved = [e for e in others if placed(after)[e][0] == "support" != placed(before)[e][0]]
-    back = [e for e in others if placed(before)[e][0] == "support" != placed(after)[e][0]]
-    assert moved and not back
-    assert after.corrections == len(fa)
-    assert run(lib, labels).placements == after.placements  # deterministic
+def _clusters(seed: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Two topics, 40 items each, unit vectors around two directions; texts describing them."""
+    rng = np.random.default_rng(seed)
+    centres = np.eye(16, dtype=np.float32)[:2]
+    items = np.vstack([centres[c] + 0.35 * rng.normal(size=(40, 16)) for c in (0, 1)])
+    texts = np.vstack([centres[c] + 0.35 * rng.normal(size=(5, 16)) for c in (0, 1)])
+    norm = np.linalg.norm
+    items = (items / norm(items, axis=1, keepdims=True)).astype(np.float32)
+    texts = (texts / norm(texts, axis=1, keepdims=True)).astype(np.float32)
+    return items, texts, np.repeat(np.arange(2), 5)
+
+
+def test_consistent_corrections_move_what_the_offline_placement_got_wrong() -> None:
+    """The offline posterior puts everything in label 0; twelve corrections of topic 1 as
+    label 1 move the rest of topic 1 there, and nothing of topic 0."""
+    items, texts, owner = _clusters()
+    prior = np.tile(np.asarray([[0.8, 0.2]], dtype=np.float32), (80, 1))
+    labelled = {**dict.fromkeys(range(0, 6), 0), **dict.fromkeys(range(40, 52), 1)}
+    learner = Learner(2, texts, owner, LearnParams())
+    post = learner.teach(items, labelled, prior)
+    assert learner.weight > 0
+    assert (post[52:].argmax(axis=1) == 1).mean() > 0.9
+    assert (post[6:40].argmax(axis=1) == 0).all()
+    again = Learner(2, texts, owner, LearnParams()).teach(items, labelled, prior)
+    assert np.array_equal(post, again)  # the same corrections, the same result
+
+
+def test_corrections_that_contradict_each_other_change_nothing() -> None:
+    """Labels at random across both topics teach nothing the held-out ones confirm: the
+    analysis stays the offline one; so do fewer than ten corrections."""
+    items, texts, owner = _clusters()
+    rng = np.random.default_rng(5)
+    prior = np.tile(np.asarray([[0.6, 0.4]], dtype=np.float32), (80, 1))
+    noisy = {int(i): int(rng.integers(0, 2)) for i in rng.choice(80, 20, replace=False)}
+    learner = Learner(2, texts, owner, LearnParams())
+    assert np.array_equal(learner.teach(items, noisy, prior), prior) and learner.weight == 0
+    few = {40: 1, 41: 1, 0: 0}
+    assert np.array_equal(Learner(2, texts, owner).teach(items, few, prior), prior)
 
 
 def test_labels_of_another_framework_keep_only_their_code(lib: Library) -> None:
