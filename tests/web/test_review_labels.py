@@ -56,7 +56,7 @@ def server(
     Ingestor(lib).run([small_reviews(tmp_path)], IngestOptions(kind="review", workspace="cx"))
     maps = {}
     for lang in ("fa", "th"):
-        options = analysis_options("cx", "six_stage", None, [lang], None, None, None, "5")
+        options = analysis_options("cx", "six_stage", None, [lang], None, None, None, 5.0)
         journey = draft_map(lib, options, lang, DraftSpec(personas=1), None, settings)
         assert journey.evidence_only
         maps[lang] = MapRepository(lib.db).create("cx", journey, "ali").id
