@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from knowledge.corrections.model import Correction, Corrections, ThemeAnchor
@@ -103,9 +103,6 @@ class Target:
             code=self._code(label.code) if label.code else None,
         )
 
-    def check(self, label: LabelIn) -> None:
-        self.resolve(label)
-
 
 def _correction(row: CorrectionRow) -> Correction:
     return Correction(
@@ -126,6 +123,15 @@ def _correction(row: CorrectionRow) -> Correction:
         state=row.state,
         ended_by=row.ended_by,
         ended_at=row.ended_at,
+    )
+
+
+def _active_label(workspace: str, evidence_id: str) -> Select[CorrectionRow]:
+    return select(CorrectionRow).where(
+        CorrectionRow.workspace == workspace,
+        CorrectionRow.evidence_id == evidence_id,
+        CorrectionRow.action == "label",
+        CorrectionRow.state == "active",
     )
 
 
@@ -158,16 +164,7 @@ class CorrectionStore:
     def _end_active(
         self, s: Session, workspace: str, evidence_id: str, state: str, actor: str
     ) -> CorrectionRow | None:
-        row = s.scalars(
-            select(CorrectionRow)
-            .where(
-                CorrectionRow.workspace == workspace,
-                CorrectionRow.evidence_id == evidence_id,
-                CorrectionRow.action == "label",
-                CorrectionRow.state == "active",
-            )
-            .with_for_update()
-        ).first()
+        row = s.scalars(_active_label(workspace, evidence_id).with_for_update()).first()
         if row is not None:
             row.state, row.ended_by, row.ended_at = state, actor, utcnow()
         return row
@@ -226,14 +223,7 @@ class CorrectionStore:
 
     def current(self, workspace: str, evidence_id: str) -> Correction | None:
         with self.db.session() as s:
-            row = s.scalars(
-                select(CorrectionRow).where(
-                    CorrectionRow.workspace == workspace,
-                    CorrectionRow.evidence_id == evidence_id,
-                    CorrectionRow.action == "label",
-                    CorrectionRow.state == "active",
-                )
-            ).first()
+            row = s.scalars(_active_label(workspace, evidence_id)).first()
             return _correction(row) if row is not None else None
 
     def unlabel(self, workspace: str, evidence_id: str, actor: str) -> Correction:
