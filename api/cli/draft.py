@@ -1,6 +1,7 @@
 """``cjm draft``: the full map by the configured language model, part by part, else the
-evidence-only draft; a failed part ends the job with its reason, and the attempts and last raw
-answer are kept in CJM_HOME/failed/ for debugging."""
+evidence-only draft, stored in the workspace as version 1 of a new map (status draft); a failed
+part ends the job with its reason, and the attempts and last raw answer are kept in
+CJM_HOME/failed/ for debugging."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from api.cli.analysis import (
     SegmentOption,
     analysis_options,
 )
-from api.cli.common import JsonOption, WorkspaceOption, err, open_library
+from api.cli.common import WorkspaceOption, err, open_library, out, print_json
+from api.cli.reviewer import AsOption, local_reviewer
 from generator.drafting.future_state import draft_future_state
 from generator.drafting.llm_draft import DraftSpec
 from generator.drafting.pipeline import draft_map
@@ -28,9 +30,12 @@ from generator.llm.errors import LLMError
 from generator.llm.factory import configured_model
 from generator.llm.failures import save_failure
 from generator.llm.job import LLMJob
+from knowledge.access.keys import Principal
 from knowledge.errors import UserInputError
 from knowledge.journey.model import JourneyMap, MapType
 from knowledge.languages import SUPPORTED_LANGUAGES
+from knowledge.maps import review
+from knowledge.maps.repository import MapRepository
 from knowledge.settings import get_settings
 
 HOW_TO_CONFIGURE = (
@@ -49,12 +54,43 @@ def _progress(message: str) -> None:
     err.print(f"[dim]…[/dim] {message}")
 
 
-def _write(journey: JourneyMap, output: Path | None, json_output: bool) -> None:
+def _write(journey: JourneyMap, output: Path) -> None:
     text = json.dumps(journey.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
-    if output is not None:
+    try:
         output.write_text(text, encoding="utf-8")
-    if json_output or output is None:
-        typer.echo(text, nl=False)
+    except OSError as exc:
+        err.print(f"[red]error:[/red] cannot write {output}: {exc.strerror or exc}")
+        raise typer.Exit(2) from exc
+
+
+def _store(journey: JourneyMap, who: Principal, output: Path | None, json_output: bool) -> None:
+    with open_library() as library:
+        info = review.store_draft(MapRepository(library.db), who, journey)
+    if json_output:
+        print_json(
+            {
+                "map_id": info.id,
+                "version": info.head,
+                "status": info.status,
+                "workspace": info.workspace,
+                "evidence_only": journey.evidence_only,
+                "output": str(output) if output else None,
+            }
+        )
+    else:
+        out.print(
+            f"stored map {info.id} version {info.head} ({info.status}) in workspace "
+            f"{info.workspace}",
+            markup=False,
+            highlight=False,
+        )
+        ws = f" -w {info.workspace}"
+        err.print(
+            f"next: cjm maps show {info.id}{ws} · cjm maps submit {info.id}{ws} · "
+            f"cjm export {info.id}{ws} --format html",
+            markup=False,
+            highlight=False,
+        )
 
 
 def draft_command(
@@ -76,7 +112,8 @@ def draft_command(
         int, typer.Option("--personas", min=0, max=8, help="Personas to draft.")
     ] = 3,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the map JSON to this file.")
+        Path | None,
+        typer.Option("--output", "-o", help="Also write the map JSON to this file."),
     ] = None,
     from_map: Annotated[
         Path | None,
@@ -99,11 +136,19 @@ def draft_command(
     label_map: LabelMapOption = None,
     rating_scale: RatingScaleOption = None,
     codebook: CodebookOption = None,
-    json_output: JsonOption = False,
+    actor: AsOption = None,
+    json_output: Annotated[
+        bool,
+        typer.Option(
+            "--json", help="Print the stored map's id, version and status as JSON (not the map)."
+        ),
+    ] = False,
 ) -> None:
-    """Draft a journey map from the evidence (evidence-only without a model).
+    """Draft a journey map from the evidence (evidence-only without a model) and store it in
+    the workspace as a draft; prints its id and version.
 
-    Progress is shown per part on stderr; the map goes to --output or stdout."""
+    Progress is shown per part on stderr; --output also writes the map JSON to a file (cjm
+    maps show ID --json prints it later)."""
     if lang not in SUPPORTED_LANGUAGES:
         err.print(f"[red]error:[/red] --lang must be one of {', '.join(SUPPORTED_LANGUAGES)}")
         raise typer.Exit(2)
@@ -113,6 +158,11 @@ def draft_command(
     if stage_method not in ("offline", "llm"):
         err.print("[red]error:[/red] --stage-method must be offline or llm")
         raise typer.Exit(2)
+    try:
+        who = local_reviewer(workspace, actor)
+    except UserInputError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
     settings = get_settings()
     model = configured_model(settings)
     needs_model = map_type == "future_state" or stage_method == "llm"
@@ -158,7 +208,8 @@ def draft_command(
         close = getattr(model, "close", None)
         if close is not None:
             close()
-    _write(journey, output, json_output)
+    if output is not None:
+        _write(journey, output)
     pains = sum(len(s.pain_points) for s in journey.stages)
     delights = sum(len(s.delighters) for s in journey.stages)
     what = "evidence-only draft" if journey.evidence_only else f"{journey.map_type} draft"
@@ -171,3 +222,4 @@ def draft_command(
     )
     if journey.evidence_only:
         err.print(HOW_TO_CONFIGURE)
+    _store(journey, who, output, json_output)

@@ -12,7 +12,9 @@ from api.cli.evaluate import evaluate_command
 from api.cli.export import export_command
 from api.cli.glossary import glossary
 from api.cli.ingest import ingest, reindex_command
+from api.cli.jobs import jobs
 from api.cli.labels import label
+from api.cli.maps import maps
 from api.cli.schema import schema
 from api.cli.search import search
 from api.cli.server import keys, serve
@@ -42,6 +44,8 @@ app.command("ask")(ask_command)
 app.command("export")(export_command)
 app.command("evaluate")(evaluate_command)
 app.command("serve")(serve)
+app.add_typer(maps, name="maps")
+app.add_typer(jobs, name="jobs")
 app.add_typer(keys, name="keys")
 app.add_typer(glossary, name="glossary")
 app.add_typer(label, name="label")

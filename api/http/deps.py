@@ -116,5 +116,4 @@ Caller = Annotated[Principal, Depends(workspace_principal)]
 
 
 def require(caller: Principal, role: Role) -> None:
-    if not caller.may(role):
-        raise Forbidden(f"this needs the {role} role; the key is {caller.role}")
+    caller.require(role)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from knowledge.access.keys import RoleRequired
 from knowledge.errors import KnowledgeError, NotFound, Unavailable, UserInputError
 from knowledge.maps.errors import (
     MapExists,
@@ -101,6 +102,7 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
 STATUS: list[tuple[type[Exception], int, str]] = [
     (Unauthenticated, 401, "Unauthenticated"),
     (Forbidden, 403, "Forbidden"),
+    (RoleRequired, 403, "Forbidden"),
     (NotFound, 404, "Not found"),
     (PreconditionRequired, 428, "Precondition required"),
     (TooLarge, 413, "Content too large"),

@@ -3,6 +3,9 @@ the key itself is shown once, when it is created.
 
 Roles: ``viewer`` reads; ``editor`` also ingests, drafts, edits and comments; ``reviewer`` also
 approves and requests changes.
+
+On the command line there is no key: whoever can read CJM_HOME owns its store, so a local user
+acts as a reviewer in every workspace, under the name they give (``local``).
 """
 
 from __future__ import annotations
@@ -21,6 +24,12 @@ Role = Literal["viewer", "editor", "reviewer"]
 ROLES: tuple[Role, ...] = ("viewer", "editor", "reviewer")
 RANK = {role: n for n, role in enumerate(ROLES)}
 PREFIX = "cjm_"
+LOCAL_KEY = "local"
+MAX_NAME_CHARS = 200  # as the audit log stores it
+
+
+class RoleRequired(UserInputError):
+    """The caller's role may not do this."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,22 @@ class Principal:
 
     def may(self, role: Role) -> bool:
         return RANK[self.role] >= RANK[role]
+
+    def require(self, role: Role) -> None:
+        if not self.may(role):
+            raise RoleRequired(f"this needs the {role} role; the key is {self.role}")
+
+
+def local(workspace: str, name: str) -> Principal:
+    """The person at the command line: the owner of CJM_HOME, a reviewer in every workspace."""
+    if not name.strip() or len(name.strip()) > MAX_NAME_CHARS:
+        raise UserInputError(
+            f"a local reviewer needs a name of 1 to {MAX_NAME_CHARS} characters "
+            "(--as NAME or CJM_USER)"
+        )
+    if not workspace.strip():
+        raise UserInputError("a workspace needs a name")
+    return Principal(LOCAL_KEY, workspace, "reviewer", name.strip())
 
 
 def _hash(key: str) -> str:

@@ -19,6 +19,7 @@ from generator.drafting.pipeline import draft_map
 from generator.llm.job import LLMJob
 from knowledge.errors import UserInputError
 from knowledge.journey.frameworks import BUILTIN
+from knowledge.maps import review
 from knowledge.maps.errors import StaleVersion
 from knowledge.maps.repository import MapRepository
 from knowledge.settings import get_settings
@@ -104,7 +105,7 @@ def start_draft(
                 journey = draft_map(
                     library, options, body.lang, spec, model, settings, body.stage_method, progress
                 )
-        info = repo.create(caller.workspace, journey, caller.name)
+        info = review.store_draft(repo, caller, journey)
         return {"map_id": info.id, "version": info.head, "evidence_only": journey.evidence_only}
 
     runner.submit(job, work)

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Response, status
 
-from api.http.deps import MAX_VERSION, Caller, LibraryDep, Limit, MapsDep, Offset, require
+from api.http.deps import MAX_VERSION, Caller, LibraryDep, Limit, MapsDep, Offset
 from api.http.problems import NO_IF_MATCH, WRITE, PreconditionRequired, documented
 from api.http.schemas import (
     ActionIn,
@@ -26,6 +26,7 @@ from api.http.schemas import (
 from generator.evaluation.map_health import evaluate_map
 from knowledge.errors import UserInputError
 from knowledge.journey.model import JourneyMap
+from knowledge.maps import review
 from knowledge.maps.repository import MapInfo
 
 TRANSITION = documented(409, 412, 428)
@@ -78,8 +79,7 @@ def import_map(
     workspace may not already have a map with its id (409). Every quote must be a verbatim part
     of evidence stored in this workspace, with its language and kind; stages, pain point ids and
     ``addresses`` must resolve; otherwise 422 naming each path."""
-    require(caller, "editor")
-    info = repo.create(caller.workspace, journey, caller.name, keep_id=True)
+    info = review.import_map(repo, caller, journey)
     response.headers["ETag"] = etag(info.head)
     return summary(info)
 
@@ -151,8 +151,7 @@ def edit_map(
     attach: an evidence id and a verbatim part of that stored evidence, whose language and kind
     come from the store). An edit that leaves a quote, stage or ``addresses`` unresolved gets
     422 naming the path, and nothing is written. A stale If-Match gets 412."""
-    require(caller, "editor")
-    info = repo.edit(caller.workspace, map_id, based_on(if_match), body.patches, caller.name)
+    info = review.edit(repo, caller, map_id, based_on(if_match), body.patches)
     response.headers["ETag"] = etag(info.head)
     return summary(info)
 
@@ -165,12 +164,7 @@ def _transition(
     body: ActionIn,
     if_match: str | None,
 ) -> MapSummary:
-    require(caller, "editor" if action == "submit" else "reviewer")
-    return summary(
-        repo.transition(
-            caller.workspace, map_id, action, based_on(if_match), caller.name, body.note
-        )
-    )
+    return summary(review.transition(repo, caller, map_id, action, based_on(if_match), body.note))
 
 
 @router.post("/{map_id}/submit", response_model=MapSummary, responses=TRANSITION)
@@ -197,8 +191,7 @@ def request_changes(
 @router.post("/{map_id}/locks", response_model=MapSummary)
 def lock(caller: Caller, repo: MapsDep, map_id: str, body: LockIn) -> MapSummary:
     """Lock elements so a regeneration keeps them (or unlock them)."""
-    require(caller, "editor")
-    return summary(repo.lock(caller.workspace, map_id, body.paths, caller.name, body.unlock))
+    return summary(review.lock(repo, caller, map_id, body.paths, body.unlock))
 
 
 @router.get("/{map_id}/history", response_model=Page[EventOut])
@@ -238,18 +231,15 @@ def list_comments(
 
 @router.post("/{map_id}/comments", status_code=status.HTTP_201_CREATED, response_model=CommentOut)
 def add_comment(caller: Caller, repo: MapsDep, map_id: str, body: CommentIn) -> CommentOut:
-    require(caller, "editor")
-    c = repo.comment(caller.workspace, map_id, body.anchor, body.body, caller.name, body.parent_id)
+    c = review.comment(repo, caller, map_id, body.anchor, body.body, body.parent_id)
     return CommentOut(**asdict(c))
 
 
 @router.post("/{map_id}/comments/{comment_id}/resolve", status_code=204)
 def resolve_comment(caller: Caller, repo: MapsDep, map_id: str, comment_id: str) -> None:
-    require(caller, "editor")
-    repo.set_resolved(caller.workspace, map_id, comment_id, True, caller.name)
+    review.set_resolved(repo, caller, map_id, comment_id, True)
 
 
 @router.post("/{map_id}/comments/{comment_id}/reopen", status_code=204)
 def reopen_comment(caller: Caller, repo: MapsDep, map_id: str, comment_id: str) -> None:
-    require(caller, "editor")
-    repo.set_resolved(caller.workspace, map_id, comment_id, False, caller.name)
+    review.set_resolved(repo, caller, map_id, comment_id, False)

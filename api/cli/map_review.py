@@ -1,0 +1,171 @@
+"""``cjm maps import|submit|approve|request-changes|comment``: the review actions, as the
+HTTP API performs them (``knowledge.maps.review``), by the person at the command line."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.cli.common import JsonOption, WorkspaceOption, open_library, out, parsed, print_json
+from api.cli.reviewer import AsOption, local_reviewer
+from api.http.schemas import ActionIn, CommentIn, CommentOut, MapSummary
+from knowledge.errors import UserInputError
+from knowledge.journey.model import JourneyMap
+from knowledge.maps import review
+from knowledge.maps.repository import Action, MapInfo, MapRepository
+from knowledge.settings import get_settings
+
+DONE: dict[Action, str] = {
+    "submit": "submitted",
+    "approve": "approved",
+    "request_changes": "requested changes on",
+}
+MapIdArgument = Annotated[str, typer.Argument(help="The stored map (its id).")]
+NoteOption = Annotated[str, typer.Option("--note", "-n", help="Why (kept in the history).")]
+BasedOnOption = Annotated[
+    int | None,
+    typer.Option(
+        "--version",
+        "-v",
+        min=1,
+        help="The version you reviewed; refused if the map has moved on (default: the head).",
+    ),
+]
+
+
+def _report(info: MapInfo, did: str, json_output: bool) -> None:
+    if json_output:
+        print_json(MapSummary.model_validate(asdict(info)).model_dump(mode="json"))
+    else:
+        out.print(
+            f"{did} {info.id} (workspace {info.workspace}): {info.status}, version {info.head}",
+            markup=False,
+            highlight=False,
+        )
+
+
+def read_map(path: Path) -> JourneyMap:
+    """A map JSON file, refused as POST /maps refuses a body: over CJM_MAX_BODY_BYTES, or not
+    a journey map (naming the fields)."""
+    limit = get_settings().max_body_bytes
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise UserInputError(
+                f"{path} is {size:,} bytes; a map may be at most {limit:,} (CJM_MAX_BODY_BYTES)"
+            )
+        text = path.read_bytes()
+    except OSError as exc:
+        raise UserInputError(f"{path}: cannot read it ({exc.strerror or exc})") from exc
+    return parsed(JourneyMap, f"{path} as a journey map", text)
+
+
+def import_command(
+    path: Annotated[Path, typer.Argument(help="A map JSON file (as cjm draft -o writes it).")],
+    workspace: WorkspaceOption = "default",
+    actor: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Store a map JSON as version 1 (draft) under its own id. Every quote must be a verbatim
+    part of evidence in this workspace; stages, pain points and ``addresses`` must resolve."""
+    with open_library() as library:
+        who = local_reviewer(workspace, actor)
+        journey = read_map(path)
+        info = review.import_map(MapRepository(library.db), who, journey)
+    _report(info, "imported", json_output)
+
+
+def _act(
+    action: Action,
+    map_id: str,
+    workspace: str,
+    note: str,
+    based_on: int | None,
+    actor: str | None,
+    json_output: bool,
+) -> None:
+    with open_library() as library:
+        who = local_reviewer(workspace, actor)
+        body = parsed(ActionIn, "--note", {"note": note})
+        repo = MapRepository(library.db)
+        base = based_on if based_on is not None else repo.get(workspace, map_id).head
+        info = review.transition(repo, who, map_id, action, base, body.note)
+    _report(
+        info, {"submit": "submitted", "approve": "approved"}.get(action, "sent back"), json_output
+    )
+
+
+def submit(
+    map_id: MapIdArgument,
+    workspace: WorkspaceOption = "default",
+    note: NoteOption = "",
+    version: BasedOnOption = None,
+    actor: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Send a draft (or a map with changes requested) for review: in_review."""
+    _act("submit", map_id, workspace, note, version, actor, json_output)
+
+
+def approve(
+    map_id: MapIdArgument,
+    workspace: WorkspaceOption = "default",
+    note: NoteOption = "",
+    version: BasedOnOption = None,
+    actor: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Approve a map in review: approved, at its head version."""
+    _act("approve", map_id, workspace, note, version, actor, json_output)
+
+
+def request_changes(
+    map_id: MapIdArgument,
+    workspace: WorkspaceOption = "default",
+    note: NoteOption = "",
+    version: BasedOnOption = None,
+    actor: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Send a map in review back: changes_requested (say why with --note or a comment)."""
+    _act("request_changes", map_id, workspace, note, version, actor, json_output)
+
+
+def comment(
+    map_id: MapIdArgument,
+    body: Annotated[str, typer.Argument(help="The comment.")],
+    anchor: Annotated[
+        str,
+        typer.Option(
+            help="The element commented on, e.g. stages/delivery/pain_points/pp-delivery-1 "
+            "(default: the map's title)."
+        ),
+    ] = "title",
+    reply_to: Annotated[
+        str | None, typer.Option("--reply-to", help="Answer this comment (its id).")
+    ] = None,
+    workspace: WorkspaceOption = "default",
+    actor: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Comment on an element of the map's head version, or reply to a comment."""
+    with open_library() as library:
+        who = local_reviewer(workspace, actor)
+        request = parsed(
+            CommentIn, "the comment", {"anchor": anchor, "body": body, "parent_id": reply_to}
+        )
+        c = review.comment(
+            MapRepository(library.db),
+            who,
+            map_id,
+            request.anchor,
+            request.body,
+            request.parent_id,
+        )
+    if json_output:
+        print_json(CommentOut(**asdict(c)).model_dump(mode="json"))
+    else:
+        out.print(f"commented {c.id} on {c.anchor} (version {c.version})", highlight=False)
