@@ -1,14 +1,17 @@
-"""``cjm demo``: ingest the sample research that ships with the product, search it and draft
-its evidence-only journey map."""
+"""``cjm demo``: ingest the sample research that ships with the product, search it, draft its
+evidence-only journey map, store it in the workspace ``sample`` and print the review commands
+to try next (each works exactly as printed)."""
 
 from __future__ import annotations
 
+import shlex
 from importlib.resources import as_file, files
 from pathlib import Path
 
 from api.cli.common import err, open_library, out
 from api.cli.draft import HOW_TO_CONFIGURE
 from api.cli.ingest import BarProgress, _bar, _print_report
+from api.cli.reviewer import AsOption, local_reviewer
 from api.cli.search import print_hits
 from generator.analysis.analyze import AnalysisOptions, analyze
 from generator.analysis.sentiment_map import SourceMapping
@@ -18,10 +21,14 @@ from knowledge.ingest import IngestOptions, Ingestor, IngestReport
 from knowledge.journey.frameworks import codebook_for, load_framework
 from knowledge.journey.model import JourneyMap, Scope
 from knowledge.library import Library
+from knowledge.maps import review
+from knowledge.maps.errors import MapNotFound
+from knowledge.maps.repository import MapInfo, MapRepository
 from knowledge.readers.base import Kind
 from knowledge.search import Searcher
 
 WORKSPACE = "sample"
+MAP_ID = "sample-food-delivery"  # one sample map: every run adds a version to it
 SAMPLE_KINDS: tuple[tuple[str, Kind], ...] = (
     ("reviews.csv", "review"),
     ("support_tickets.jsonl", "support"),
@@ -55,6 +62,7 @@ def _draft(library: Library, target: Path) -> JourneyMap:
         workspace=WORKSPACE, product=None, segment=None, goal=None, languages=[], kinds=[]
     )
     journey = build_evidence_only_map(analysis, evidence, options.framework, "en", scope)
+    journey = journey.model_copy(update={"id": MAP_ID})
     target.write_text(journey.model_dump_json(indent=2), encoding="utf-8")
     out.print(f"wrote the evidence-only journey map to {target}")
     return journey
@@ -81,8 +89,40 @@ def _print_map(journey: JourneyMap) -> None:
             )
 
 
-def demo() -> None:
-    """Ingest the bundled sample research, search it in five languages, draft its map."""
+def _store(library: Library, journey: JourneyMap, actor: str | None) -> MapInfo:
+    """The sample map in the workspace: a new map the first time, a new draft version of it
+    on every later run (so its review can start again)."""
+    who = local_reviewer(WORKSPACE, actor)
+    repo = MapRepository(library.db)
+    try:
+        head = repo.get(WORKSPACE, journey.id).head
+    except MapNotFound:
+        return review.store_draft(repo, who, journey)
+    info, _ = review.regenerate(repo, who, journey.id, head, journey, reason="demo")
+    return info
+
+
+def next_steps(journey: JourneyMap, info: MapInfo) -> list[str]:
+    """The review of the stored sample map, command by command."""
+    ws = f"-w {WORKSPACE}"
+    map_id = shlex.quote(info.id)
+    stage = next((s for s in journey.stages if s.pain_points), None)
+    anchor = f"stages/{stage.id}/pain_points/{stage.pain_points[0].id}" if stage else "title"
+    return [
+        f"cjm maps list {ws}",
+        f"cjm maps show {map_id} {ws}",
+        f"cjm maps comment {map_id} {shlex.quote('Is this the top pain point?')} "
+        f"--anchor {shlex.quote(anchor)} {ws}",
+        f"cjm maps submit {map_id} {ws}",
+        f"cjm maps approve {map_id} {ws} --note {shlex.quote('checked against the quotes')}",
+        f"cjm maps history {map_id} {ws}",
+        f"cjm export {map_id} {ws} --format html",
+    ]
+
+
+def demo(actor: AsOption = None) -> None:
+    """Ingest the bundled sample research, search it in five languages, draft its map and
+    store it for review in the workspace 'sample'."""
     with as_file(files("knowledge") / "samples") as root, open_library() as library:
         report = IngestReport()
         with _bar(err.is_terminal) as bar:
@@ -105,12 +145,20 @@ def demo() -> None:
         scales = " ".join(f"--rating-scale {x}" for x in RATING_SCALES)
         out.rule(f"[bold]cjm draft -w sample -f food_delivery --lang en {scales} -o {target}")
         journey = _draft(library, target)
+        info = _store(library, journey, actor)
     _print_map(journey)
     err.print(HOW_TO_CONFIGURE)
     out.print(
-        "\nNext: ingest your own research with "
-        "[bold]cjm ingest PATH --kind review --workspace NAME[/bold], search it with "
-        "[bold]cjm search QUERY --workspace NAME[/bold], review maps in the browser with "
-        "[bold]cjm serve[/bold] (then /review, with a key from [bold]cjm keys create[/bold]) "
-        "and export them with [bold]cjm export MAP_ID --format pdf[/bold]. See `cjm --help`."
+        f"\nStored as map [bold]{info.id}[/bold] (version {info.head}, {info.status}) in "
+        "workspace 'sample'. Review it next:",
+        highlight=False,
+    )
+    for command in next_steps(journey, info):
+        out.print(f"  {command}", markup=False, highlight=False)
+    out.print(
+        "Then ingest your own research with "
+        "[bold]cjm ingest PATH --kind review --workspace NAME[/bold] and draft its map with "
+        "[bold]cjm draft --workspace NAME[/bold]; review maps in the browser with "
+        "[bold]cjm serve[/bold] (then /review, with a key from [bold]cjm keys create[/bold]). "
+        "See `cjm --help`."
     )

@@ -22,6 +22,7 @@ from api.cli.analysis import (
     analysis_options,
 )
 from api.cli.common import WorkspaceOption, err, open_library, out, print_json
+from api.cli.map_review import read_map
 from api.cli.reviewer import AsOption, local_reviewer
 from generator.drafting.future_state import draft_future_state
 from generator.drafting.llm_draft import DraftSpec
@@ -63,9 +64,21 @@ def _write(journey: JourneyMap, output: Path) -> None:
         raise typer.Exit(2) from exc
 
 
-def _store(journey: JourneyMap, who: Principal, output: Path | None, json_output: bool) -> None:
+def _starting_map(workspace: str, from_map: str) -> JourneyMap:
+    if Path(from_map).is_file() or from_map.endswith(".json"):
+        return read_map(Path(from_map))
     with open_library() as library:
-        info = review.store_draft(MapRepository(library.db), who, journey)
+        return review.standing_version(MapRepository(library.db), workspace, from_map)
+
+
+def _store(journey: JourneyMap, who: Principal, output: Path | None, json_output: bool) -> None:
+    info = None
+    with open_library() as library:
+        try:
+            info = review.store_draft(MapRepository(library.db), who, journey)
+        finally:  # the file is written even when the store refuses the map, with the id stored
+            if output is not None:
+                _write(journey.model_copy(update={"id": info.id}) if info else journey, output)
     if json_output:
         print_json(
             {
@@ -116,8 +129,12 @@ def draft_command(
         typer.Option("--output", "-o", help="Also write the map JSON to this file."),
     ] = None,
     from_map: Annotated[
-        Path | None,
-        typer.Option("--from-map", help="Future state: the approved current-state map (JSON)."),
+        str | None,
+        typer.Option(
+            "--from-map",
+            help="Future state: the current-state map it starts from: a map JSON file, or a "
+            "stored map's id (its approved version, else its head).",
+        ),
     ] = None,
     stage_method: Annotated[
         str,
@@ -174,11 +191,10 @@ def draft_command(
             assert model is not None
             job = LLMJob.from_settings(model, settings, lang, _progress)
             if from_map is None:
-                raise UserInputError("--type future_state needs --from-map CURRENT_MAP.json")
-            try:
-                current = JourneyMap.model_validate_json(from_map.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise UserInputError(f"{from_map}: not a journey map: {exc}") from exc
+                raise UserInputError(
+                    "--type future_state needs --from-map: a current-state map's id or file"
+                )
+            current = _starting_map(workspace, from_map)
             journey = draft_future_state(job, current, goal)
         else:
             with open_library() as library:
@@ -208,8 +224,6 @@ def draft_command(
         close = getattr(model, "close", None)
         if close is not None:
             close()
-    if output is not None:
-        _write(journey, output)
     pains = sum(len(s.pain_points) for s in journey.stages)
     delights = sum(len(s.delighters) for s in journey.stages)
     what = "evidence-only draft" if journey.evidence_only else f"{journey.map_type} draft"

@@ -1,17 +1,25 @@
-"""``cjm maps import|submit|approve|request-changes|comment``: the review actions, as the
+"""``cjm maps import|edit|submit|approve|request-changes|comment``: the review actions, as the
 HTTP API performs them (``knowledge.maps.review``), by the person at the command line."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
-from api.cli.common import JsonOption, WorkspaceOption, open_library, out, parsed, print_json
+from api.cli.common import (
+    JsonOption,
+    WorkspaceOption,
+    err,
+    open_library,
+    out,
+    parsed,
+    print_json,
+)
 from api.cli.reviewer import AsOption, local_reviewer
-from api.http.schemas import ActionIn, CommentIn, CommentOut, MapSummary
+from api.http.schemas import ActionIn, CommentIn, CommentOut, MapSummary, PatchIn
 from knowledge.errors import UserInputError
 from knowledge.journey.model import JourneyMap
 from knowledge.maps import review
@@ -93,9 +101,8 @@ def _act(
         repo = MapRepository(library.db)
         base = based_on if based_on is not None else repo.get(workspace, map_id).head
         info = review.transition(repo, who, map_id, action, base, body.note)
-    _report(
-        info, {"submit": "submitted", "approve": "approved"}.get(action, "sent back"), json_output
-    )
+    _report(info, DONE[action], json_output)
+
 
 
 def submit(
@@ -132,6 +139,53 @@ def request_changes(
 ) -> None:
     """Send a map in review back: changes_requested (say why with --note or a comment)."""
     _act("request_changes", map_id, workspace, note, version, actor, json_output)
+
+
+def edit(
+    map_id: MapIdArgument,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="PATH=TEXT: set a text, e.g. stages/delivery/pain_points/pp-delivery-1/title="
+            "'Late and cold' (repeatable; the text becomes human).",
+        ),
+    ] = None,
+    remove: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Take a quote out, e.g. stages/delivery/pain_points/pp-delivery-1/evidence/1 "
+            "(repeatable)."
+        ),
+    ] = None,
+    workspace: WorkspaceOption = "default",
+    version: BasedOnOption = None,
+    actor: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Edit the map as one new version (its status starts again at draft): the --set texts
+    first, then the --remove quotes. Ids, counts and quotes themselves are not set."""
+    patches: list[dict[str, str]] = []
+    for item in set_ or []:
+        path, sep, value = item.partition("=")
+        if not sep:
+            raise_usage(f"--set {item!r}: write PATH=TEXT")
+        patches.append({"path": path.strip(), "value": value})
+    patches += [{"op": "remove", "path": path} for path in remove or []]
+    if not patches:
+        raise_usage("nothing to change: give --set PATH=TEXT or --remove PATH")
+    with open_library() as library:
+        who = local_reviewer(workspace, actor)
+        request = parsed(PatchIn, "the edit", {"patches": patches})
+        repo = MapRepository(library.db)
+        base = version if version is not None else repo.get(workspace, map_id).head
+        info = review.edit(repo, who, map_id, base, request.patches)
+    _report(info, "edited", json_output)
+
+
+def raise_usage(message: str) -> NoReturn:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    raise typer.Exit(2)
 
 
 def comment(

@@ -9,15 +9,16 @@ from typing import Annotated
 import typer
 
 from api.cli.common import JsonOption, WorkspaceOption, open_library, out, print_json
-from api.cli.map_review import approve, comment, import_command, request_changes, submit
+from api.cli.map_review import approve, comment, edit, import_command, request_changes, submit
 from api.http.schemas import ChangeOut, CommentOut, EventOut, MapSummary, Page
 from api.web.labels import LABELS
 from knowledge.journey.model import JourneyMap
 from knowledge.maps.repository import MapInfo, MapRepository
 
 maps = typer.Typer(
-    help="Stored maps and their review: list, show, import, submit, approve, request changes, "
-    "comment, history, diff. You act as a named local reviewer (--as NAME).",
+    help="Stored maps and their review: list, show, import, edit, submit, approve, request "
+    "changes, comment, history, diff. You act as a named local reviewer (--as NAME, or "
+    "CJM_USER): whoever can read CJM_HOME owns it, so you may do what a reviewer key may.",
     no_args_is_help=True,
 )
 MapIdArgument = Annotated[str, typer.Argument(help="The stored map (its id).")]
@@ -196,6 +197,7 @@ def comments(
 
 
 maps.command("import")(import_command)
+maps.command("edit")(edit)
 maps.command("submit")(submit)
 maps.command("approve")(approve)
 maps.command("request-changes")(request_changes)

@@ -2,7 +2,7 @@
 repository acts. The HTTP routes and the command line both call these, so a viewer's approval
 is refused alike, and the actor in the audit log is always the caller's name.
 
-    store a draft, import, edit, lock, comment, resolve, submit    editor
+    store a draft, regenerate, import, edit, lock, comment, submit  editor
     approve, request changes                                        reviewer
 
 Which status changes are allowed, and what a stale version gets, is the repository's rule
@@ -24,10 +24,30 @@ ROLE_FOR_ACTION: dict[Action, Role] = {
 }
 
 
+def standing_version(repo: MapRepository, workspace: str, map_id: str) -> JourneyMap:
+    """What a stored map stands for when another map starts from it (a future state): its
+    approved version, else its head."""
+    info = repo.get(workspace, map_id)
+    return repo.version(workspace, map_id, info.approved_version or info.head).journey
+
+
 def store_draft(repo: MapRepository, who: Principal, journey: JourneyMap) -> MapInfo:
     """A drafted map as version 1 of a new map (a suffixed id if the workspace has its id)."""
     who.require("editor")
     return repo.create(who.workspace, journey, who.name)
+
+
+def regenerate(
+    repo: MapRepository,
+    who: Principal,
+    map_id: str,
+    based_on: int,
+    journey: JourneyMap,
+    reason: str = "regenerate",
+) -> tuple[MapInfo, list[str]]:
+    """A new draft as the map's next version, keeping human edits and locked elements."""
+    who.require("editor")
+    return repo.regenerate(who.workspace, map_id, based_on, journey, who.name, reason)
 
 
 def import_map(repo: MapRepository, who: Principal, journey: JourneyMap) -> MapInfo:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import pytest
@@ -109,13 +110,31 @@ def test_status_and_reindex(settings: Settings) -> None:
     assert reindexed.exit_code == 0 and json.loads(reindexed.stdout)["chunks"] == 3
 
 
-def test_demo_ingests_the_sample_research_and_searches_it(settings: Settings) -> None:
-    result = runner.invoke(app, ["demo"])
-    assert result.exit_code == 0, result.output
-    assert "0 failed" in result.output
-    assert "VESNA20" in result.output or "SONGKRAN50" in result.output
-    for query in ("پیک دیر رسید و غذا سرد بود", "не сработал промокод", "friendly courier"):
-        assert query in result.output
+def test_demo_ingests_the_sample_research_and_searches_it(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # where the printed export writes its file
+    for run in (1, 2):  # a second run starts the sample map's review again
+        result = runner.invoke(app, ["demo"], env={"CJM_USER": "demo"})
+        assert result.exit_code == 0, result.output
+        assert "0 failed" in result.output
+        assert "VESNA20" in result.output or "SONGKRAN50" in result.output
+        for query in ("پیک دیر رسید و غذا سرد بود", "не сработал промокод", "friendly courier"):
+            assert query in result.output
+        # the next steps it prints work exactly as printed
+        lines = result.stdout.splitlines()
+        steps = [shlex.split(line) for line in lines if line.startswith("  cjm ")]
+        assert [s[1:3] for s in steps if s[1] == "maps"][-2:] == [
+            ["maps", "approve"],
+            ["maps", "history"],
+        ]
+        outputs = {}
+        for step in steps:
+            done = runner.invoke(app, step[1:], env={"CJM_USER": "mina"})
+            assert done.exit_code == 0, (step, done.output)
+            outputs[step[2]] = done.stdout
+        assert f"v{run}  " in outputs["history"] and "mina  approve" in outputs["history"]
+        assert (tmp_path / f"Journey map sample v{run}.html").exists()
 
 
 def test_analyze_and_draft_from_the_command_line(settings: Settings, tmp_path: Path) -> None:

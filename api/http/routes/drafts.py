@@ -81,13 +81,10 @@ def start_draft(
     if body.map_type == "future_state":
         if body.from_map is None:
             raise UserInputError("a future_state draft needs from_map: a current-state map id")
-        source = repo.get(caller.workspace, body.from_map)
-        current = repo.version(
-            caller.workspace, source.id, source.approved_version or source.head
-        ).journey
+        current = review.standing_version(repo, caller.workspace, body.from_map)
         if current.language != body.lang:
             raise UserInputError(
-                f"map {source.id} is in {current.language}; draft its future state in "
+                f"map {body.from_map} is in {current.language}; draft its future state in "
                 f"{current.language} or translate it first"
             )
     else:
@@ -179,7 +176,7 @@ def regenerate(
                 body.stage_method,
                 progress,
             )
-        new, orphaned = repo.regenerate(caller.workspace, map_id, base, journey, caller.name)
+        new, orphaned = review.regenerate(repo, caller, map_id, base, journey)
         return {"map_id": map_id, "version": new.head, "orphaned": orphaned}
 
     runner.submit(job, work)
