@@ -104,7 +104,6 @@ def _act(
     _report(info, DONE[action], json_output)
 
 
-
 def submit(
     map_id: MapIdArgument,
     workspace: WorkspaceOption = "default",
