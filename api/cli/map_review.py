@@ -3,6 +3,7 @@ HTTP API performs them (``knowledge.maps.review``), by the person at the command
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -86,58 +87,37 @@ def import_command(
     _report(info, "imported", json_output)
 
 
-def _act(
-    action: Action,
-    map_id: str,
-    workspace: str,
-    note: str,
-    based_on: int | None,
-    actor: str | None,
-    json_output: bool,
-) -> None:
-    with open_library() as library:
-        who = local_reviewer(workspace, actor)
-        body = parsed(ActionIn, "--note", {"note": note})
-        repo = MapRepository(library.db)
-        base = based_on if based_on is not None else repo.get(workspace, map_id).head
-        info = review.transition(repo, who, map_id, action, base, body.note)
-    _report(info, DONE[action], json_output)
+def status_command(action: Action, help_text: str) -> Callable[..., None]:
+    """The command that applies one status change (submit, approve, request changes)."""
+
+    def command(
+        map_id: MapIdArgument,
+        workspace: WorkspaceOption = "default",
+        note: NoteOption = "",
+        version: BasedOnOption = None,
+        actor: AsOption = None,
+        json_output: JsonOption = False,
+    ) -> None:
+        with open_library() as library:
+            who = local_reviewer(workspace, actor)
+            body = parsed(ActionIn, "--note", {"note": note})
+            repo = MapRepository(library.db)
+            base = version if version is not None else repo.get(workspace, map_id).head
+            info = review.transition(repo, who, map_id, action, base, body.note)
+        _report(info, DONE[action], json_output)
+
+    command.__doc__ = help_text
+    return command
 
 
-def submit(
-    map_id: MapIdArgument,
-    workspace: WorkspaceOption = "default",
-    note: NoteOption = "",
-    version: BasedOnOption = None,
-    actor: AsOption = None,
-    json_output: JsonOption = False,
-) -> None:
-    """Send a draft (or a map with changes requested) for review: in_review."""
-    _act("submit", map_id, workspace, note, version, actor, json_output)
-
-
-def approve(
-    map_id: MapIdArgument,
-    workspace: WorkspaceOption = "default",
-    note: NoteOption = "",
-    version: BasedOnOption = None,
-    actor: AsOption = None,
-    json_output: JsonOption = False,
-) -> None:
-    """Approve a map in review: approved, at its head version."""
-    _act("approve", map_id, workspace, note, version, actor, json_output)
-
-
-def request_changes(
-    map_id: MapIdArgument,
-    workspace: WorkspaceOption = "default",
-    note: NoteOption = "",
-    version: BasedOnOption = None,
-    actor: AsOption = None,
-    json_output: JsonOption = False,
-) -> None:
-    """Send a map in review back: changes_requested (say why with --note or a comment)."""
-    _act("request_changes", map_id, workspace, note, version, actor, json_output)
+submit = status_command(
+    "submit", "Send a draft (or a map with changes requested) for review: in_review."
+)
+approve = status_command("approve", "Approve a map in review: approved, at its head version.")
+request_changes = status_command(
+    "request_changes",
+    "Send a map in review back: changes_requested (say why with --note or a comment).",
+)
 
 
 def edit(
