@@ -12,7 +12,10 @@ from api.cli.common import JsonOption, WorkspaceOption, open_library, out, print
 from knowledge.errors import UserInputError
 from knowledge.jobs import Job, JobStore
 
-jobs = typer.Typer(help="Jobs: drafts, analyses, translations and their results.")
+jobs = typer.Typer(
+    help="Jobs the HTTP API runs (drafts, analyses, translations...) and their results.",
+    no_args_is_help=True,
+)
 KINDS = ("draft", "regenerate", "analysis", "ingest", "translate")
 STATUSES = ("queued", "running", "succeeded", "failed")
 

@@ -78,8 +78,10 @@ def import_command(
     actor: AsOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Store a map JSON as version 1 (draft) under its own id. Every quote must be a verbatim
-    part of evidence in this workspace; stages, pain points and ``addresses`` must resolve."""
+    """Store a map JSON as version 1 (draft) under its own id, as POST maps does.
+
+    Every quote must be a verbatim part of evidence in this workspace; stages, pain points and
+    the pain points recommendations address must resolve."""
     with open_library() as library:
         who = local_reviewer(workspace, actor)
         journey = read_map(path)
@@ -142,8 +144,10 @@ def edit(
     actor: AsOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Edit the map as one new version (its status starts again at draft): the --set texts
-    first, then the --remove quotes. Ids, counts and quotes themselves are not set."""
+    """Edit the map as one new version; its status starts again at draft.
+
+    The --set texts first, then the --remove quotes. Ids, counts and quotes themselves are not
+    set."""
     patches: list[dict[str, str]] = []
     for item in set_ or []:
         path, sep, value = item.partition("=")

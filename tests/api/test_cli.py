@@ -19,7 +19,7 @@ runner = CliRunner()
 def test_help_lists_the_commands() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("ingest", "search", "reindex", "status", "demo"):
+    for command in ("ingest", "search", "reindex", "status", "demo", "maps", "jobs"):
         assert command in result.output
     ingest_help = runner.invoke(app, ["ingest", "--help"]).output
     for option in (
