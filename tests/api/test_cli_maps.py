@@ -7,9 +7,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner, Result
 
 from api.cli.main import app
+from generator.drafting.echo import EchoDrafts
+from generator.llm.fakes import FunctionModel
 from knowledge.jobs import JobStore
 from knowledge.settings import Settings
 from knowledge.store import Database
@@ -171,3 +174,29 @@ def test_jobs_on_the_command_line(settings: Settings) -> None:
     assert ok("jobs", "list", "-w", "cn", "--status", "failed")["total"] == 0
     assert "no job" in refused("jobs", "show", job.id, "-w", "elsewhere")
     assert "--kind must be one of" in refused("jobs", "list", "--kind", "bogus")
+
+
+def test_a_future_state_from_a_stored_chinese_map(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scenario.store(Database(settings), "cn")
+    path = Path(settings.home) / "zh.json"
+    path.write_text(drafted("zh").model_dump_json(), encoding="utf-8")
+    current = ok("maps", "import", str(path), "-w", "cn")["id"]
+    monkeypatch.setattr("api.cli.draft.configured_model", lambda s: FunctionModel(EchoDrafts("zh")))
+    wrong = refused(
+        "draft", "--type", "future_state", "--from-map", current, "-w", "cn", "-l", "fa",
+        "--goal", "سریع‌تر",
+    )  # fmt: skip
+    assert "in zh" in wrong
+    assert "no map nope in workspace cn" in refused(
+        "draft", "--type", "future_state", "--from-map", "nope", "-w", "cn", "-l", "zh"
+    )
+    future = ok(
+        "draft", "--type", "future_state", "--from-map", current, "-w", "cn", "-l", "zh",
+        "--goal", "配送更快", "--as", "li",
+    )  # fmt: skip
+    assert future["map_id"] != current and future["version"] == 1
+    content = ok("maps", "show", future["map_id"], "-w", "cn")
+    assert content["map_type"] == "future_state" and content["provenance"]["based_on"] == current
+    assert ok("maps", "history", future["map_id"], "-w", "cn")[0]["actor"] == "li"
