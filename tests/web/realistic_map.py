@@ -241,9 +241,9 @@ def pain_title(lang: str, stage: int, n: int) -> str:
 
 def realistic_map(lang: str) -> JourneyMap:
     t = TEXTS[lang]
-    stages = []
+    stages: list[dict[str, Any]] = []
     for i, (sid, name) in enumerate(zip(STAGE_IDS, t["stages"], strict=True)):
-        pains = []
+        pains: list[dict[str, Any]] = []
         for n in range(PAINS_PER_STAGE):
             freq = 40 - n + 3 * (i % 3)
             severity = 1.2 + ((n * 7 + i) % 18) / 10
