@@ -25,6 +25,8 @@ class ChromiumFailed(Unavailable):
 def chromium() -> str:
     named = os.environ.get("CJM_CHROMIUM")
     if named:
+        if not os.access(named, os.X_OK):
+            raise ChromiumMissing(f"CJM_CHROMIUM names {named}, which is not a program here")
         return named
     for name in CANDIDATES:
         found = shutil.which(name)

@@ -12,6 +12,7 @@ import json
 import os
 import select
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -34,6 +35,11 @@ FLAGS = (
     "--disable-sync",
     "--disable-quic",
     "--remote-debugging-pipe",
+)
+
+WIRE = (
+    "import os, sys; a, b = int(sys.argv[1]), int(sys.argv[2]); os.dup2(a, 3); os.dup2(b, 4); "
+    "os.close(a); os.close(b); os.execv(sys.argv[3], sys.argv[3:])"
 )
 
 
@@ -60,27 +66,35 @@ class Page:
         commands_r, self._commands = os.pipe()
         self._replies, replies_w = os.pipe()
 
-        def wire() -> None:  # in the child, before exec: the pipe ends become fds 3 and 4
-            commands = fcntl.fcntl(commands_r, fcntl.F_DUPFD, 10)  # out of the way of 3 and 4
-            replies = fcntl.fcntl(replies_w, fcntl.F_DUPFD, 10)
-            os.dup2(commands, 3)
-            os.dup2(replies, 4)
-
+        # the browser's fds 3 and 4, set by a fresh Python that then becomes the browser (a
+        # preexec_fn would run Python in a forked copy of this threaded server)
+        ends = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in (commands_r, replies_w)]
         try:
             self._proc = subprocess.Popen(  # noqa: S603 - our own arguments, no shell
-                [self.binary, *FLAGS, f"--user-data-dir={tmp / 'profile'}", "about:blank"],
+                [
+                    sys.executable,
+                    "-I",
+                    "-c",
+                    WIRE,
+                    *map(str, ends),
+                    self.binary,
+                    *FLAGS,
+                    f"--user-data-dir={tmp / 'profile'}",
+                    "about:blank",
+                ],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=self._stderr,
-                pass_fds=(3, 4),
-                preexec_fn=wire,  # noqa: PLW1509 - two dup2 calls, nothing that can lock
+                pass_fds=ends,
             )
         except OSError as exc:
+            os.close(self._commands)
+            os.close(self._replies)
             self._cleanup()
             raise ChromiumFailed(f"{self.binary} could not start: {exc}") from exc
         finally:
-            os.close(commands_r)
-            os.close(replies_w)
+            for fd in (commands_r, replies_w, *ends):
+                os.close(fd)
         try:
             target = self.call("Target.createTarget", url="about:blank", browser=True)
             attached = self.call(

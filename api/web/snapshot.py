@@ -4,6 +4,8 @@ most 16,384 px) is cut into numbered images, each cut in a gap between lines of 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from api.web.devtools import Page
 
 MAX_HEIGHT = 16_000  # px per image, under Chromium's 16,384 px limit
@@ -32,7 +34,7 @@ LINES = """(() => {
 })()"""
 
 
-def cuts(lines: list[tuple[float, float]], height: int, limit: int = MAX_HEIGHT) -> list[int]:
+def cuts(lines: Sequence[tuple[float, float]], height: int, limit: int = MAX_HEIGHT) -> list[int]:
     """Where to cut a page ``height`` px tall into images of at most ``limit`` px: the
     y positions (0 first, ``height`` last), each in a gap between ``lines`` (top, bottom) where
     one exists in the lower half of the image, else at the limit."""
