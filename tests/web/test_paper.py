@@ -9,10 +9,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from api.cli.main import app
+from api.http.app import create_app
 from api.web.exports import ExportOptions, export_bytes
 from api.web.paper import PAPERS, page_groups, paper_for
 from knowledge.errors import UserInputError
+from knowledge.maps.repository import MapRepository
+from knowledge.settings import Settings
+from knowledge.store import Database
+from tests.api.test_http_maps import key
+from tests.knowledge.test_review import drafted
+from tests.llm import scenario
 from tests.web.conftest import require
 from tests.web.realistic_map import realistic_map
 from tests.web.test_exports import readable
@@ -150,3 +160,38 @@ def test_a_larger_sheet_holds_every_stage_on_one_page_group(tmp_path: Path) -> N
     names = [squashed(s.name.text) for s in journey.stages]
     assert any(all(n in "".join(w for *_, w in s.words) for n in names) for s in sheets)
     assert min(s.filled for s in sheets) > 0.3
+
+
+def test_paper_and_section_over_http_and_the_cli(settings: Settings, tmp_path: Path) -> None:
+    require("chromium")
+    repo = MapRepository(Database(settings))
+    scenario.store(repo.db, "cx-ir")
+    map_id = repo.create("cx-ir", drafted("fa"), "a").id
+    url = f"/v1/workspaces/cx-ir/maps/{map_id}/export"
+    with TestClient(create_app()) as client:
+        viewer = key("viewer")
+        a3 = client.get(f"{url}?format=pdf&paper=a3", headers=viewer)
+        assert a3.status_code == 200 and a3.headers["content-type"] == "application/pdf"
+        (tmp_path / "a3.pdf").write_bytes(a3.content)
+        sheet = pages(tmp_path / "a3.pdf")[0]
+        assert (round(sheet.width), round(sheet.height)) == (1191, 842)  # A3 landscape
+        png = client.get(f"{url}?format=png&section=delivery", headers=viewer)
+        assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+        for bad, said in (
+            ("format=pdf&paper=b5", "paper"),
+            ("format=png&section=checkout", "delivery, support"),
+            ("format=csv&paper=a4", "PDF exports only"),
+        ):
+            got = client.get(f"{url}?{bad}", headers=viewer)
+            assert got.status_code == 422 and said in got.json()["detail"], got.text
+    done = CliRunner().invoke(
+        app,
+        ["export", map_id, "-w", "cx-ir", "-f", "pdf", "--paper", "letter", "-o", str(tmp_path)],
+    )
+    assert done.exit_code == 0, done.output
+    sheet = pages(tmp_path / "نقشه سفر مشتری test v1.pdf")[0]
+    assert (round(sheet.width), round(sheet.height)) == (792, 612)  # US Letter landscape
+    refused = CliRunner().invoke(
+        app, ["export", map_id, "-w", "cx-ir", "-f", "png", "--section", "x"]
+    )
+    assert refused.exit_code == 2 and "section must be one of" in refused.output
