@@ -122,7 +122,7 @@ class Page:
                 try:
                     self._send({"id": -1, "method": "Browser.close"})
                     self._proc.wait(timeout=10)
-                except (OSError, subprocess.TimeoutExpired):
+                except (ChromiumFailed, subprocess.TimeoutExpired):
                     self._proc.kill()
                     self._proc.wait()
         finally:
@@ -142,8 +142,11 @@ class Page:
 
     def _send(self, message: dict[str, Any]) -> None:
         data = json.dumps(message).encode() + b"\0"
-        while data:
-            data = data[os.write(self._commands, data) :]
+        try:
+            while data:
+                data = data[os.write(self._commands, data) :]
+        except OSError as exc:  # the browser is gone (a broken pipe)
+            raise self._failed(f"stopped taking commands ({exc.strerror})") from exc
 
     def _receive(self) -> dict[str, Any]:
         while b"\0" not in self._buffer:
