@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from api.cli.main import app
 from api.http.app import create_app
 from api.web.exports import ExportOptions, export_bytes
+from api.web.labels import LABELS
 from api.web.paper import PAPERS, page_groups, paper_for
 from knowledge.errors import UserInputError
 from knowledge.maps.repository import MapRepository
@@ -177,6 +178,12 @@ def test_paper_and_section_over_http_and_the_cli(settings: Settings, tmp_path: P
         assert (round(sheet.width), round(sheet.height)) == (1191, 842)  # A3 landscape
         png = client.get(f"{url}?format=png&section=delivery", headers=viewer)
         assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+        recs = client.get(f"{url}?format=pdf&section=recommendations", headers=viewer)
+        assert recs.status_code == 200 and recs.content.startswith(b"%PDF")
+        (tmp_path / "recs.pdf").write_bytes(recs.content)
+        only = printed_text(tmp_path / "recs.pdf", rtl=True)
+        assert squashed(LABELS["fa"]["recommendations"]) in only
+        assert squashed(LABELS["fa"]["personas"]) not in only
         for bad, said in (
             ("format=pdf&paper=b5", "paper"),
             ("format=png&section=checkout", "delivery, support"),
