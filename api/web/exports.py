@@ -10,7 +10,6 @@ import io
 import json
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -20,7 +19,7 @@ from api.web.labels import LABELS
 from api.web.paper import paper_for
 from api.web.pdf import to_pdf
 from api.web.render import render_html
-from api.web.snapshot import to_pngs
+from api.web.snapshot import numbered_zip, to_pngs
 from knowledge.errors import UserInputError
 from knowledge.journey.model import EvidenceRef, JourneyMap
 
@@ -311,16 +310,6 @@ def export_bytes(
     j: JourneyMap, fmt: str, info: ExportInfo | None = None, options: ExportOptions | None = None
 ) -> bytes:
     return export_file(j, fmt, info, options).body
-
-
-def numbered_zip(images: list[bytes], name: str) -> bytes:
-    """Images of one page, top to bottom, as ``name-01.png``, ``name-02.png``... in a zip."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as z:  # PNG is compressed already
-        for n, image in enumerate(images, 1):
-            info = zipfile.ZipInfo(f"{name}-{n:02d}.png", date_time=(2000, 1, 1, 0, 0, 0))
-            z.writestr(info, image)
-    return buffer.getvalue()
 
 
 def filename(

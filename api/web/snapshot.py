@@ -4,6 +4,8 @@ most 16,384 px) is cut into numbered images, each cut in a gap between lines of 
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Sequence
 
 from api.web.devtools import Page
@@ -68,3 +70,13 @@ def to_pngs(html: str) -> list[bytes]:
             page.evaluate(f"window.scrollTo(0, {top})")
             images.append(page.data("Page.captureScreenshot", format="png"))
         return images
+
+
+def numbered_zip(images: list[bytes], name: str) -> bytes:
+    """Images of one page, top to bottom, as ``name-01.png``, ``name-02.png``... in a zip."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as z:  # PNG is compressed already
+        for n, image in enumerate(images, 1):
+            entry = zipfile.ZipInfo(f"{name}-{n:02d}.png", date_time=(2000, 1, 1, 0, 0, 0))
+            z.writestr(entry, image)
+    return buffer.getvalue()
