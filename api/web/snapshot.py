@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from api.web.devtools import Page
 
 MAX_HEIGHT = 16_000  # px per image, under Chromium's 16,384 px limit
-MIN_WIDTH = 1280
+MIN_WIDTH = 900  # a section alone (one stage, the personas) is not stretched wider
 # how far the page reaches: its width plus what the journey grid scrolls sideways
 EXTENT = """(() => {
   const grids = [...document.querySelectorAll('.grid-wrap')];
