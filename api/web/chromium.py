@@ -1,18 +1,16 @@
-"""PDF and PNG from the map's HTML, printed by headless Chromium (Debian's ``chromium``, or
-the browser named by CJM_CHROMIUM). Runs offline: the HTML embeds its fonts."""
+"""The browser that prints PDF and PNG exports: headless Chromium (Debian's ``chromium``, or the
+browser named by CJM_CHROMIUM), and the errors it raises (503s: the export is unavailable here,
+the request is fine). ``api.web.devtools`` drives it; the HTML embeds its fonts, so it runs
+offline."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
 from knowledge.errors import Unavailable
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-TIMEOUT = 120
 
 
 class ChromiumMissing(Unavailable):
@@ -27,6 +25,8 @@ class ChromiumFailed(Unavailable):
 def chromium() -> str:
     named = os.environ.get("CJM_CHROMIUM")
     if named:
+        if not os.access(named, os.X_OK):
+            raise ChromiumMissing(f"CJM_CHROMIUM names {named}, which is not a program here")
         return named
     for name in CANDIDATES:
         found = shutil.which(name)
@@ -36,47 +36,3 @@ def chromium() -> str:
         "PDF and PNG exports need Chromium: apt-get install chromium (or set CJM_CHROMIUM to a "
         "Chrome or Chromium binary); JSON, Markdown, CSV and HTML work without it"
     )
-
-
-def _run(html: str, flag: str, suffix: str, extra: list[str]) -> bytes:
-    binary = chromium()
-    with tempfile.TemporaryDirectory(prefix="cjm-print-") as tmp:
-        page = Path(tmp) / "map.html"
-        page.write_text(html, encoding="utf-8")
-        out = Path(tmp) / f"map{suffix}"
-        args = [
-            binary,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--no-first-run",
-            "--hide-scrollbars",
-            # offline: no background connections, updates or sync (refused on closed networks)
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-quic",
-            f"--user-data-dir={Path(tmp) / 'profile'}",
-            f"{flag}={out}",
-            *extra,
-            page.as_uri(),
-        ]
-        try:
-            done = subprocess.run(  # noqa: S603 - our own arguments, no shell
-                args, capture_output=True, timeout=TIMEOUT, check=False
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise ChromiumFailed(f"{binary} did not finish in {TIMEOUT} s") from exc
-        if not out.exists() or out.stat().st_size == 0:
-            tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
-            raise ChromiumFailed(f"{binary} wrote no {suffix} file: {' / '.join(tail)}")
-        return out.read_bytes()
-
-
-def to_pdf(html: str) -> bytes:
-    return _run(html, "--print-to-pdf", ".pdf", ["--no-pdf-header-footer"])
-
-
-def to_png(html: str, width: int = 1600, height: int = 1200) -> bytes:
-    return _run(html, "--screenshot", ".png", [f"--window-size={width},{height}"])

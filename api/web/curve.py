@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from html import escape
 
-from knowledge.journey.model import JourneyMap
+from knowledge.journey.model import JourneyMap, Stage
 
 WIDTH_PER_STAGE = 220  # the grid's stage column width
 HEIGHT = 140
 PAD = 24
 
 
-def emotion_svg(journey: JourneyMap, rtl: bool, title: str) -> str:
-    stages = journey.stages
+def emotion_svg(
+    journey: JourneyMap, rtl: bool, title: str, stages: list[Stage] | None = None
+) -> str:
+    """The curve over ``stages`` (default: all of the map's; a printed page group its own)."""
+    stages = journey.stages if stages is None else stages
     n = len(stages)
     width = max(1, n) * WIDTH_PER_STAGE
     points = []

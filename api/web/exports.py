@@ -1,6 +1,7 @@
 """A map version as a file: JSON (the published schema), Markdown, CSV (one row per element,
 UTF-8 with BOM, numbers as numbers, formula-like text cells neutralised), self-contained HTML,
-PDF and PNG."""
+PDF (landscape sheets, ``api.web.paper``) and PNG (the whole page; numbered PNGs in a zip when
+it is taller than one image can be)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from api.web.chromium import to_pdf, to_png
-from api.web.filenames import download_name
+from api.web.filenames import download_name, stem
 from api.web.labels import LABELS
+from api.web.paper import paper_for
+from api.web.pdf import to_pdf
 from api.web.render import render_html
+from api.web.snapshot import numbered_zip, to_pngs
+from knowledge.errors import UserInputError
 from knowledge.journey.model import EvidenceRef, JourneyMap
 
 Format = Literal["json", "md", "csv", "html", "pdf", "png"]
@@ -26,8 +30,9 @@ FORMATS: dict[str, tuple[str, str]] = {
     "csv": ("text/csv; charset=utf-8", "csv"),
     "html": ("text/html; charset=utf-8", "html"),
     "pdf": ("application/pdf", "pdf"),
-    "png": ("image/png", "png"),
+    "png": ("image/png", "png"),  # application/zip (ZIP) when the map needs several images
 }
+ZIP = "application/zip"
 # OWASP's formula triggers and their full-width forms, which spreadsheets also accept
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 CSV_COLUMNS = [
@@ -245,27 +250,70 @@ def to_markdown(j: JourneyMap, info: ExportInfo | None = None) -> str:
     return "\n".join(out)
 
 
-def export_bytes(j: JourneyMap, fmt: str, info: ExportInfo | None = None) -> bytes:
+@dataclass(frozen=True)
+class ExportOptions:
+    """How a PDF or PNG is laid out: ``paper`` (PDF; default by the map's language, see
+    ``api.web.paper``) and ``section`` (PDF or PNG: one part of the map, or one stage by id)."""
+
+    paper: str | None = None
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    body: bytes
+    media_type: str
+    extension: str  # ``zip`` when a PNG export is several images
+
+
+def export_file(
+    j: JourneyMap, fmt: str, info: ExportInfo | None = None, options: ExportOptions | None = None
+) -> ExportFile:
     info = info or ExportInfo()
+    options = options or ExportOptions()
+    if options.paper and fmt != "pdf":
+        raise UserInputError(f"paper applies to PDF exports only, not {fmt}")
+    if options.section and fmt not in ("pdf", "png"):
+        raise UserInputError(f"section applies to PDF and PNG exports only, not {fmt}")
+    media, ext = FORMATS[fmt]
     if fmt == "json":
-        return (json.dumps(j.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n").encode()
+        body = (json.dumps(j.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n").encode()
+        return ExportFile(body, media, ext)
     if fmt == "md":
-        return to_markdown(j, info).encode("utf-8")
+        return ExportFile(to_markdown(j, info).encode("utf-8"), media, ext)
     if fmt == "csv":
-        return to_csv(j)
-    printed = fmt in ("pdf", "png")  # on paper every quote is shown
+        return ExportFile(to_csv(j), media, ext)
+    paper = paper_for(j.language, options.paper) if fmt == "pdf" else None
+    printed = fmt in ("pdf", "png")  # on paper and in images every quote is shown
     html = render_html(
-        j, status=info.status, version=info.version, warnings=info.warnings, expand_quotes=printed
+        j,
+        status=info.status,
+        version=info.version,
+        warnings=info.warnings,
+        expand_quotes=printed,
+        paper=paper,
+        section=options.section,
     )
     if fmt == "html":
-        return html.encode("utf-8")
-    if fmt == "pdf":
-        return to_pdf(html)
+        return ExportFile(html.encode("utf-8"), media, ext)
+    if paper is not None:
+        return ExportFile(to_pdf(html, paper), media, ext)
     if fmt == "png":
-        return to_png(html)
+        images = to_pngs(html)
+        if len(images) == 1:
+            return ExportFile(images[0], media, ext)
+        return ExportFile(numbered_zip(images, stem(j.title.text, j.id)), ZIP, "zip")
     raise ValueError(f"unknown export format {fmt}")
 
 
-def filename(j: JourneyMap, fmt: str, version: int | None = None) -> str:
+def export_bytes(
+    j: JourneyMap, fmt: str, info: ExportInfo | None = None, options: ExportOptions | None = None
+) -> bytes:
+    return export_file(j, fmt, info, options).body
+
+
+def filename(
+    j: JourneyMap, fmt: str, version: int | None = None, extension: str | None = None
+) -> str:
     """A download name from the map's title in any script (``api.web.filenames``)."""
-    return download_name(j.title.text, FORMATS[fmt][1], version, fallback=j.id)
+    return download_name(j.title.text, extension or FORMATS[fmt][1], version, fallback=j.id)

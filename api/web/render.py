@@ -8,7 +8,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from api.web.curve import emotion_svg
 from api.web.fonts import STACK, font_css
 from api.web.labels import LABELS, RTL
-from knowledge.journey.model import JourneyMap
+from api.web.paper import Paper, page_groups
+from knowledge.errors import UserInputError
+from knowledge.journey.model import JourneyMap, Stage
 
 TEXT_LANES = ("actions", "thoughts")
 LATE_LANES = (
@@ -19,6 +21,9 @@ LATE_LANES = (
     "support_processes",
     "outside_brand",
 )
+PARTS = ("personas", "journey", "recommendations", "coverage")
+STAGE_PX = 220  # a stage column on screen and in images
+SOLE_STAGE_PX = 640  # one stage shown alone (an image of that section)
 _env = Environment(
     loader=PackageLoader("api.web", "templates"),
     autoescape=select_autoescape(["html", "j2"]),
@@ -42,8 +47,14 @@ def render_html(
     review_panel: str = "",
     review_script: str = "",
     expand_quotes: bool = False,
+    paper: Paper | None = None,
+    section: str | None = None,
 ) -> str:
+    """``paper``: laid out for printing on that sheet, the stage columns in page groups.
+    ``section``: only that part of the map (see ``sections``)."""
     rtl = journey.language in RTL
+    shown, stages = _section(journey, section)
+    groups = page_groups(stages, paper.stages_per_page) if paper else [stages]
     lanes = {
         lane: any(getattr(s, lane) for s in journey.stages)
         for lane in (*TEXT_LANES, *LATE_LANES, "touchpoints")
@@ -60,7 +71,11 @@ def render_html(
         review=bool(review_script),
         font_css=font_css(_all_text(journey), embed=embed_fonts, base_url=font_base),
         font_stack=STACK,
-        curve=emotion_svg(journey, rtl, labels["emotion_curve"]),
+        curves=[emotion_svg(journey, rtl, labels["emotion_curve"], g) for g in groups],
+        stage_groups=groups,
+        shown=shown,
+        paper=paper,
+        column_px=STAGE_PX if len(stages) > 1 or not section else SOLE_STAGE_PX,
         text_lanes=TEXT_LANES,
         late_lanes=LATE_LANES,
         lane_used=lanes,
@@ -68,4 +83,23 @@ def render_html(
         review_panel=review_panel,
         review_script=review_script,
         expand_quotes=expand_quotes,
+    )
+
+
+def sections(journey: JourneyMap) -> list[str]:
+    """What ``section`` may name: a part of the map, or one stage by its id."""
+    return [*PARTS, *(s.id for s in journey.stages)]
+
+
+def _section(journey: JourneyMap, section: str | None) -> tuple[set[str], list[Stage]]:
+    if section is None:
+        return set(PARTS), journey.stages
+    if section in PARTS:
+        return {section}, journey.stages
+    for stage in journey.stages:
+        if stage.id == section:
+            return {"journey"}, [stage]
+    raise UserInputError(
+        f"section must be one of {', '.join(sections(journey))} (a part of the map or a stage "
+        f"id), not {section!r}"
     )
