@@ -277,6 +277,35 @@ def test_csv_semicolon_delimiter_is_sniffed() -> None:
     assert docs[0].meta["rating"] == 2.0
 
 
+MULTILINE = {
+    "fa": f"پیک دیر رسید\nو غذا سرد بود؛ می{ZWNJ}خواهم پولم را پس بگیرم",
+    "ru": "Курьер опоздал на час.\nСуп холодный.\nВерните деньги!",
+    "th": "ไรเดอร์มาส่งช้ามาก\nอาหารเย็นชืดหมดแล้ว",
+    "zh": "外卖员迟到了一个小时，\n饭菜都凉了，\n\n我要退款。",
+}
+
+
+@pytest.mark.parametrize("ext", [".csv", ".tsv"])
+def test_multiline_records_are_located_by_the_line_they_start_on(ext: str) -> None:
+    sep = "," if ext == ".csv" else "\t"
+    rows = [sep.join(["id", "lang", "text"])]
+    for n, (lang, text) in enumerate(MULTILINE.items(), start=1):
+        rows.append(sep.join([str(n), lang, f'"{text}"']))
+        if lang == "ru":
+            rows.append("")  # a blank line between records is not a record
+    data = "\n".join(rows) + "\n"
+    docs, _ = read(f"survey{ext}", data.encode())
+    assert texts(docs) == list(MULTILINE.values())
+    starts = [
+        n
+        for n, line in enumerate(data.splitlines(), start=1)
+        if line[:2] in {"1" + sep, "2" + sep, "3" + sep, "4" + sep}
+    ]
+    assert starts == [2, 4, 8, 10]
+    assert [d.location["line"] for d in docs] == starts
+    assert [d.location["row"] for d in docs] == [1, 2, 3, 4]
+
+
 def test_tsv_keeps_commas_inside_fields() -> None:
     data = f"id\ttext\tcity\n1\tغذا سرد بود, خیلی بد\tشیراز\n2\t{TH}\tเชียงใหม่\n".encode()
     docs, skipped = read("survey.tsv", data)
@@ -710,7 +739,13 @@ def test_csv_unclosed_quote_is_refused() -> None:
 def test_csv_row_with_wrong_field_count_is_refused() -> None:
     data = f"id,text\n1,{EN}\n2,late,cold,extra\n".encode()
     reason = refusal("broken.csv", data)
-    assert "row ending at line 3 has 4 fields, the header has 2" in reason
+    assert "row starting at line 3 has 4 fields, the header has 2" in reason
+
+
+def test_csv_wrong_field_count_names_the_line_a_multiline_row_starts_on() -> None:
+    data = f'id,text\n1,"{RU}\nвторая строка\nтретья"\n2,"{TH}\nบรรทัดสอง",extra\n'.encode()
+    reason = refusal("broken.csv", data)
+    assert "row starting at line 5 has 3 fields" in reason
 
 
 @pytest.mark.parametrize(
