@@ -136,18 +136,18 @@ Refund took 10 days.
 """
 
 
-def test_md_sections_keep_their_heading_in_location() -> None:
+def test_md_sections_name_their_heading_in_location_not_in_the_text() -> None:
     docs, _ = read("notes.md", MARKDOWN.encode())
     assert len(docs) == 1
     segments = docs[0].segments
     assert [s.location for s in segments] == [
         {"line": 1},
-        {"line": 3, "section": "Delivery"},
-        {"line": 6, "section": "Refunds"},
+        {"line": 4, "section": "Delivery"},
+        {"line": 7, "section": "Delivery › Refunds"},
     ]
-    assert segments[0].text.strip() == "Notes from the Thai pilot."
-    assert segments[1].text.strip() == "# Delivery\nRiders were late at lunch."
-    assert segments[2].text == "## Refunds ##\nRefund took 10 days.\nขอเงินคืนช้ามาก"
+    assert segments[0].text == "Notes from the Thai pilot."
+    assert segments[1].text == "Riders were late at lunch."
+    assert segments[2].text == "Refund took 10 days.\nขอเงินคืนช้ามาก"
 
 
 def test_md_is_not_split_into_line_records_even_for_reviews() -> None:
