@@ -7,8 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from knowledge.ingest import IngestOptions, Ingestor
+from knowledge.library import Library
 from knowledge.readers import ParsedDocument, ReadOptions, read_file
+from knowledge.store import ChunkRow, DocumentRow
 
 ZWNJ = "\u200c"
 NOTES = {
@@ -157,3 +161,31 @@ def test_an_unreadable_date_is_kept_raw() -> None:
     (doc,) = read("note.md", "---\ndate: осень 2026\n---\nКурьер опоздал.\n")
     assert doc.meta == {"date_raw": "осень 2026"}
     assert [s.text for s in doc.segments] == ["Курьер опоздал."]
+
+
+def test_ingested_notes_store_findings_as_evidence_and_the_header_as_context(
+    library: Library, tmp_path: Path
+) -> None:
+    paths = []
+    for lang, text in NOTES.items():
+        path = tmp_path / f"{lang}_note.md"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    report = Ingestor(library).run(paths, IngestOptions(kind="competitor", workspace="notes"))
+    assert report.ok, report.summary()["failures"]
+    with library.db.session() as s:
+        chunks = {
+            row.location["file"].split("_")[0]: row
+            for row in s.scalars(select(ChunkRow).where(ChunkRow.workspace == "notes"))
+        }
+        metas = list(s.scalars(select(DocumentRow.meta)))
+    assert sorted(chunks) == sorted(NOTES)  # one finding per note, nothing else
+    for lang, row in chunks.items():
+        lines = NOTES[lang].splitlines()
+        assert row.text == lines[FINDING_LINE[lang] - 1]
+        assert row.location["line"] == FINDING_LINE[lang]
+        assert row.location["section"] == lines[FINDING_LINE[lang] - 2][3:]
+        assert row.date == DATE[lang]
+    assert sorted(m["title"] for m in metas) == sorted(
+        t.splitlines()[0][2:] for t in NOTES.values()
+    )
