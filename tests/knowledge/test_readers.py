@@ -404,6 +404,19 @@ def test_json_shapes(value: Any) -> None:
     assert [d.location["record"] for d in docs] == [1, 2]
 
 
+@pytest.mark.parametrize("wrapped", [False, True], ids=["list", "object-with-list"])
+def test_pretty_printed_json_records_are_located_by_the_line_they_start_on(wrapped: bool) -> None:
+    records = [{"id": lang, "text": text} for lang, text in MULTILINE.items()]
+    value: Any = {"exported": {"by": "app", "langs": ["fa", "ru"]}, "reviews": records}
+    data = json.dumps(value if wrapped else records, ensure_ascii=False, indent=2)
+    docs, _ = read("export.json", data.encode())
+    assert texts(docs) == list(MULTILINE.values())
+    lines = data.splitlines()
+    starts = [d.location["line"] for d in docs]
+    assert [lines[n].strip() for n in starts] == [f'"id": "{lang}",' for lang in MULTILINE]
+    assert all(lines[n - 1].strip() == "{" for n in starts)
+
+
 def test_json_single_object_is_one_record() -> None:
     docs, _ = read("one.json", json.dumps({"id": "z", "comment": ZH}, ensure_ascii=False).encode())
     assert texts(docs) == [ZH]
