@@ -470,6 +470,30 @@ def test_docx_interview_turns() -> None:
     assert docs[0].segments[3].text == "Cold, and the dessert was missing."
 
 
+def test_docx_note_headings_are_sections_not_evidence() -> None:
+    document = docx.Document()
+    document.add_heading("Конкурентный разбор: «ЕдаРядом» vs «Шустро»", level=0)
+    document.add_paragraph("Автор: CX-аналитик")
+    document.add_paragraph("Дата: 20.10.2026")
+    document.add_heading("Доставка", level=1)
+    document.add_paragraph(RU)
+    document.add_heading("配送", level=2)
+    document.add_paragraph(ZH)
+    buf = io.BytesIO()
+    document.save(buf)
+    (doc,), _ = read("note.docx", buf.getvalue(), kind="competitor")
+    assert doc.meta == {
+        "title": "Конкурентный разбор: «ЕдаРядом» vs «Шустро»",
+        "Автор": "CX-аналитик",
+        "Дата": "20.10.2026",
+        "date": "2026-10-20",
+    }
+    assert [(s.text, s.location["section"]) for s in doc.segments] == [
+        (RU, "Доставка"),
+        (ZH, "Доставка › 配送"),
+    ]
+
+
 def test_docx_without_text_is_refused() -> None:
     assert "no text" in refusal("empty.docx", _docx([]))
 
