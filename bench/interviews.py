@@ -45,6 +45,7 @@ from knowledge.ingest import IngestOptions, Ingestor
 from knowledge.journey.frameworks import codebook_for, load_framework
 from knowledge.journey.model import Delighter, PainPoint, Scope
 from knowledge.library import Library
+from knowledge.maps.integrity import quoted_part
 from knowledge.readers.base import Kind, ReadOptions
 from knowledge.readers.subtitles import read_subtitles
 from knowledge.readers.transcript import parse_transcript
@@ -131,8 +132,9 @@ class Key:
         covered, at = turn.lines, turn.text.find(item.text)
         if at >= 0:  # else redacted text: the whole turn
             start, end = at, at + len(item.text)
-            if quote is not None and (q := item.text.find(quote)) >= 0:
-                start, end = at + q, at + q + len(quote)
+            part = quoted_part(quote) if quote is not None else ""
+            if part and (q := item.text.find(part)) >= 0:
+                start, end = at + q, at + q + len(part)
             first, last = (turn.text.count("\n", 0, x) for x in (start, max(start, end - 1)))
             covered = turn.lines[first : last + 1]
         return rel, {n: self.labels[rel].get(n, []) for n in covered}

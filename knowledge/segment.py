@@ -9,6 +9,7 @@ form and its parts, so «می‌خواهم», «میخواهم» and «می خو
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -103,3 +104,34 @@ def words(text: str) -> list[str]:
         else:
             out += _PLAIN_WORD.findall(run)
     return [w for raw in out if (w := raw.strip().strip("'’-\u200c")) and _WORD.search(w)]
+
+
+def _in_word(ch: str) -> bool:
+    return ch.isalnum() or ch == _ZWNJ or unicodedata.category(ch).startswith("M")
+
+
+def word_boundaries(text: str) -> list[int]:
+    """Offsets in ``text`` (0 and ``len(text)`` included) where cutting splits no word: Han by
+    jieba's words, Thai by pythainlp's, other scripts wherever a word character (letters,
+    digits, marks, Persian ZWNJ) does not meet another. On the text as written, not normalised."""
+    cuts = {0, len(text)}
+    pos = 0
+    for kind, run in _runs(text):
+        if kind in ("han", "thai"):
+            pieces = (
+                _jieba().lcut(run)
+                if kind == "han"
+                else _thai_tokenize()(run, engine="newmm", keep_whitespace=True)
+            )
+            at = pos
+            for piece in pieces:
+                at += len(piece)
+                cuts.add(at)
+        else:
+            cuts.update(
+                pos + i
+                for i in range(len(run) + 1)
+                if i in (0, len(run)) or not (_in_word(run[i - 1]) and _in_word(run[i]))
+            )
+        pos += len(run)
+    return sorted(cuts)

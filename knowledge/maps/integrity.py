@@ -46,10 +46,20 @@ class MapIntegrityError(UserInputError):
         return [b.as_dict() for b in self.broken]
 
 
+CUT = "…"  # marks where a quote cuts a sentence of its evidence
+
+
+def quoted_part(quote: str) -> str:
+    """What a quote quotes: the quote without the ellipses that mark where it was cut."""
+    return quote.strip().removeprefix(CUT).removesuffix(CUT).strip()
+
+
 def is_verbatim(quote: str, text: str) -> bool:
     """Whether ``quote`` is a non-empty verbatim part of ``text`` (no normalisation: Persian
-    ZWNJ, Thai and Chinese are compared character for character)."""
-    return bool(quote.strip()) and quote.strip() in text
+    ZWNJ, Thai and Chinese are compared character for character), but for an ellipsis at
+    either end that marks a cut."""
+    stripped, part = quote.strip(), quoted_part(quote)
+    return bool(part) and (stripped in text or part in text)
 
 
 def stored_lang(row: ChunkRow) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from knowledge.errors import BadFileError
 from knowledge.readers.archives import RATIO_FLOOR, ArchiveLimits
 from knowledge.readers.base import ParsedDocument, ReadOptions, Segment
-from knowledge.readers.text import read_text
+from knowledge.readers.text import LINE_RECORD_KINDS, read_text
 
 
 def read_docx(data: bytes, options: ReadOptions, path: str) -> tuple[list[ParsedDocument], int]:
@@ -22,7 +22,15 @@ def read_docx(data: bytes, options: ReadOptions, path: str) -> tuple[list[Parsed
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
         said = re.sub(r"file '<[^>]*>' is", "it is", str(exc))
         raise BadFileError(path, f"not a readable .docx document: {said}") from exc
-    paragraphs = [p.text for p in document.paragraphs]
+    # a note's headings (Title, Heading 1-9 styles) are written as Markdown headings, so the
+    # note is read as one: headings become its sections' names, not evidence
+    as_note = options.kind not in (*LINE_RECORD_KINDS, "interview") and any(
+        _heading_level(p.style) for p in document.paragraphs
+    )
+    paragraphs = [
+        f"{'#' * level} {p.text}" if as_note and (level := _heading_level(p.style)) else p.text
+        for p in document.paragraphs
+    ]
     for table in document.tables:
         for row in table.rows:
             cells = [c.text.strip() for c in row.cells if c.text.strip()]
@@ -31,7 +39,16 @@ def read_docx(data: bytes, options: ReadOptions, path: str) -> tuple[list[Parsed
     text = "\n".join(paragraphs)
     if not text.strip():
         raise BadFileError(path, "the document has no text")
-    return read_text(text, options, markdown=False)
+    return read_text(text, options, markdown=as_note)
+
+
+def _heading_level(style: Any) -> int:
+    """1-6 for a paragraph in a Title or Heading style, else 0."""
+    name = str(getattr(style, "name", "") or "")
+    if name == "Title":
+        return 1
+    m = re.fullmatch(r"Heading (\d)", name)
+    return min(int(m.group(1)), 6) if m else 0
 
 
 def check_pdf_streams(reader: Any, size: int, path: str, limits: ArchiveLimits) -> None:

@@ -42,16 +42,64 @@ def read_jsonl(text: str, options: ReadOptions, path: str) -> tuple[list[ParsedD
     return documents_from_records(rows, keys, options, path)
 
 
-def _find_records(value: Any) -> list[Any] | None:
+def _find_records(value: Any) -> tuple[list[Any], str | None] | None:
+    """The list of records, and the key of the object that holds it (None: the top level)."""
     if isinstance(value, list):
-        return value
+        return value, None
     if isinstance(value, dict):
         # a list of objects first; failing that a list of strings ({"comments": ["…", "…"]})
         for kind in (dict, str):
-            for v in value.values():
+            for k, v in value.items():
                 if isinstance(v, list) and v and all(isinstance(x, kind) for x in v):
-                    return v
+                    return v, k
     return None
+
+
+_SPACE = " \t\n\r"
+
+
+def _skip(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in _SPACE:
+        pos += 1
+    return pos
+
+
+def _list_at(text: str, key: str | None) -> int | None:
+    """Where the records' list starts: the top level, or the value of ``key`` in the top-level
+    object (the last one of that name, as ``json.loads`` keeps)."""
+    decoder = json.JSONDecoder()
+    pos = _skip(text, 0)
+    if key is None:
+        return pos
+    found = None
+    pos = _skip(text, pos + 1)  # past "{"
+    while pos < len(text) and text[pos] != "}":
+        name, pos = decoder.raw_decode(text, pos)
+        pos = _skip(text, _skip(text, pos) + 1)  # past ":"
+        if name == key:
+            found = pos
+        _, pos = decoder.raw_decode(text, pos)
+        pos = _skip(text, pos)
+        if pos < len(text) and text[pos] == ",":
+            pos = _skip(text, pos + 1)
+    return found
+
+
+def _record_lines(text: str, key: str | None) -> list[int]:
+    """The line each record of the list starts on."""
+    decoder = json.JSONDecoder()
+    start = _list_at(text, key)
+    if start is None:
+        return []
+    lines: list[int] = []
+    pos = _skip(text, start + 1)  # past "["
+    while pos < len(text) and text[pos] != "]":
+        lines.append(text.count("\n", 0, pos) + 1)
+        _, pos = decoder.raw_decode(text, pos)
+        pos = _skip(text, pos)
+        if pos < len(text) and text[pos] == ",":
+            pos = _skip(text, pos + 1)
+    return lines
 
 
 def read_json(text: str, options: ReadOptions, path: str) -> tuple[list[ParsedDocument], int]:
@@ -59,12 +107,16 @@ def read_json(text: str, options: ReadOptions, path: str) -> tuple[list[ParsedDo
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise BadFileError(path, f"not valid JSON at line {exc.lineno}: {exc.msg}") from exc
-    items = _find_records(value)
-    if items is None:
-        if isinstance(value, dict):
-            items = [value]
-        else:
+    found = _find_records(value)
+    if found is None:
+        if not isinstance(value, dict):
             raise BadFileError(path, "JSON holds no list of records")
+        items, lines = [value], [text.count("\n", 0, _skip(text, 0)) + 1]
+    else:
+        items, lines = found[0], _record_lines(text, found[1])
     rows = _object_rows(items, path, "record")
+    if len(lines) == len(rows):  # a record is located by the line it starts on
+        for (loc, _), lineno in zip(rows, lines, strict=True):
+            loc["line"] = lineno
     keys = [k for _, r in rows for k in r]
     return documents_from_records(rows, keys, options, path)

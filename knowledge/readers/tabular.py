@@ -30,6 +30,7 @@ def read_csv(
     delimiter = _delimiter(text, extension)
     csv.field_size_limit(max(options.max_line_chars, 131072))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    first_line = 1
     try:
         header = next(reader, None)
         if header is None or not any(h.strip() for h in header):
@@ -38,21 +39,26 @@ def read_csv(
         if len(set(header)) != len(header):
             raise BadFileError(path, f"duplicate column names in the header: {header}")
         rows: Rows = []
+        # a record is located by the line it starts on: a quoted field may run over several
+        # lines, and the reader counts lines up to a record's end
+        first_line = reader.line_num + 1
         for record in reader:
-            row_number = reader.line_num
+            start, first_line = first_line, reader.line_num + 1
             if not any(cell.strip() for cell in record):
                 continue
             if len(record) != len(header):
                 raise BadFileError(
                     path,
-                    f"malformed table: row ending at line {row_number} has {len(record)} "
+                    f"malformed table: row starting at line {start} has {len(record)} "
                     f"fields, the header has {len(header)}",
                 )
             rows.append(
-                ({"row": len(rows) + 1, "line": row_number}, dict(zip(header, record, strict=True)))
+                ({"row": len(rows) + 1, "line": start}, dict(zip(header, record, strict=True)))
             )
     except csv.Error as exc:
-        raise BadFileError(path, f"malformed CSV near line {reader.line_num}: {exc}") from exc
+        raise BadFileError(
+            path, f"malformed CSV in the record starting at line {first_line}: {exc}"
+        ) from exc
     return documents_from_records(rows, header, options, path)
 
 

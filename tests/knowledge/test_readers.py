@@ -136,18 +136,18 @@ Refund took 10 days.
 """
 
 
-def test_md_sections_keep_their_heading_in_location() -> None:
+def test_md_sections_name_their_heading_in_location_not_in_the_text() -> None:
     docs, _ = read("notes.md", MARKDOWN.encode())
     assert len(docs) == 1
     segments = docs[0].segments
     assert [s.location for s in segments] == [
         {"line": 1},
-        {"line": 3, "section": "Delivery"},
-        {"line": 6, "section": "Refunds"},
+        {"line": 4, "section": "Delivery"},
+        {"line": 7, "section": "Delivery › Refunds"},
     ]
-    assert segments[0].text.strip() == "Notes from the Thai pilot."
-    assert segments[1].text.strip() == "# Delivery\nRiders were late at lunch."
-    assert segments[2].text == "## Refunds ##\nRefund took 10 days.\nขอเงินคืนช้ามาก"
+    assert segments[0].text == "Notes from the Thai pilot."
+    assert segments[1].text == "Riders were late at lunch."
+    assert segments[2].text == "Refund took 10 days.\nขอเงินคืนช้ามาก"
 
 
 def test_md_is_not_split_into_line_records_even_for_reviews() -> None:
@@ -277,6 +277,35 @@ def test_csv_semicolon_delimiter_is_sniffed() -> None:
     assert docs[0].meta["rating"] == 2.0
 
 
+MULTILINE = {
+    "fa": f"پیک دیر رسید\nو غذا سرد بود؛ می{ZWNJ}خواهم پولم را پس بگیرم",
+    "ru": "Курьер опоздал на час.\nСуп холодный.\nВерните деньги!",
+    "th": "ไรเดอร์มาส่งช้ามาก\nอาหารเย็นชืดหมดแล้ว",
+    "zh": "外卖员迟到了一个小时，\n饭菜都凉了，\n\n我要退款。",
+}
+
+
+@pytest.mark.parametrize("ext", [".csv", ".tsv"])
+def test_multiline_records_are_located_by_the_line_they_start_on(ext: str) -> None:
+    sep = "," if ext == ".csv" else "\t"
+    rows = [sep.join(["id", "lang", "text"])]
+    for n, (lang, text) in enumerate(MULTILINE.items(), start=1):
+        rows.append(sep.join([str(n), lang, f'"{text}"']))
+        if lang == "ru":
+            rows.append("")  # a blank line between records is not a record
+    data = "\n".join(rows) + "\n"
+    docs, _ = read(f"survey{ext}", data.encode())
+    assert texts(docs) == list(MULTILINE.values())
+    starts = [
+        n
+        for n, line in enumerate(data.splitlines(), start=1)
+        if line[:2] in {"1" + sep, "2" + sep, "3" + sep, "4" + sep}
+    ]
+    assert starts == [2, 4, 8, 10]
+    assert [d.location["line"] for d in docs] == starts
+    assert [d.location["row"] for d in docs] == [1, 2, 3, 4]
+
+
 def test_tsv_keeps_commas_inside_fields() -> None:
     data = f"id\ttext\tcity\n1\tغذا سرد بود, خیلی بد\tشیراز\n2\t{TH}\tเชียงใหม่\n".encode()
     docs, skipped = read("survey.tsv", data)
@@ -375,6 +404,19 @@ def test_json_shapes(value: Any) -> None:
     assert [d.location["record"] for d in docs] == [1, 2]
 
 
+@pytest.mark.parametrize("wrapped", [False, True], ids=["list", "object-with-list"])
+def test_pretty_printed_json_records_are_located_by_the_line_they_start_on(wrapped: bool) -> None:
+    records = [{"id": lang, "text": text} for lang, text in MULTILINE.items()]
+    value: Any = {"exported": {"by": "app", "langs": ["fa", "ru"]}, "reviews": records}
+    data = json.dumps(value if wrapped else records, ensure_ascii=False, indent=2)
+    docs, _ = read("export.json", data.encode())
+    assert texts(docs) == list(MULTILINE.values())
+    lines = data.splitlines()
+    starts = [d.location["line"] for d in docs]
+    assert [lines[n].strip() for n in starts] == [f'"id": "{lang}",' for lang in MULTILINE]
+    assert all(lines[n - 1].strip() == "{" for n in starts)
+
+
 def test_json_single_object_is_one_record() -> None:
     docs, _ = read("one.json", json.dumps({"id": "z", "comment": ZH}, ensure_ascii=False).encode())
     assert texts(docs) == [ZH]
@@ -426,6 +468,30 @@ def test_docx_interview_turns() -> None:
     docs, _ = read("interview.docx", data, kind="interview")
     assert [s.role for s in docs[0].segments] == ["interviewer", "customer"] * 2
     assert docs[0].segments[3].text == "Cold, and the dessert was missing."
+
+
+def test_docx_note_headings_are_sections_not_evidence() -> None:
+    document = docx.Document()
+    document.add_heading("Конкурентный разбор: «ЕдаРядом» vs «Шустро»", level=0)
+    document.add_paragraph("Автор: CX-аналитик")
+    document.add_paragraph("Дата: 20.10.2026")
+    document.add_heading("Доставка", level=1)
+    document.add_paragraph(RU)
+    document.add_heading("配送", level=2)
+    document.add_paragraph(ZH)
+    buf = io.BytesIO()
+    document.save(buf)
+    (doc,), _ = read("note.docx", buf.getvalue(), kind="competitor")
+    assert doc.meta == {
+        "title": "Конкурентный разбор: «ЕдаРядом» vs «Шустро»",
+        "Автор": "CX-аналитик",
+        "Дата": "20.10.2026",
+        "date": "2026-10-20",
+    }
+    assert [(s.text, s.location["section"]) for s in doc.segments] == [
+        (RU, "Доставка"),
+        (ZH, "Доставка › 配送"),
+    ]
 
 
 def test_docx_without_text_is_refused() -> None:
@@ -710,7 +776,13 @@ def test_csv_unclosed_quote_is_refused() -> None:
 def test_csv_row_with_wrong_field_count_is_refused() -> None:
     data = f"id,text\n1,{EN}\n2,late,cold,extra\n".encode()
     reason = refusal("broken.csv", data)
-    assert "row ending at line 3 has 4 fields, the header has 2" in reason
+    assert "row starting at line 3 has 4 fields, the header has 2" in reason
+
+
+def test_csv_wrong_field_count_names_the_line_a_multiline_row_starts_on() -> None:
+    data = f'id,text\n1,"{RU}\nвторая строка\nтретья"\n2,"{TH}\nบรรทัดสอง",extra\n'.encode()
+    reason = refusal("broken.csv", data)
+    assert "row starting at line 5 has 3 fields" in reason
 
 
 @pytest.mark.parametrize(
