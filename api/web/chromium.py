@@ -24,18 +24,38 @@ class ChromiumFailed(Unavailable):
     unavailable for now (503 with the reason), not a server error."""
 
 
+WORKS_WITHOUT = "JSON, Markdown, CSV and HTML exports work without it"
+
+
 def chromium() -> str:
+    """The browser to print with: CJM_CHROMIUM (a path or a command on PATH), else the first
+    of CANDIDATES on PATH. A CJM_CHROMIUM that names nothing runnable is as good as none."""
     named = os.environ.get("CJM_CHROMIUM")
     if named:
-        return named
+        found = shutil.which(named)
+        if found:
+            return found
+        raise ChromiumMissing(
+            f"PDF and PNG exports need Chromium: CJM_CHROMIUM names {named}, which is not an "
+            f"executable file; {WORKS_WITHOUT}"
+        )
     for name in CANDIDATES:
         found = shutil.which(name)
         if found:
             return found
     raise ChromiumMissing(
         "PDF and PNG exports need Chromium: apt-get install chromium (or set CJM_CHROMIUM to a "
-        "Chrome or Chromium binary); JSON, Markdown, CSV and HTML work without it"
+        f"Chrome or Chromium binary); {WORKS_WITHOUT}"
     )
+
+
+def available() -> bool:
+    """Whether PDF and PNG can be printed here (a browser is found; it may still fail)."""
+    try:
+        chromium()
+    except ChromiumMissing:
+        return False
+    return True
 
 
 def _run(html: str, flag: str, suffix: str, extra: list[str]) -> bytes:
@@ -67,10 +87,18 @@ def _run(html: str, flag: str, suffix: str, extra: list[str]) -> bytes:
                 args, capture_output=True, timeout=TIMEOUT, check=False
             )
         except subprocess.TimeoutExpired as exc:
-            raise ChromiumFailed(f"{binary} did not finish in {TIMEOUT} s") from exc
+            raise ChromiumFailed(
+                f"{binary} did not finish in {TIMEOUT} s; {WORKS_WITHOUT}"
+            ) from exc
+        except OSError as exc:  # removed, or not a program, since it was found
+            raise ChromiumFailed(
+                f"{binary} could not be started: {exc.strerror}; {WORKS_WITHOUT}"
+            ) from exc
         if not out.exists() or out.stat().st_size == 0:
             tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
-            raise ChromiumFailed(f"{binary} wrote no {suffix} file: {' / '.join(tail)}")
+            raise ChromiumFailed(
+                f"{binary} wrote no {suffix} file: {' / '.join(tail)}; {WORKS_WITHOUT}"
+            )
         return out.read_bytes()
 
 

@@ -14,10 +14,19 @@ import pytest
 import uvicorn
 
 from api.http.app import create_app
+from api.web.chromium import ChromiumMissing, chromium
 
 
 def require(tool: str) -> str:
-    """A Debian tool the test needs (.ci/run installs it); skipped locally, fatal in CI."""
+    """A Debian tool the test needs (.ci/run installs it); skipped locally, fatal in CI.
+    ``chromium`` is found as the exports find it (CJM_CHROMIUM, then PATH)."""
+    if tool == "chromium":
+        try:
+            return chromium()
+        except ChromiumMissing as exc:
+            if os.environ.get("CI"):
+                pytest.fail(f"no Chromium ({exc}); .ci/run installs it")
+            pytest.skip(f"needs Chromium, which this machine lacks: {exc}")
     found = shutil.which(tool)
     if found is None:
         if os.environ.get("CI"):

@@ -4,7 +4,7 @@ Routes are plain ``def``: the store is synchronous, so FastAPI runs them in its 
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Response, status
 
@@ -27,6 +27,7 @@ from generator.evaluation.map_health import evaluate_map
 from knowledge.errors import UserInputError
 from knowledge.journey.model import JourneyMap
 from knowledge.maps.repository import MapInfo
+from knowledge.maps.transitions import ROLE, Action
 
 TRANSITION = documented(409, 412, 428)
 router = APIRouter(prefix="/v1/workspaces/{workspace}/maps", tags=["maps"], responses=WRITE)
@@ -161,11 +162,11 @@ def _transition(
     caller: Caller,
     repo: MapsDep,
     map_id: str,
-    action: Literal["submit", "approve", "request_changes"],
+    action: Action,
     body: ActionIn,
     if_match: str | None,
 ) -> MapSummary:
-    require(caller, "editor" if action == "submit" else "reviewer")
+    require(caller, ROLE[action])
     return summary(
         repo.transition(
             caller.workspace, map_id, action, based_on(if_match), caller.name, body.note
