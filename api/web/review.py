@@ -181,9 +181,10 @@ def panel(
     rows = [
         '<aside id="review" class="no-print" style="'
         'border-top:2px solid #d9dee3;padding:12px 0;margin-top:24px">',
-        f'<div><strong>{t["signed_in"]}</strong> <span id="role">{escape(who.role)}</span> · '
+        f'<div><strong>{t["signed_in"]}</strong> <span id="role" data-role="{who.role}">'
+        f"{escape(c['roles'][who.role])}</span> · "
         f'<span id="status">{escape(info.status)}</span> · v{version} · '
-        f'<a href="/review/logout" aria-label="{escape(c["sign_out"])}">⏻</a></div>',
+        f'<a href="/review/logout">{escape(c["sign_out"])}</a></div>',
         actions_html(lang, t, offered(info.status, who), info.status),
         '<p id="message" role="status" style="color:#b42318"></p>',
         exports_html(lang, info.workspace, info.id, version, printing),

@@ -143,7 +143,8 @@ def test_the_review_page_needs_a_key(server: dict[str, Any], browser: Any) -> No
     signed_in = sign_in(
         browser, server["base"], server["keys"]["viewer"], f"/review/cx/{server['fa']}"
     )
-    assert signed_in.locator("#role").inner_text() == "viewer"
+    assert signed_in.locator("#role").get_attribute("data-role") == "viewer"
+    assert signed_in.locator("#role").inner_text() == "خواننده"  # in the map's language
     signed_in.goto(f"{server['base']}/review/logout")
     signed_in.goto(f"{server['base']}/review/cx/{server['fa']}")
     assert "/review/login" in signed_in.url  # signed out
