@@ -18,10 +18,14 @@ TIMEOUT = 120
 class ChromiumMissing(Unavailable):
     """No headless browser to print PDF or PNG with."""
 
+    works = ("json", "md", "csv", "html")
+
 
 class ChromiumFailed(Unavailable):
     """The browser did not produce the file (it crashed or ran out of time): the export is
     unavailable for now (503 with the reason), not a server error."""
+
+    works = ChromiumMissing.works
 
 
 WORKS_WITHOUT = "JSON, Markdown, CSV and HTML exports work without it"

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.web.chromium import available
+from api.web.element_names import element_name
 from knowledge.maps.repository import MapRepository
 from knowledge.maps.transitions import ROLE, TRANSITIONS, Action
 from knowledge.settings import get_settings
@@ -138,3 +139,19 @@ def test_the_export_links_print_only_where_the_server_can(
     if available():
         html = page_as(client, "viewer", map_id)
         assert re.search(r'<a href="[^"]+format=pdf[^"]*" data-format="pdf"', html)
+
+
+@pytest.mark.parametrize(
+    ("lang", "path", "name"),
+    [
+        ("fa", PAIN, "تحویل › مشتریان این را بارها گفته‌اند"),
+        ("fa", f"{PAIN}/title", "تحویل › مشتریان این را بارها گفته‌اند"),
+        ("fa", "stages/delivery/actions/0", "تحویل › اقدامات › مشتری سفارش را پیگیری می‌کند"),
+        ("fa", "title", "عنوان نقشه"),
+        ("th", "stages/delivery/emotion/label", "การจัดส่ง › อารมณ์"),
+        ("th", "scope/goal", "ขอบเขต › เป้าหมาย"),
+        ("th", "stages/gone/pain_points/pp-1", "stages/gone/pain_points/pp-1"),  # no longer there
+    ],
+)
+def test_element_names(lang: str, path: str, name: str) -> None:
+    assert element_name(drafted(lang).model_dump(mode="json"), path) == name

@@ -49,6 +49,7 @@ def test_pdf_and_png_are_a_503_problem_naming_what_works(
         assert problem["status"] == 503 and problem["title"] == "Service unavailable"
         assert "Chromium" in problem["detail"]
         assert all(name in problem["detail"] for name in WORKING), problem["detail"]
+        assert problem["formats"] == ["json", "md", "csv", "html"]
     for fmt in ("json", "md", "csv", "html"):
         assert client.get(url, params={"format": fmt}, headers=viewer).status_code == 200
 
