@@ -38,7 +38,10 @@ class LibraryError(KnowledgeError):
 
 class Unavailable(LibraryError):
     """This installation lacks what the request needs (e.g. Chromium for PDF exports); the
-    request itself is fine and works where it is installed."""
+    request itself is fine and works where it is installed. ``works``: the alternatives that
+    work here (e.g. the other export formats)."""
+
+    works: tuple[str, ...] = ()
 
 
 class EmbedderMismatchError(LibraryError):

@@ -43,6 +43,11 @@ class Problem(BaseModel):
     head: int | None = Field(default=None, description="412: the map's current version.")
     based_on: int | None = Field(default=None, description="412: the version the change named.")
     limit: int | None = Field(default=None, description="413: the size limit, in bytes.")
+    formats: list[str] | None = Field(
+        default=None,
+        description="503 of a PDF or PNG export: the export formats this server can produce.",
+        examples=[["json", "md", "csv", "html"]],
+    )
 
 
 DESCRIPTIONS = {
@@ -126,6 +131,8 @@ def install(app: FastAPI) -> None:
                     extra = {"head": exc.head, "based_on": exc.based_on}
                 if isinstance(exc, MapIntegrityError):
                     extra = {"errors": exc.errors}
+                if isinstance(exc, Unavailable) and exc.works:
+                    extra = {"formats": list(exc.works)}
                 return problem(status, title, str(exc), **extra)
         return problem(500, "Internal error", "unexpected error")
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from api.web.chromium import ChromiumFailed, chromium
+from api.web.chromium import WORKS_WITHOUT, ChromiumFailed, chromium
 
 TIMEOUT = 120  # seconds for everything a page does, from launch to close
 FLAGS = (
@@ -91,7 +91,7 @@ class Page:
             os.close(self._commands)
             os.close(self._replies)
             self._cleanup()
-            raise ChromiumFailed(f"{self.binary} could not start: {exc}") from exc
+            raise ChromiumFailed(f"{self.binary} could not start: {exc}; {WORKS_WITHOUT}") from exc
         finally:
             for fd in (commands_r, replies_w, *ends):
                 os.close(fd)
@@ -138,7 +138,9 @@ class Page:
         self._stderr.flush()
         lines = (Path(self._tmp.name) / "stderr.txt").read_bytes().decode("utf-8", "replace")
         tail = " / ".join(lines.strip().splitlines()[-3:])
-        return ChromiumFailed(f"{self.binary} {what}" + (f": {tail}" if tail else ""))
+        return ChromiumFailed(
+            f"{self.binary} {what}" + (f": {tail}" if tail else "") + f"; {WORKS_WITHOUT}"
+        )
 
     def _send(self, message: dict[str, Any]) -> None:
         data = json.dumps(message).encode() + b"\0"

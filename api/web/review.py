@@ -11,9 +11,12 @@ from typing import Any
 from urllib.parse import quote
 
 from api.web.inline_json import script_json
+from api.web.review_controls import CONTROL_LABELS, actions_html, exports_html
 from generator.evaluation.map_health import MapHealth
+from knowledge.access.keys import Principal
 from knowledge.maps.diff import Change
 from knowledge.maps.repository import Comment, MapInfo
+from knowledge.maps.transitions import offered
 
 REVIEW_JS = (Path(__file__).resolve().parent / "templates" / "review.js").read_text(
     encoding="utf-8"
@@ -161,25 +164,31 @@ def panel(
     lang: str,
     info: MapInfo,
     version: int,
-    role: str,
+    who: Principal,
     changes: list[Change],
     comments: list[Comment],
     health: MapHealth | None = None,
+    *,
+    names: dict[str, str] | None = None,
+    printing: bool = True,
 ) -> str:
+    """The panel for ``who``: the actions their role and the map's status allow, the edit and
+    comment boxes for editors and reviewers, comments under the name of their element
+    (``names``: path -> name), export links (PDF and PNG only when ``printing``)."""
     t = PANEL_LABELS[lang]
+    c = CONTROL_LABELS[lang]
+    names = names or {}
     rows = [
         '<aside id="review" class="no-print" style="'
         'border-top:2px solid #d9dee3;padding:12px 0;margin-top:24px">',
-        f'<div><strong>{t["signed_in"]}</strong> <span id="role">{escape(role)}</span> · '
+        f'<div><strong>{t["signed_in"]}</strong> <span id="role" data-role="{who.role}">'
+        f"{escape(c['roles'][who.role])}</span> · "
         f'<span id="status">{escape(info.status)}</span> · v{version} · '
-        '<a href="/review/logout">⏻</a></div>',
-        '<div class="actions" style="margin:8px 0">',
+        f'<a href="/review/logout">{escape(c["sign_out"])}</a></div>',
+        actions_html(lang, t, offered(info.status, who), info.status),
+        '<p id="message" role="status" style="color:#b42318"></p>',
+        exports_html(lang, info.workspace, info.id, version, printing),
     ]
-    for action in ("submit", "approve", "request_changes"):
-        rows.append(
-            f'<button type="button" data-action="{action}" id="btn-{action}">{t[action]}</button> '
-        )
-    rows.append('</div><p id="message" role="status" style="color:#b42318"></p>')
     heading = t["diff"].format(n=version - 1) if version > 1 else t["nodiff"]
     rows.append(f'<details open><summary>{heading}</summary><ul id="diff">')
     for change in changes:
@@ -190,26 +199,42 @@ def panel(
     rows.append("</ul></details>")
     if health is not None:
         rows.append(health_panel(lang, health))
-    rows.append(
-        f'<div id="selected"><strong>{t["element"]}:</strong> <code id="anchor"></code> '
-        f'<em id="pick">{t["pick"]}</em></div>'
-        '<textarea id="edit-text" rows="2" style="width:100%"></textarea>'
-        f'<button type="button" id="btn-edit">{t["edit"]}</button>'
-        '<textarea id="comment-text" rows="2" style="width:100%"></textarea>'
-        f'<button type="button" id="btn-comment">{t["comment"]}</button>'
-    )
-    rows.append(f'<h3>{t["comments"]}</h3><ul id="comments">')
-    for c in comments:
-        resolved = f" ({t['resolved']})" if c.resolved else ""
+    if who.may("editor"):
         rows.append(
-            f'<li data-anchor="{escape(c.anchor)}"><code>{escape(c.anchor)}</code> '
-            f'<strong>{escape(c.author)}</strong>: <span class="body">{escape(c.body)}</span>'
-            f"{resolved}</li>"
+            f'<div id="selected" tabindex="-1"><strong>{t["element"]}:</strong> '
+            f'<bdi id="anchor"></bdi> <em id="pick">{t["pick"]}</em></div>'
+            f'<label for="edit-text" class="field">{escape(c["edit_label"])}</label>'
+            '<textarea id="edit-text" rows="2" style="width:100%"></textarea>'
+            f'<button type="button" id="btn-edit">{t["edit"]}</button>'
+            f'<label for="comment-text" class="field">{escape(c["comment_label"])}</label>'
+            '<textarea id="comment-text" rows="2" style="width:100%"></textarea>'
+            f'<button type="button" id="btn-comment">{t["comment"]}</button>'
+        )
+    else:
+        rows.append(f'<p id="read-only">{escape(c["read_only"])}</p>')
+    rows.append(f'<h3>{t["comments"]}</h3><ul id="comments">')
+    for comment in comments:
+        resolved = f" ({t['resolved']})" if comment.resolved else ""
+        rows.append(
+            f'<li data-anchor="{escape(comment.anchor)}"><bdi class="element">'
+            f"{escape(names.get(comment.anchor, comment.anchor))}</bdi> · "
+            f"<strong>{escape(comment.author)}</strong>: "
+            f'<span class="body">{escape(comment.body)}</span>{resolved}</li>'
         )
     rows.append("</ul></aside>")
     return "".join(rows)
 
 
+REVIEW_CSS = """<style>
+main.review [tabindex="0"][data-path] { cursor: pointer; }
+main.review :focus-visible, #review :focus-visible {
+  outline: 3px solid #175cd3; outline-offset: 2px; border-radius: 2px; }
+main.review .selected { outline: 2px solid #84caff; background: #eff8ff; }
+#review label.field { display: block; margin-top: 8px; font-weight: 600; }
+#review ul.exports { display: inline; padding: 0; } #review ul.exports li { display: inline;
+  margin-inline-end: 10px; } #review .unavailable { color: var(--muted); }
+#review .note { color: var(--muted); font-size: .85rem; margin: 4px 0; }
+</style>"""
 LABEL_CSS = """<style>
 .label-tools { margin: 2px 0 6px; font-size: .8rem; color: var(--ink); }
 .label-tools .label-toggle { font-size: .75rem; padding: 1px 6px; }
@@ -230,9 +255,14 @@ def script(
     head: int,
     anchors: dict[str, Any],
     labels: dict[str, Any] | None = None,
+    *,
+    names: dict[str, str] | None = None,
+    may_edit: bool = False,
+    lang: str = "en",
 ) -> str:
     """The page's script and its config; ``labels`` (``api.web.review_labels``) adds the label
-    actions and badges on quotes."""
+    actions and badges on quotes; ``names`` (path -> element name) say what is selected; people
+    who ``may_edit`` select elements with the mouse or the keyboard."""
     space = f"/v1/workspaces/{quote(workspace, safe='')}"
     config = script_json(
         {
@@ -243,10 +273,14 @@ def script(
             "head": head,
             "texts": anchors,
             "labels": labels,
+            "names": names or {},
+            "may_edit": may_edit,
+            "pick": PANEL_LABELS.get(lang, PANEL_LABELS["en"])["pick"],
         }
     )
     return (
-        (LABEL_CSS if labels else "")
+        REVIEW_CSS
+        + (LABEL_CSS if labels else "")
         + f'<script id="cjm-config" type="application/json">{config}</script>'
         f"<script>{REVIEW_JS}</script>"
     )

@@ -22,7 +22,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
@@ -43,6 +43,7 @@ from knowledge.maps.integrity import check, stored_chunks
 from knowledge.maps.patches import AttachQuote, FieldPatch, RemoveQuote, apply_patches
 from knowledge.maps.paths import resolve
 from knowledge.maps.regenerate import carry_over
+from knowledge.maps.transitions import TRANSITIONS, Action
 from knowledge.settings import get_settings
 from knowledge.store import (
     CommentRow,
@@ -53,14 +54,6 @@ from knowledge.store import (
     MapVersionRow,
 )
 from knowledge.store.schema import utcnow
-
-Status = Literal["draft", "in_review", "approved", "changes_requested"]
-Action = Literal["submit", "approve", "request_changes"]
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "submit": (("draft", "changes_requested"), "in_review"),
-    "approve": (("in_review",), "approved"),
-    "request_changes": (("in_review",), "changes_requested"),
-}
 
 
 @dataclass(frozen=True)

@@ -12,16 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from knowledge.access.keys import Principal, Role
+from knowledge.access.keys import Principal
 from knowledge.journey.model import JourneyMap
 from knowledge.maps.patches import AttachQuote, FieldPatch, RemoveQuote
 from knowledge.maps.repository import Action, Comment, MapInfo, MapRepository
-
-ROLE_FOR_ACTION: dict[Action, Role] = {
-    "submit": "editor",
-    "approve": "reviewer",
-    "request_changes": "reviewer",
-}
+from knowledge.maps.transitions import ROLE
 
 
 def standing_version(repo: MapRepository, workspace: str, map_id: str) -> JourneyMap:
@@ -65,7 +60,7 @@ def transition(
     based_on: int,
     note: str = "",
 ) -> MapInfo:
-    who.require(ROLE_FOR_ACTION[action])
+    who.require(ROLE[action])
     return repo.transition(who.workspace, map_id, action, based_on, who.name, note)
 
 

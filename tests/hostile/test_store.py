@@ -36,6 +36,7 @@ from knowledge.maps.paths import walk_quotes, walk_texts
 from knowledge.maps.repository import MapRepository
 from knowledge.settings import Settings, get_settings
 from knowledge.store import Base, ChunkRow, Database, MapVersionRow
+from tests.conftest import NO_POSTGRES, absent
 from tests.knowledge.test_review import PAIN, drafted
 from tests.knowledge.test_review import repo as repo  # noqa: F401 - the fixture (sqlite, postgres)
 from tests.llm import scenario
@@ -429,9 +430,7 @@ def any_client(
     if request.param == "postgres":
         url = os.environ.get("CJM_TEST_DATABASE_URL")
         if not url:
-            if os.environ.get("CI"):
-                pytest.fail("CI must provide CJM_TEST_DATABASE_URL (see .ci/run)")
-            pytest.skip("CJM_TEST_DATABASE_URL is not set")
+            absent(NO_POSTGRES)
         monkeypatch.setenv("CJM_DATABASE_URL", url)
         get_settings.cache_clear()
         db = Database(get_settings())

@@ -11,7 +11,6 @@ import io
 import itertools
 import json
 import re
-import shutil
 import time
 import unicodedata
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from pydantic import BaseModel
 from typer.testing import CliRunner
 
 from api.cli.main import app
+from api.web.chromium import available as printing_available
 from api.web.exports import export_bytes, neutralise, to_csv
 from api.web.filenames import content_disposition, download_name
 from api.web.inline_json import script_json
@@ -295,7 +295,7 @@ def test_exports_of_any_title_download_with_a_safe_name(
     title = TITLES[case]
     map_id = stored_hostile_map(Database(get_settings()), title=title)
     viewer = key("viewer")
-    formats = FORMATS_NO_BROWSER + (("pdf",) if shutil.which("chromium") and case == "DEL" else ())
+    formats = FORMATS_NO_BROWSER + (("pdf",) if printing_available() and case == "DEL" else ())
     for fmt in formats:
         got = client.get(f"/v1/workspaces/cx-ir/maps/{map_id}/export?format={fmt}", headers=viewer)
         assert got.status_code == 200, (fmt, got.text[:300])
@@ -331,7 +331,7 @@ def test_every_export_of_a_hostile_map() -> None:
     assert "\r" not in md and "\u2028" not in md and "<script>" not in md
     assert md.splitlines()[0].startswith("# \\<!--\\<script\\>")  # the title on one line
     assert json.loads(export_bytes(journey, "json"))["title"]["text"] == HOSTILE_TITLE
-    if shutil.which("chromium"):
+    if printing_available():
         assert export_bytes(journey, "png").startswith(b"\x89PNG")
 
 

@@ -1,6 +1,7 @@
 """The review page in a real browser (Playwright driving Debian's Chromium): a Persian map lays
 out right-to-left with its curve mirrored and Vazirmatn loaded, a Chinese map left-to-right in
-Noto Sans SC; a reviewer comments and approves; a viewer's approval is refused. Screenshots are
+Noto Sans SC; a reviewer comments and approves; a viewer is offered no action and the API
+refuses one. Screenshots are
 kept in CJM_TEST_ARTIFACTS."""
 
 from __future__ import annotations
@@ -80,7 +81,9 @@ def test_persian_map_rtl_comment_and_approve(
 
     title_path = "stages/delivery/pain_points/pp-delivery-1/title"
     page.locator(f"[data-path='{title_path}']").click()
-    assert page.locator("#anchor").inner_text() == title_path
+    stage = page.locator("[data-path='stages/delivery/name']").inner_text()
+    pain = page.locator(f"[data-path='{title_path}']").inner_text()
+    assert page.locator("#anchor").inner_text() == f"{stage} › {pain}"  # not the path
     page.fill("#edit-text", "پیک دیر می‌رسد و غذا سرد است")
     with page.expect_navigation():
         page.click("#btn-edit")
@@ -112,9 +115,14 @@ def test_chinese_map_ltr_and_a_viewer_cannot_approve(
         "[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)"
     )
     assert any("Noto Sans SC" in f for f in loaded)
-    page.click("#btn-approve")
-    page.wait_for_function("document.getElementById('message').textContent.length > 0")
-    assert page.locator("#message").inner_text().startswith("403")
+    # a viewer is offered nothing to do, and the API refuses what the page does not offer
+    assert page.locator("button[data-action], #edit-text, #comment-text").count() == 0
+    refused = page.evaluate(
+        "fetch(CJM.api + '/approve', {method: 'POST', headers: {'X-CJM-Review': '1', "
+        "'If-Match': '\"v1\"', 'Content-Type': 'application/json'}, body: '{}'})"
+        ".then(r => r.status)"
+    )
+    assert refused == 403
     assert server["repo"].get("cx", zh).status == "draft"
     page.screenshot(path=str(artifacts / "review-zh-viewer.png"), full_page=True)
     # nothing is fetched from outside the server: no CDN
@@ -135,7 +143,8 @@ def test_the_review_page_needs_a_key(server: dict[str, Any], browser: Any) -> No
     signed_in = sign_in(
         browser, server["base"], server["keys"]["viewer"], f"/review/cx/{server['fa']}"
     )
-    assert signed_in.locator("#role").inner_text() == "viewer"
+    assert signed_in.locator("#role").get_attribute("data-role") == "viewer"
+    assert signed_in.locator("#role").inner_text() == "خواننده"  # in the map's language
     signed_in.goto(f"{server['base']}/review/logout")
     signed_in.goto(f"{server['base']}/review/cx/{server['fa']}")
     assert "/review/login" in signed_in.url  # signed out

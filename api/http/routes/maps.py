@@ -4,7 +4,7 @@ Routes are plain ``def``: the store is synchronous, so FastAPI runs them in its 
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Response, status
 
@@ -160,7 +160,7 @@ def _transition(
     caller: Caller,
     repo: MapsDep,
     map_id: str,
-    action: Literal["submit", "approve", "request_changes"],
+    action: Action,
     body: ActionIn,
     if_match: str | None,
 ) -> MapSummary:

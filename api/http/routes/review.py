@@ -14,6 +14,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.http.deps import MAX_VERSION, REVIEW_COOKIE, DatabaseDep, LibraryDep, MapsDep
 from api.http.sign_in_guard import TOKEN_MAX_CHARS, bind, forget, new_token, refusal
+from api.web.chromium import available as printing_available
+from api.web.element_names import element_names, selectable
 from api.web.render import render_html
 from api.web.review import panel, script
 from api.web.review_labels import label_config
@@ -142,6 +144,8 @@ def map_page(
     comments, _ = repo.comments(workspace, map_id, 0, 500)
     content = journey.model_dump(mode="json")
     texts = {f.path: f.source for f in translatable(content, "-") if f.kind == "text"}
+    may_edit = who.may("editor")
+    names = element_names(content, [*selectable(texts), *(c.anchor for c in comments)])
     html = render_html(
         journey,
         status=info.status,
@@ -153,17 +157,22 @@ def map_page(
             journey.language,
             summary,
             number,
-            who.role,
+            who,
             changes,
             comments,
             evaluate_map(library, journey, workspace),
+            names=names,
+            printing=printing_available(),
         ),
         review_script=script(
             workspace,
             map_id,
             summary.head,
             texts,
-            label_config(db, workspace, map_id, journey, who.may("editor")),
+            label_config(db, workspace, map_id, journey, may_edit),
+            names=names,
+            may_edit=may_edit,
+            lang=journey.language,
         ),
     )
     return HTMLResponse(html)

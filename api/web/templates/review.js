@@ -21,29 +21,61 @@ async function send(method, url, body, report = say) {
   return response.status === 204 ? {} : response.json();
 }
 const call = (method, path, body) => send(method, CJM.api + path, body);
-document.querySelectorAll('main [data-path]').forEach((el) => {
-  el.addEventListener('click', (event) => {
-    event.stopPropagation();
-    anchor = el.dataset.path;
-    document.getElementById('anchor').textContent = anchor;
-    document.getElementById('pick').hidden = true;
-    document.getElementById('edit-text').value = CJM.texts[anchor] ?? '';
+// Selecting an element to comment on or edit: a click, or Enter / Space on an element reached
+// with Tab (elements that hold no other element or control take focus). Escape in the boxes
+// goes back to the element.
+const nameOf = (path) => CJM.names[path] ?? path;
+let selected = null;
+function select(el, byKeyboard) {
+  if (selected) selected.classList.remove('selected');
+  selected = el;
+  el.classList.add('selected');
+  anchor = el.dataset.path;
+  document.getElementById('anchor').textContent = nameOf(anchor);
+  document.getElementById('pick').hidden = true;
+  document.getElementById('edit-text').value = CJM.texts[anchor] ?? '';
+  if (byKeyboard) document.getElementById('selected').focus();
+}
+const CONTROLS = 'a, button, input, select, textarea, summary, details, [data-path]';
+if (CJM.may_edit) {
+  document.querySelectorAll('main [data-path]').forEach((el) => {
+    el.addEventListener('click', (event) => {
+      event.stopPropagation();
+      select(el, false);
+    });
+    if (el.querySelector(CONTROLS)) return;
+    el.tabIndex = 0;
+    el.title = nameOf(el.dataset.path);
+    el.addEventListener('keydown', (event) => {
+      if (event.target !== el || (event.key !== 'Enter' && event.key !== ' ')) return;
+      event.preventDefault();
+      event.stopPropagation();
+      select(el, true);
+    });
   });
-});
+  ['edit-text', 'comment-text'].forEach((id) => {
+    document.getElementById(id).addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && selected) selected.focus();
+    });
+  });
+}
 document.querySelectorAll('#comments li').forEach((li) => {
   const target = document.querySelector('[data-path="' + CSS.escape(li.dataset.anchor) + '"]');
   if (target) target.classList.add('has-comments');
 });
-document.getElementById('btn-comment').addEventListener('click', async () => {
-  const body = document.getElementById('comment-text').value.trim();
-  if (!anchor || !body) { say('?'); return; }
-  if (await call('POST', '/comments', {anchor, body})) location.reload();
-});
-document.getElementById('btn-edit').addEventListener('click', async () => {
-  const value = document.getElementById('edit-text').value;
-  if (!anchor || !(anchor in CJM.texts)) { say('?'); return; }
-  if (await call('PATCH', '', {patches: [{path: anchor, value}]})) location.reload();
-});
+if (CJM.may_edit) {
+  document.getElementById('btn-comment').addEventListener('click', async () => {
+    const body = document.getElementById('comment-text').value.trim();
+    if (!anchor) { say(CJM.pick); return; }
+    if (!body) { document.getElementById('comment-text').focus(); return; }
+    if (await call('POST', '/comments', {anchor, body})) location.reload();
+  });
+  document.getElementById('btn-edit').addEventListener('click', async () => {
+    const value = document.getElementById('edit-text').value;
+    if (!anchor || !(anchor in CJM.texts)) { say(CJM.pick); return; }
+    if (await call('PATCH', '', {patches: [{path: anchor, value}]})) location.reload();
+  });
+}
 document.querySelectorAll('button[data-action]').forEach((button) => {
   button.addEventListener('click', async () => {
     const path = '/' + button.dataset.action.replace('_', '-');
@@ -140,10 +172,18 @@ document.querySelectorAll('button[data-action]').forEach((button) => {
     });
     controls.push(notCx);
     panel.append(notCx);
-    toggle.addEventListener('click', () => {
-      panel.hidden = !panel.hidden;
-      toggle.setAttribute('aria-expanded', String(!panel.hidden));
-    });
+    const show = (open) => {
+      panel.hidden = !open;
+      toggle.setAttribute('aria-expanded', String(open));
+    };
+    toggle.addEventListener('click', () => show(panel.hidden));
+    // Escape closes the menu from anywhere in it and gives the focus back to its button
+    [toggle, panel].forEach((node) => node.addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape' || panel.hidden) return;
+      event.stopPropagation();
+      show(false);
+      toggle.focus();
+    }));
     return [toggle, panel, status];
   }
   document.querySelectorAll('main blockquote[data-evidence]').forEach((quote, n) => {
