@@ -24,7 +24,8 @@ from api.http.schemas import ActionIn, CommentIn, CommentOut, MapSummary, PatchI
 from knowledge.errors import UserInputError
 from knowledge.journey.model import JourneyMap
 from knowledge.maps import review
-from knowledge.maps.repository import Action, MapInfo, MapRepository
+from knowledge.maps.repository import MapInfo, MapRepository
+from knowledge.maps.transitions import Action
 from knowledge.settings import get_settings
 
 DONE: dict[Action, str] = {

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from knowledge.access.keys import Principal
 from knowledge.journey.model import JourneyMap
 from knowledge.maps.patches import AttachQuote, FieldPatch, RemoveQuote
-from knowledge.maps.repository import Action, Comment, MapInfo, MapRepository
-from knowledge.maps.transitions import ROLE
+from knowledge.maps.repository import Comment, MapInfo, MapRepository
+from knowledge.maps.transitions import ROLE, Action
 
 
 def standing_version(repo: MapRepository, workspace: str, map_id: str) -> JourneyMap:

@@ -28,6 +28,7 @@ from knowledge.errors import UserInputError
 from knowledge.journey.model import JourneyMap
 from knowledge.maps import review
 from knowledge.maps.repository import MapInfo
+from knowledge.maps.transitions import Action
 
 TRANSITION = documented(409, 412, 428)
 router = APIRouter(prefix="/v1/workspaces/{workspace}/maps", tags=["maps"], responses=WRITE)
