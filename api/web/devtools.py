@@ -39,7 +39,10 @@ FLAGS = (
 
 WIRE = (
     "import os, sys; a, b = int(sys.argv[1]), int(sys.argv[2]); os.dup2(a, 3); os.dup2(b, 4); "
-    "os.close(a); os.close(b); os.execv(sys.argv[3], sys.argv[3:])"
+    "os.close(a); os.close(b)\n"
+    "try:\n    os.execv(sys.argv[3], sys.argv[3:])\n"
+    "except OSError as e:\n    sys.stderr.write('could not be started: ' + str(e.strerror))\n"
+    "    sys.exit(127)"
 )
 
 
