@@ -8,6 +8,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from api.web.curve import emotion_svg
 from api.web.fonts import STACK, font_css
 from api.web.labels import LABELS, RTL
+from api.web.wording import MapWords
 from knowledge.journey.model import JourneyMap
 
 TEXT_LANES = ("actions", "thoughts")
@@ -19,6 +20,7 @@ LATE_LANES = (
     "support_processes",
     "outside_brand",
 )
+COMMENT_MARK = "💬"  # after an element with comments (review page)
 _env = Environment(
     loader=PackageLoader("api.web", "templates"),
     autoescape=select_autoescape(["html", "j2"]),
@@ -27,8 +29,12 @@ _env = Environment(
 )
 
 
-def _all_text(journey: JourneyMap) -> str:
-    return journey.model_dump_json() + "".join(str(v) for v in LABELS[journey.language].values())
+def _all_text(journey: JourneyMap, *more: str) -> str:
+    return (
+        journey.model_dump_json()
+        + "".join(str(v) for v in LABELS[journey.language].values())
+        + "".join(more)
+    )
 
 
 def render_html(
@@ -50,7 +56,16 @@ def render_html(
     }
     pain_titles = {p.id: p.title.text for s in journey.stages for p in s.pain_points}
     labels = LABELS[journey.language]
+    w = MapWords.of(journey)
+    coverage_warnings = w.warnings(journey)
+    shown = [w.map_type(journey.map_type), w.status(status), w.language(journey.language)]
     return _env.get_template("map.html.j2").render(
+        w=w,
+        coverage_warnings=coverage_warnings,
+        by_language=[
+            f"{w.language(c.lang)} {w.num(c.count)}" for c in journey.coverage.by_language
+        ],
+        by_kind=[f"{w.kind(c.kind)} {w.num(c.count)}" for c in journey.coverage.by_kind],
         j=journey,
         L=labels,
         rtl=rtl,
@@ -58,7 +73,13 @@ def render_html(
         version=version,
         warnings=warnings or [],
         review=bool(review_script),
-        font_css=font_css(_all_text(journey), embed=embed_fonts, base_url=font_base),
+        font_css=font_css(
+            _all_text(
+                journey, *shown, *coverage_warnings, *(warnings or []), review_panel, COMMENT_MARK
+            ),
+            embed=embed_fonts,
+            base_url=font_base,
+        ),
         font_stack=STACK,
         curve=emotion_svg(journey, rtl, labels["emotion_curve"]),
         text_lanes=TEXT_LANES,

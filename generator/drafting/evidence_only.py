@@ -222,6 +222,7 @@ def build_evidence_only_map(
             unplaced=cov["unplaced"],
             competitor_evidence=cov["competitor_evidence"],
             warnings=cov["warnings"],
+            notices=[n for summary in analysis.stages for n in summary.notices],
             addresses_ai=cov["flagged"].get(ADDRESSES_AI, 0),
         ),
         provenance=Provenance(
