@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from api.web.inline_json import script_json
+from api.web.wording import MapWords
 from generator.evaluation.map_health import MapHealth
 from knowledge.maps.diff import Change
 from knowledge.maps.repository import Comment, MapInfo
@@ -167,11 +168,13 @@ def panel(
     health: MapHealth | None = None,
 ) -> str:
     t = PANEL_LABELS[lang]
+    words = MapWords(lang)
     rows = [
         '<aside id="review" class="no-print" style="'
         'border-top:2px solid #d9dee3;padding:12px 0;margin-top:24px">',
         f'<div><strong>{t["signed_in"]}</strong> <span id="role">{escape(role)}</span> · '
-        f'<span id="status">{escape(info.status)}</span> · v{version} · '
+        f'<span id="status" data-value="{escape(info.status)}">{escape(words.status(info.status))}'
+        f"</span> · v{version} · "
         '<a href="/review/logout">⏻</a></div>',
         '<div class="actions" style="margin:8px 0">',
     ]
@@ -184,7 +187,7 @@ def panel(
     rows.append(f'<details open><summary>{heading}</summary><ul id="diff">')
     for change in changes:
         rows.append(
-            f"<li>{escape(change.label)}: <del>{escape(str(change.old))}</del> → "
+            f"<li>{escape(words.place(change))}: <del>{escape(str(change.old))}</del> → "
             f"<ins>{escape(str(change.new))}</ins></li>"
         )
     rows.append("</ul></details>")

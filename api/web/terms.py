@@ -123,3 +123,40 @@ CSV_HEADERS: dict[str, dict[str, str]] = {
            "owner_team": "负责团队", "effort": "投入", "impact": "影响", "kpi": "KPI",
            "status": "状态", "evidence_ids": "证据编号", "quotes": "用户原话"},
 }  # fmt: skip
+
+# a change's place (``knowledge.maps.diff.Step``): an item of a list, by the list's key
+DIFF_ITEMS: dict[str, dict[str, str]] = {
+    "en": {"stages": "stage", "pain_points": "pain point", "delighters": "delighter",
+           "personas": "persona", "recommendations": "recommendation",
+           "touchpoints": "touchpoint"},
+    "fa": {"stages": "مرحلهٔ", "pain_points": "نقطهٔ درد", "delighters": "نقطهٔ رضایت",
+           "personas": "پرسونای", "recommendations": "توصیهٔ", "touchpoints": "نقطهٔ تماس"},
+    "ru": {"stages": "этап", "pain_points": "боль", "delighters": "что радует",
+           "personas": "персона", "recommendations": "рекомендация",
+           "touchpoints": "точка контакта"},
+    "th": {"stages": "ขั้นตอน", "pain_points": "ปัญหา", "delighters": "สิ่งที่ลูกค้าชอบ",
+           "personas": "เพอร์โซนา", "recommendations": "ข้อเสนอแนะ", "touchpoints": "จุดสัมผัส"},
+    "zh": {"stages": "阶段", "pain_points": "痛点", "delighters": "亮点", "personas": "用户画像",
+           "recommendations": "建议", "touchpoints": "触点"},
+}  # fmt: skip
+# a changed field, where the page's headings (``labels.LABELS``) have no word for it
+DIFF_FIELDS: dict[str, dict[str, str]] = {
+    "en": {"title": "title", "name": "name", "description": "description", "label": "label",
+           "score": "score", "channel": "channel", "owner_team": "owner team",
+           "action": "action", "map_type": "map type", "evidence": "quotes",
+           "addresses": "addresses"},
+    "fa": {"title": "عنوان", "name": "نام", "description": "توضیح", "label": "برچسب",
+           "score": "امتیاز", "channel": "کانال", "owner_team": "تیم مسئول", "action": "اقدام",
+           "map_type": "نوع نقشه", "evidence": "نقل‌قول‌ها", "addresses": "مشکلات مرتبط"},
+    "ru": {"title": "заголовок", "name": "название", "description": "описание",
+           "label": "подпись", "score": "оценка", "channel": "канал",
+           "owner_team": "ответственная команда", "action": "действие",
+           "map_type": "тип карты", "evidence": "цитаты", "addresses": "решает"},
+    "th": {"title": "หัวข้อ", "name": "ชื่อ", "description": "คำอธิบาย", "label": "ป้าย",
+           "score": "คะแนน", "channel": "ช่องทาง", "owner_team": "ทีมที่รับผิดชอบ",
+           "action": "สิ่งที่ต้องทำ", "map_type": "ประเภทแผนที่", "evidence": "คำพูดลูกค้า",
+           "addresses": "แก้ปัญหา"},
+    "zh": {"title": "标题", "name": "名称", "description": "描述", "label": "标签",
+           "score": "分数", "channel": "渠道", "owner_team": "负责团队", "action": "行动",
+           "map_type": "地图类型", "evidence": "用户原话", "addresses": "解决"},
+}  # fmt: skip

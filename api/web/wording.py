@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from api.web.labels import LABELS
 from api.web.terms import (
     COUNTS,
+    DIFF_FIELDS,
+    DIFF_ITEMS,
     EVIDENCE_KINDS,
     LEVELS,
     LIST_SEPARATORS,
@@ -19,6 +22,7 @@ from api.web.terms import (
 from knowledge.journey.model import JourneyMap
 from knowledge.journey.notices import coverage_warnings
 from knowledge.localise import counted, language_name, number
+from knowledge.maps.diff import Change
 
 
 def term(table: dict[str, dict[str, str]], value: str | None, lang: str) -> str:
@@ -79,3 +83,16 @@ class MapWords:
         """The map's coverage warnings in its language (plain-text ones of older maps as
         written)."""
         return coverage_warnings(journey.coverage, self.lang, self.stage)
+
+    def place(self, change: Change) -> str:
+        """Where ``change`` is, in the map's language: stage «…» › pain point «…» › title."""
+        labels = LABELS.get(self.lang, LABELS["en"])
+        steps = []
+        for step in change.trail:
+            if step.name is not None:
+                steps.append(f"{term(DIFF_ITEMS, step.key, self.lang)} «{step.name}»")
+            elif step.key in labels:
+                steps.append(labels[step.key])
+            else:
+                steps.append(term(DIFF_FIELDS, step.key, self.lang))
+        return " › ".join(steps)
