@@ -55,3 +55,13 @@ def language_name(code: str, lang: str) -> str:
     """The name of the language ``code`` in ``lang`` (``th`` in Russian: тайский); the code
     itself for one CLDR does not name (``other``)."""
     return str(_locale(lang).languages.get(code, code))
+
+
+# between the items of a run-on list (counts by language, by kind); Thai, Russian and English
+# use a comma
+LIST_SEPARATORS = {"fa": "، ", "zh": "、"}
+
+
+def listed(items: list[str], lang: str) -> str:
+    """Items in a row, with the language's separator (Persian ، , Chinese 、)."""
+    return LIST_SEPARATORS.get(lang, ", ").join(items)

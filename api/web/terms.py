@@ -64,9 +64,6 @@ EVIDENCE_KINDS: dict[str, dict[str, str]] = {
            "interview": "访谈", "competitor": "竞品"},
 }  # fmt: skip
 
-# between the items of a list (counts by language, by kind)
-LIST_SEPARATORS = {"fa": "، ", "zh": "、"}
-
 # counted phrases: language -> plural category -> template with {n}
 COUNTS: dict[str, dict[str, dict[str, str]]] = {
     "evidence": {

@@ -14,14 +14,13 @@ from api.web.terms import (
     DIFF_ITEMS,
     EVIDENCE_KINDS,
     LEVELS,
-    LIST_SEPARATORS,
     MAP_TYPES,
     RECOMMENDATION_STATUSES,
     STATUSES,
 )
 from knowledge.journey.model import JourneyMap
 from knowledge.journey.notices import coverage_warnings
-from knowledge.localise import counted, language_name, number
+from knowledge.localise import counted, language_name, listed, number
 from knowledge.maps.diff import Change
 
 
@@ -56,7 +55,7 @@ class MapWords:
 
     def listed(self, items: list[str]) -> str:
         """Items in a row, with the language's separator (Persian ، , Chinese 、)."""
-        return LIST_SEPARATORS.get(self.lang, ", ").join(items)
+        return listed(items, self.lang)
 
     def map_type(self, value: str) -> str:
         return term(MAP_TYPES, value, self.lang)
