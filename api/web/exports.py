@@ -214,7 +214,7 @@ def to_markdown(j: JourneyMap, info: ExportInfo | None = None) -> str:
                     f"{L['severity']} {num(pp.severity, 1)}, {L['priority']} {num(pp.priority, 1)}"
                 )
                 for ref in pp.evidence:
-                    line = f"  > “{_md(ref.quote)}” ({ref.lang}, {ref.evidence_id})"
+                    line = f"  > “{_md(ref.quote)}” ({w.language(ref.lang)}, {ref.evidence_id})"
                     if ref.translation:
                         line += f" — {_md(ref.translation)}"
                     out.append(line)
