@@ -474,7 +474,8 @@ def test_the_review_page_works_in_chromium_with_hostile_text(
     assert page.evaluate("CJM.head") == 2
     with page.expect_navigation():
         page.click("#btn-submit")
-    assert page.locator("#status").inner_text() == "in_review"
+    assert page.locator("#status").get_attribute("data-value") == "in_review"
+    assert page.locator("#status").inner_text() == "در حال بازبینی"  # the map's language
     assert alerts == [] and errors == []
 
 
