@@ -51,9 +51,15 @@ def share(value: float, lang: str) -> str:
     return format_percent(value, locale=_locale(lang), numbering_system="latn")
 
 
+# evidence in a language outside the five (``other``), as ``lang`` says it
+OTHER = {"en": "other", "fa": "سایر زبان‌ها", "ru": "другие языки", "th": "ภาษาอื่น", "zh": "其他语言"}
+
+
 def language_name(code: str, lang: str) -> str:
-    """The name of the language ``code`` in ``lang`` (``th`` in Russian: тайский); the code
-    itself for one CLDR does not name (``other``)."""
+    """The name of the language ``code`` in ``lang`` (``th`` in Russian: тайский); for
+    ``other``, "other languages" in ``lang``; the code itself for one CLDR does not name."""
+    if code == "other":
+        return OTHER.get(lang, OTHER["en"])
     return str(_locale(lang).languages.get(code, code))
 
 
