@@ -20,21 +20,13 @@ LATE_LANES = (
     "support_processes",
     "outside_brand",
 )
-COMMENT_MARK = "💬"  # after an element with comments (review page)
+FONTS_HERE = "<!-- cjm: @font-face rules -->"  # no text on the page can hold "<" unescaped
 _env = Environment(
     loader=PackageLoader("api.web", "templates"),
     autoescape=select_autoescape(["html", "j2"]),
     trim_blocks=True,
     lstrip_blocks=True,
 )
-
-
-def _all_text(journey: JourneyMap, *more: str) -> str:
-    return (
-        journey.model_dump_json()
-        + "".join(str(v) for v in LABELS[journey.language].values())
-        + "".join(more)
-    )
 
 
 def render_html(
@@ -58,8 +50,7 @@ def render_html(
     labels = LABELS[journey.language]
     w = MapWords.of(journey)
     coverage_warnings = w.warnings(journey)
-    shown = [w.map_type(journey.map_type), w.status(status), w.language(journey.language)]
-    return _env.get_template("map.html.j2").render(
+    page = _env.get_template("map.html.j2").render(
         w=w,
         coverage_warnings=coverage_warnings,
         by_language=[
@@ -73,13 +64,7 @@ def render_html(
         version=version,
         warnings=warnings or [],
         review=bool(review_script),
-        font_css=font_css(
-            _all_text(
-                journey, *shown, *coverage_warnings, *(warnings or []), review_panel, COMMENT_MARK
-            ),
-            embed=embed_fonts,
-            base_url=font_base,
-        ),
+        font_css=FONTS_HERE,
         font_stack=STACK,
         curve=emotion_svg(journey, rtl, labels["emotion_curve"]),
         text_lanes=TEXT_LANES,
@@ -90,3 +75,6 @@ def render_html(
         review_script=review_script,
         expand_quotes=expand_quotes,
     )
+    # the fonts for every character on the page: the map, the words for its values, the panel
+    fonts = font_css(journey.model_dump_json() + page, embed=embed_fonts, base_url=font_base)
+    return page.replace(FONTS_HERE, fonts, 1)

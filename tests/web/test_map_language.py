@@ -187,6 +187,13 @@ def test_only_the_emoji_slices_a_page_has_are_embedded() -> None:
     assert "noto-color-emoji-0-" in font_css("🇮🇷", embed=False)  # flags
 
 
+def test_the_fonts_cover_every_word_the_page_shows() -> None:
+    for lang in ("zh", "th", "fa"):
+        page = render_html(warned(lang), status="changes_requested", embed_fonts=False)
+        for rule in font_css(visible(page), embed=False).splitlines():
+            assert rule in page, (lang, rule[:120])
+
+
 # -- in Chromium ---------------------------------------------------------------------------
 
 EMOJI_TITLE = "🍜🛵💨"
