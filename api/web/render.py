@@ -20,6 +20,7 @@ LATE_LANES = (
     "support_processes",
     "outside_brand",
 )
+COMMENT_MARK = "💬"  # the style sheet's mark after an element with comments (review page)
 FONTS_HERE = "<!-- cjm: @font-face rules -->"  # no text on the page can hold "<" unescaped
 _env = Environment(
     loader=PackageLoader("api.web", "templates"),
@@ -75,6 +76,8 @@ def render_html(
         review_script=review_script,
         expand_quotes=expand_quotes,
     )
-    # the fonts for every character on the page: the map, the words for its values, the panel
-    fonts = font_css(journey.model_dump_json() + page, embed=embed_fonts, base_url=font_base)
+    # the fonts for every character the page shows (the map, the words for its values, the
+    # review panel), not for its style sheet; the comment mark only where comments are shown
+    shown = page.split("</style>", 1)[1] + (COMMENT_MARK if review_script else "")
+    fonts = font_css(journey.model_dump_json() + shown, embed=embed_fonts, base_url=font_base)
     return page.replace(FONTS_HERE, fonts, 1)

@@ -185,6 +185,9 @@ def test_only_the_emoji_slices_a_page_has_are_embedded() -> None:
     assert pizza.count("Noto Color Emoji") == 1 and "noto-color-emoji-6-" in pizza
     assert "Noto Sans SC" not in pizza  # Noto Sans SC lists 🍜 too, but draws it blank
     assert "noto-color-emoji-0-" in font_css("🇮🇷", embed=False)  # flags
+    # a map without emoji embeds no emoji slice (the review page's comment mark is not in it)
+    exported = export_bytes(drafted("th"), "html").decode()
+    assert "@font-face{font-family:'Noto Color Emoji'" not in exported
 
 
 def test_the_fonts_cover_every_word_the_page_shows() -> None:
