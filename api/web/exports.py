@@ -20,6 +20,8 @@ from api.web.paper import paper_for
 from api.web.pdf import to_pdf
 from api.web.render import render_html
 from api.web.snapshot import numbered_zip, to_pngs
+from api.web.terms import CSV_HEADERS
+from api.web.wording import MapWords
 from knowledge.errors import UserInputError
 from knowledge.journey.model import EvidenceRef, JourneyMap
 
@@ -150,9 +152,11 @@ def csv_rows(j: JourneyMap) -> Iterator[dict[str, Any]]:
 
 
 def to_csv(j: JourneyMap) -> bytes:
+    """One row per element under a header in the map's language (``terms.CSV_HEADERS``)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, CSV_COLUMNS, extrasaction="ignore", lineterminator="\r\n")
-    writer.writeheader()
+    headers = CSV_HEADERS.get(j.language, CSV_HEADERS["en"])
+    writer.writerow({column: headers[column] for column in CSV_COLUMNS})
     for r in csv_rows(j):
         writer.writerow({k: csv_cell(v) for k, v in r.items()})
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads UTF-8
@@ -168,17 +172,19 @@ def _md(text: str) -> str:
 
 def to_markdown(j: JourneyMap, info: ExportInfo | None = None) -> str:
     L = LABELS[j.language]
+    w = MapWords.of(j)
+    num, count = w.num, w.count
     out = [f"# {_md(j.title.text)}", ""]
-    meta = [j.map_type, j.language, _md(j.framework.name)]
+    meta = [w.map_type(j.map_type), w.language(j.language), _md(j.framework.name)]
     if info and info.status:
-        meta.append(info.status)
+        meta.append(w.status(info.status))
     if info and info.version:
-        meta.append(f"{L['version']} {info.version}")
+        meta.append(f"{L['version']} {num(info.version)}")
     out += [" · ".join(meta), ""]
     if j.evidence_only:
         out += [f"> {L['evidence_only']}", ""]
-    for w in (info.warnings if info else None) or []:
-        out += [f"> ⚠ {_md(w)}", ""]
+    for warning in (info.warnings if info else None) or []:
+        out += [f"> ⚠ {_md(warning)}", ""]
     if j.personas:
         out += [f"## {L['personas']}", ""]
         for pe in j.personas:
@@ -202,25 +208,27 @@ def to_markdown(j: JourneyMap, info: ExportInfo | None = None) -> str:
             )
         if s.emotion:
             out.append(
-                f"- **{L['emotion']}**: {_md(s.emotion.label.text)} ({s.emotion.score:+.2f})"
+                f"- **{L['emotion']}**: {_md(s.emotion.label.text)} ({w.signed(s.emotion.score)})"
             )
         out.append("")
         if s.pain_points:
             out += [f"#### {L['pain_points']}", ""]
             for pp in s.pain_points:
                 out.append(
-                    f"- **{_md(pp.title.text)}** — {L['frequency']} {pp.frequency}, "
-                    f"{L['severity']} {pp.severity:.1f}, {L['priority']} {pp.priority:.1f}"
+                    f"- **{_md(pp.title.text)}** — {count('mentions', pp.frequency)}, "
+                    f"{L['severity']} {num(pp.severity, 1)}, {L['priority']} {num(pp.priority, 1)}"
                 )
                 for ref in pp.evidence:
-                    line = f"  > “{_md(ref.quote)}” ({ref.lang}, {ref.evidence_id})"
+                    line = f"  > “{_md(ref.quote)}” ({w.language(ref.lang)}, {ref.evidence_id})"
                     if ref.translation:
                         line += f" — {_md(ref.translation)}"
                     out.append(line)
             out.append("")
         if s.delighters:
             out += [f"#### {L['delighters']}", ""]
-            out += [f"- {_md(d.title.text)} — {L['frequency']} {d.frequency}" for d in s.delighters]
+            out += [
+                f"- {_md(d.title.text)} — {count('mentions', d.frequency)}" for d in s.delighters
+            ]
             out.append("")
     if j.recommendations:
         out += [f"## {L['recommendations']}", ""]
@@ -233,20 +241,25 @@ def to_markdown(j: JourneyMap, info: ExportInfo | None = None) -> str:
             owner = _md(rec.owner_team.text) if rec.owner_team else ""
             kpi = _md(rec.kpi.text) if rec.kpi else ""
             out.append(
-                f"| {_md(rec.action.text)} | {owner} | {rec.effort or ''} | {rec.impact or ''} | "
-                f"{kpi} | {rec.status} |"
+                f"| {_md(rec.action.text)} | {owner} | {w.level(rec.effort)} | "
+                f"{w.level(rec.impact)} | {kpi} | {w.rec_status(rec.status)} |"
             )
         out.append("")
     c = j.coverage
     out += [
         f"## {L['coverage']}",
         "",
-        f"{c.total_evidence} {L['evidence']}; "
-        + ", ".join(f"{x.lang} {x.count}" for x in c.by_language)
-        + f"; {L['unplaced']} {c.unplaced}"
-        + (f"; {L['addresses_ai']} {c.addresses_ai}" if c.addresses_ai else ""),
+        f"{count('evidence', c.total_evidence)}; "
+        + w.listed([f"{w.language(x.lang)} {num(x.count)}" for x in c.by_language])
+        + f"; {L['unplaced']} {num(c.unplaced)}"
+        + (f"; {L['addresses_ai']} {num(c.addresses_ai)}" if c.addresses_ai else ""),
         "",
     ]
+    coverage_warnings = w.warnings(j)
+    if coverage_warnings:
+        out += [f"### {L['warnings']}", ""]
+        out += [f"- {_md(text)}" for text in coverage_warnings]
+        out.append("")
     return "\n".join(out)
 
 

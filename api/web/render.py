@@ -9,6 +9,7 @@ from api.web.curve import emotion_svg
 from api.web.fonts import STACK, font_css
 from api.web.labels import LABELS, RTL
 from api.web.paper import Paper, page_groups
+from api.web.wording import MapWords
 from knowledge.errors import UserInputError
 from knowledge.journey.model import JourneyMap, Stage
 
@@ -24,16 +25,14 @@ LATE_LANES = (
 PARTS = ("personas", "journey", "recommendations", "coverage")
 STAGE_PX = 220  # a stage column on screen and in images
 SOLE_STAGE_PX = 640  # one stage shown alone (an image of that section)
+COMMENT_MARK = "💬"  # the style sheet's mark after an element with comments (review page)
+FONTS_HERE = "<!-- cjm: @font-face rules -->"  # no text on the page can hold "<" unescaped
 _env = Environment(
     loader=PackageLoader("api.web", "templates"),
     autoescape=select_autoescape(["html", "j2"]),
     trim_blocks=True,
     lstrip_blocks=True,
 )
-
-
-def _all_text(journey: JourneyMap) -> str:
-    return journey.model_dump_json() + "".join(str(v) for v in LABELS[journey.language].values())
 
 
 def render_html(
@@ -61,7 +60,15 @@ def render_html(
     }
     pain_titles = {p.id: p.title.text for s in journey.stages for p in s.pain_points}
     labels = LABELS[journey.language]
-    return _env.get_template("map.html.j2").render(
+    w = MapWords.of(journey)
+    coverage_warnings = w.warnings(journey)
+    page = _env.get_template("map.html.j2").render(
+        w=w,
+        coverage_warnings=coverage_warnings,
+        by_language=[
+            f"{w.language(c.lang)} {w.num(c.count)}" for c in journey.coverage.by_language
+        ],
+        by_kind=[f"{w.kind(c.kind)} {w.num(c.count)}" for c in journey.coverage.by_kind],
         j=journey,
         L=labels,
         rtl=rtl,
@@ -69,7 +76,7 @@ def render_html(
         version=version,
         warnings=warnings or [],
         review=bool(review_script),
-        font_css=font_css(_all_text(journey), embed=embed_fonts, base_url=font_base),
+        font_css=FONTS_HERE,
         font_stack=STACK,
         curves=[emotion_svg(journey, rtl, labels["emotion_curve"], g) for g in groups],
         stage_groups=groups,
@@ -84,6 +91,11 @@ def render_html(
         review_script=review_script,
         expand_quotes=expand_quotes,
     )
+    # the fonts for every character the page shows (the map, the words for its values, the
+    # review panel), not for its style sheet; the comment mark only where comments are shown
+    visible = page.split("</style>", 1)[1] + (COMMENT_MARK if review_script else "")
+    fonts = font_css(journey.model_dump_json() + visible, embed=embed_fonts, base_url=font_base)
+    return page.replace(FONTS_HERE, fonts, 1)
 
 
 def sections(journey: JourneyMap) -> list[str]:

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from api.web.inline_json import script_json
 from api.web.review_controls import CONTROL_LABELS, actions_html, exports_html
+from api.web.wording import MapWords
 from generator.evaluation.map_health import MapHealth
 from knowledge.access.keys import Principal
 from knowledge.maps.diff import Change
@@ -178,12 +179,14 @@ def panel(
     t = PANEL_LABELS[lang]
     c = CONTROL_LABELS[lang]
     names = names or {}
+    words = MapWords(lang)
     rows = [
         '<aside id="review" class="no-print" style="'
         'border-top:2px solid #d9dee3;padding:12px 0;margin-top:24px">',
         f'<div><strong>{t["signed_in"]}</strong> <span id="role" data-role="{who.role}">'
         f"{escape(c['roles'][who.role])}</span> · "
-        f'<span id="status">{escape(info.status)}</span> · v{version} · '
+        f'<span id="status" data-value="{escape(info.status)}">'
+        f"{escape(words.status(info.status))}</span> · v{version} · "
         f'<a href="/review/logout">{escape(c["sign_out"])}</a></div>',
         actions_html(lang, t, offered(info.status, who), info.status),
         '<p id="message" role="status" style="color:#b42318"></p>',
@@ -193,7 +196,7 @@ def panel(
     rows.append(f'<details open><summary>{heading}</summary><ul id="diff">')
     for change in changes:
         rows.append(
-            f"<li>{escape(change.label)}: <del>{escape(str(change.old))}</del> → "
+            f"<li>{escape(words.place(change))}: <del>{escape(str(change.old))}</del> → "
             f"<ins>{escape(str(change.new))}</ins></li>"
         )
     rows.append("</ul></details>")

@@ -41,6 +41,8 @@ from knowledge.corrections.store import CorrectionStore
 from knowledge.filters import EvidenceFilter
 from knowledge.journey.codebook import Codebook
 from knowledge.journey.frameworks import NONE_STAGE, StageFramework
+from knowledge.journey.model import CoverageNotice, NoticeCode
+from knowledge.journey.notices import describe
 from knowledge.library import Library
 
 DOMINANT_SHARE = 0.6  # one stage holding more than this of a language's evidence is a warning
@@ -82,6 +84,20 @@ class AnalysisOptions:
         ]
 
 
+def _notice(
+    code: NoticeCode,
+    stage_id: str,
+    source: str | None = None,
+    lang: str | None = None,
+    count: int | None = None,
+    total: int | None = None,
+) -> CoverageNotice:
+    return CoverageNotice.model_validate(
+        {"code": code, "stage_id": stage_id, "source": source, "lang": lang,
+         "count": count, "total": total}
+    )  # fmt: skip
+
+
 def _stage_summaries(
     evidence: EvidenceSet,
     framework: StageFramework,
@@ -103,26 +119,26 @@ def _stage_summaries(
         customer = [i for i in members if items[i].kind != "competitor"]
         languages = Counter(items[i].lang for i in customer)
         sources = {items[i].source_id for i in customer}
-        warnings: list[str] = []
+        notices: list[CoverageNotice] = []
         if stage_id != NONE_STAGE:
             if not customer:
-                warnings.append(f"stage {stage_id!r} has no customer evidence")
+                notices.append(_notice("no_customer_evidence", stage_id))
             else:
                 if len(sources) == 1:
                     name = items[customer[0]].location.get("file", "one file")
-                    warnings.append(f"stage {stage_id!r} rests on a single source ({name})")
+                    notices.append(_notice("single_source", stage_id, source=str(name)))
                 if len(languages) == 1:
-                    warnings.append(
-                        f"stage {stage_id!r} rests on a single language ({next(iter(languages))})"
-                    )
+                    only = next(iter(languages))
+                    notices.append(_notice("single_language", stage_id, lang=only))
             if len(framework.stages) >= DOMINANT_MIN_STAGES:
                 for lang, n in sorted(languages.items()):
                     if per_lang[lang] >= 20 and n > DOMINANT_SHARE * per_lang[lang]:
-                        warnings.append(
-                            f"stage {stage_id!r} holds {n} of {per_lang[lang]} {lang} evidence "
-                            f"({n / per_lang[lang]:.0%}); check that the framework's stages fit "
-                            "this research"
+                        notices.append(
+                            _notice(
+                                "dominant_stage", stage_id, lang=lang, count=n, total=per_lang[lang]
+                            )
                         )
+        english = framework.stage(stage_id).name("en") if stage_id != NONE_STAGE else stage_id
         summaries.append(
             StageSummary(
                 stage=stage_id,
@@ -131,7 +147,8 @@ def _stage_summaries(
                 sources=len(sources),
                 themes=[t.id for t in theme_list if t.stage == stage_id],
                 competitor_evidence=[items[i].id for i in members if items[i].kind == "competitor"],
-                warnings=warnings,
+                warnings=[describe(n, "en", english) for n in notices],
+                notices=notices,
             )
         )
     return summaries

@@ -8,6 +8,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from knowledge.journey.model import CoverageNotice
+
 
 @dataclass
 class Placement:
@@ -136,7 +138,11 @@ class StageSummary:
     sources: int
     themes: list[str]
     competitor_evidence: list[str]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # ``notices`` worded in English
+    notices: list[CoverageNotice] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "notices": [n.model_dump(mode="json") for n in self.notices]}
 
 
 @dataclass
@@ -171,6 +177,7 @@ class Analysis:
                 1 for p in self.placements if p.kind == "competitor" and p.substantive
             ),
             "warnings": [w for s in self.stages for w in s.warnings],
+            "notices": [n.model_dump(mode="json") for s in self.stages for n in s.notices],
         }
 
     def as_dict(self) -> dict[str, Any]:
@@ -182,7 +189,7 @@ class Analysis:
             "parameters": self.parameters,
             "seconds": round(self.seconds, 3),
             "coverage": self.coverage(),
-            "stages": [asdict(s) for s in self.stages],
+            "stages": [s.as_dict() for s in self.stages],
             "themes": [t.as_dict() for t in self.themes],
             "evidence": [asdict(p) for p in self.placements],
         }

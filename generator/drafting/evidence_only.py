@@ -15,7 +15,7 @@ from typing import TypeVar
 from generator.analysis.evidence import Evidence, EvidenceSet
 from generator.analysis.quotes import quote_of
 from generator.analysis.result import Analysis, Theme
-from generator.drafting.wording import emotion_key, language_in, phrase
+from generator.drafting.wording import counted_phrase, emotion_key, language_in, phrase
 from knowledge.evidence import stable_id
 from knowledge.hygiene import ADDRESSES_AI
 from knowledge.journey.frameworks import StageFramework
@@ -36,6 +36,7 @@ from knowledge.journey.model import (
     StageCount,
     Text,
 )
+from knowledge.localise import language_name, listed, number
 
 QUOTES_PER_ELEMENT = 5
 
@@ -63,8 +64,10 @@ def _lang_counts(counts: dict[str, int]) -> list[LanguageCount]:
     return [LanguageCount(lang=lang, count=n) for lang, n in ordered]
 
 
-def _langs_text(counts: dict[str, int]) -> str:
-    return ", ".join(f"{lang} {n}" for lang, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+def _langs_text(counts: dict[str, int], lang: str) -> str:
+    """Counts by language, e.g. (in Russian) персидский 3, тайский 2."""
+    ordered = sorted(counts.items(), key=lambda kv: -kv[1])
+    return listed([f"{language_name(code, lang)} {number(n, lang)}" for code, n in ordered], lang)
 
 
 def _title(theme: Theme, lang: str) -> str:
@@ -76,7 +79,7 @@ def _title(theme: Theme, lang: str) -> str:
         return title
     langs = sorted(theme.frequency_by_language, key=lambda x: (-theme.frequency_by_language[x], x))
     named = " / ".join(language_in(lang, x) for x in langs[:2])
-    return phrase("only_in", lang, {"language": named, "n": theme.frequency})
+    return phrase("only_in", lang, {"language": named, "n": number(theme.frequency, lang)})
 
 
 def _pain_point(theme: Theme, items: dict[str, Evidence], lang: str) -> PainPoint:
@@ -86,14 +89,12 @@ def _pain_point(theme: Theme, items: dict[str, Evidence], lang: str) -> PainPoin
         id=f"pp-{theme.id}",
         title=Text(text=title, origin="evidence"),
         description=Text(
-            text=phrase(
+            text=counted_phrase(
                 "pain",
                 lang,
-                {
-                    "n": theme.frequency,
-                    "langs": _langs_text(theme.frequency_by_language),
-                    "severity": severity,
-                },
+                theme.frequency,
+                langs=_langs_text(theme.frequency_by_language, lang),
+                severity=number(severity, lang, 1),
             ),
             origin="evidence",
         ),
@@ -114,10 +115,11 @@ def _delighter(theme: Theme, items: dict[str, Evidence], lang: str) -> Delighter
         id=f"dl-{theme.id}",
         title=Text(text=title, origin="evidence"),
         description=Text(
-            text=phrase(
+            text=counted_phrase(
                 "delight",
                 lang,
-                {"n": theme.frequency, "langs": _langs_text(theme.frequency_by_language)},
+                theme.frequency,
+                langs=_langs_text(theme.frequency_by_language, lang),
             ),
             origin="evidence",
         ),
@@ -222,6 +224,7 @@ def build_evidence_only_map(
             unplaced=cov["unplaced"],
             competitor_evidence=cov["competitor_evidence"],
             warnings=cov["warnings"],
+            notices=[n for summary in analysis.stages for n in summary.notices],
             addresses_ai=cov["flagged"].get(ADDRESSES_AI, 0),
         ),
         provenance=Provenance(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from knowledge.localise import counted
+
 PHRASES: dict[str, dict[str, str]] = {
     "title": {
         "en": "Journey map: {scope}",
@@ -19,20 +21,6 @@ PHRASES: dict[str, dict[str, str]] = {
         "ru": "Будущее состояние — {title}",
         "th": "สถานะในอนาคต — {title}",
         "zh": "未来状态 — {title}",
-    },
-    "pain": {
-        "en": "Raised {n} times ({langs}); mean severity {severity:.1f} of 3.",
-        "fa": "{n} بار مطرح شده ({langs})؛ میانگین شدت {severity:.1f} از ۳.",
-        "ru": "Упоминается {n} раз ({langs}); средняя тяжесть {severity:.1f} из 3.",
-        "th": "ถูกกล่าวถึง {n} ครั้ง ({langs}) ความรุนแรงเฉลี่ย {severity:.1f} จาก 3",
-        "zh": "被提及 {n} 次（{langs}）；平均严重程度 {severity:.1f}/3。",
-    },
-    "delight": {
-        "en": "Praised {n} times ({langs}).",
-        "fa": "{n} بار تحسین شده ({langs}).",
-        "ru": "Хвалят {n} раз ({langs}).",
-        "th": "ได้รับคำชม {n} ครั้ง ({langs})",
-        "zh": "被称赞 {n} 次（{langs}）。",
     },
     "only_in": {
         "en": "Raised only in {language} ({n})",
@@ -86,6 +74,32 @@ PHRASES: dict[str, dict[str, str]] = {
 }
 
 
+# counted phrases: their form follows the plural category of ``n`` (``knowledge.localise``)
+COUNTED: dict[str, dict[str, dict[str, str]]] = {
+    "pain": {
+        "en": {"one": "Raised {n} time ({langs}); mean severity {severity} of 3.",
+               "other": "Raised {n} times ({langs}); mean severity {severity} of 3."},
+        "fa": {"other": "{n} بار مطرح شده ({langs})؛ میانگین شدت {severity} از 3."},
+        "ru": {"one": "{n} упоминание ({langs}); средняя тяжесть {severity} из 3.",
+               "few": "{n} упоминания ({langs}); средняя тяжесть {severity} из 3.",
+               "many": "{n} упоминаний ({langs}); средняя тяжесть {severity} из 3.",
+               "other": "{n} упоминания ({langs}); средняя тяжесть {severity} из 3."},
+        "th": {"other": "ถูกกล่าวถึง {n} ครั้ง ({langs}) ความรุนแรงเฉลี่ย {severity} จาก 3"},
+        "zh": {"other": "被提及 {n} 次（{langs}）；平均严重程度 {severity}/3。"},
+    },
+    "delight": {
+        "en": {"one": "Praised {n} time ({langs}).", "other": "Praised {n} times ({langs})."},
+        "fa": {"other": "{n} بار تحسین شده ({langs})."},
+        "ru": {"one": "{n} положительный отзыв ({langs}).",
+               "few": "{n} положительных отзыва ({langs}).",
+               "many": "{n} положительных отзывов ({langs}).",
+               "other": "{n} положительных отзыва ({langs})."},
+        "th": {"other": "ได้รับคำชม {n} ครั้ง ({langs})"},
+        "zh": {"other": "被称赞 {n} 次（{langs}）。"},
+    },
+}  # fmt: skip
+
+
 # a language's name as it reads inside the "only_in" phrase of each map language
 LANGUAGE_IN: dict[str, dict[str, str]] = {
     "en": {"fa": "Persian", "ru": "Russian", "th": "Thai", "zh": "Chinese", "en": "English"},
@@ -104,6 +118,12 @@ LANGUAGE_IN: dict[str, dict[str, str]] = {
 
 def language_in(map_lang: str, lang: str) -> str:
     return LANGUAGE_IN.get(map_lang, LANGUAGE_IN["en"]).get(lang, lang)
+
+
+def counted_phrase(key: str, lang: str, n: int, **values: object) -> str:
+    """The phrase ``key`` of ``COUNTED`` for ``n`` in ``lang``, ``n`` and the other numbers
+    given already worded by ``knowledge.localise``."""
+    return counted(n, COUNTED[key], lang, **values)
 
 
 def phrase(key: str, lang: str, values: Mapping[str, object] | None = None) -> str:

@@ -26,6 +26,7 @@ from knowledge.errors import UserInputError
 from knowledge.filters import EvidenceFilter
 from knowledge.hygiene import assess, marker_spans
 from knowledge.journey.model import JourneyMap
+from knowledge.journey.notices import coverage_warnings
 from knowledge.library import Library
 from knowledge.maps.integrity import is_verbatim, stored_chunks
 from knowledge.maps.paths import walk_quotes, walk_texts
@@ -212,7 +213,9 @@ def _texts(doc: dict[str, Any], lang: str, health: MapHealth) -> None:
 
 
 def _thin_stages(journey: JourneyMap, stored: dict[str, ChunkRow], health: MapHealth) -> None:
-    for warning in journey.coverage.warnings:
+    names = {s.id: s.name.text for s in journey.stages}
+    worded = coverage_warnings(journey.coverage, journey.language, lambda i: names.get(i, i))
+    for warning in worded:  # in the map's language, stages by name
         health.thin_stages.append(Finding("coverage", warning))
     for stage in journey.stages:
         ids = {e.evidence_id for p in stage.pain_points for e in p.evidence} | {

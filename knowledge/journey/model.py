@@ -173,6 +173,24 @@ class KindCount(Strict):
     count: int = Field(ge=0)
 
 
+NoticeCode = Literal["no_customer_evidence", "single_source", "single_language", "dominant_stage"]
+
+
+class CoverageNotice(Strict):
+    """A coverage warning as data, worded in the reader's language where it is shown
+    (``knowledge.journey.notices``): which check, about which stage, with its numbers."""
+
+    code: NoticeCode = Field(
+        description="no_customer_evidence, single_source, single_language or dominant_stage "
+        "(one stage holds most of a language's evidence)."
+    )
+    stage_id: Id = Field(description="The stage the warning is about.")
+    source: LongText | None = Field(description="single_source: the one source's name.")
+    lang: LanguageCode | None = Field(description="single_language, dominant_stage: the language.")
+    count: int | None = Field(ge=0, description="dominant_stage: the stage's evidence.")
+    total: int | None = Field(ge=0, description="dominant_stage: the language's evidence.")
+
+
 class Coverage(Strict):
     total_evidence: int = Field(ge=0)
     by_language: list[LanguageCount]
@@ -181,7 +199,13 @@ class Coverage(Strict):
     unplaced: int = Field(ge=0, description="Evidence that fits no stage.")
     competitor_evidence: int = Field(ge=0, description="Competitor evidence, not counted as pain.")
     warnings: list[LongText] = Field(
-        description="E.g. a stage resting on a single source or language."
+        description="E.g. a stage resting on a single source or language (in English; "
+        "``notices`` holds the same as data)."
+    )
+    notices: list[CoverageNotice] = Field(
+        default_factory=list,
+        description="The warnings as data, shown in the reader's language (empty in maps "
+        "made before notices existed: their ``warnings`` are shown as written).",
     )
     addresses_ai: int = Field(
         default=0,

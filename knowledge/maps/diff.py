@@ -1,5 +1,8 @@
 """Readable differences between two versions of a map: which stage, which pain point, which
-field, old -> new. List items with ids are matched by id, so reordering is not a change."""
+field, old -> new. List items with ids are matched by id, so reordering is not a change.
+
+Where a change is, is kept as data (``Change.trail``: fields and named items), so a page can
+word it in the map's language; ``Change.label`` is its English wording for the JSON API."""
 
 from __future__ import annotations
 
@@ -19,12 +22,32 @@ KINDS = {
 
 
 @dataclass(frozen=True)
+class Step:
+    """One step to a change: a field (``name`` None), or an item of the list under ``key``
+    (``stages``, ``pain_points``, ...) named ``name``."""
+
+    key: str
+    name: str | None = None
+
+    def english(self) -> str:
+        return self.key if self.name is None else f"{KINDS.get(self.key, self.key)} «{self.name}»"
+
+
+Trail = tuple[Step, ...]
+
+
+@dataclass(frozen=True)
 class Change:
     path: str
     kind: Literal["changed", "added", "removed"]
-    label: str  # e.g. stage «Delivery» › pain point «Late» › title
+    trail: Trail
     old: Any
     new: Any
+
+    @property
+    def label(self) -> str:
+        """E.g. stage «Delivery» › pain point «Late» › title."""
+        return " › ".join(step.english() for step in self.trail)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -48,51 +71,50 @@ def _plain(value: Any) -> Any:
     return value["text"] if is_text(value) else value
 
 
-def diff(old: Any, new: Any, path: str = "", label: str = "") -> list[Change]:
+def diff(old: Any, new: Any, path: str = "", trail: Trail = ()) -> list[Change]:
     if is_text(old) and is_text(new):
         if old["text"] == new["text"]:
             return []
-        return [Change(path, "changed", label, old["text"], new["text"])]
+        return [Change(path, "changed", trail, old["text"], new["text"])]
     if isinstance(old, dict) and isinstance(new, dict):
         out: list[Change] = []
         for key in old.keys() | new.keys():
             if key in ("provenance",):
                 continue
             sub = f"{path}/{key}" if path else key
-            sub_label = f"{label} › {key}" if label else key
+            sub_trail = (*trail, Step(key))
             if key not in new:
-                out.append(Change(sub, "removed", sub_label, _plain(old[key]), None))
+                out.append(Change(sub, "removed", sub_trail, _plain(old[key]), None))
             elif key not in old:
-                out.append(Change(sub, "added", sub_label, None, _plain(new[key])))
+                out.append(Change(sub, "added", sub_trail, None, _plain(new[key])))
             else:
-                out += _list_or_value(old[key], new[key], sub, sub_label, key)
+                out += _list_or_value(old[key], new[key], sub, sub_trail, key)
         return sorted(out, key=lambda c: c.path)
     if old != new:
-        return [Change(path, "changed", label, _plain(old), _plain(new))]
+        return [Change(path, "changed", trail, _plain(old), _plain(new))]
     return []
 
 
-def _list_or_value(old: Any, new: Any, path: str, label: str, key: str) -> list[Change]:
+def _list_or_value(old: Any, new: Any, path: str, trail: Trail, key: str) -> list[Change]:
     if not (isinstance(old, list) and isinstance(new, list)):
-        return diff(old, new, path, label)
+        return diff(old, new, path, trail)
     with_ids = all(isinstance(x, dict) and "id" in x for x in old + new)
     if not with_ids:
         if [_plain(x) for x in old] == [_plain(x) for x in new]:
             return []
-        return [Change(path, "changed", label, [_plain(x) for x in old], [_plain(x) for x in new])]
-    kind = KINDS.get(key, key)
-    base = label.rsplit(" › ", 1)[0] if " › " in label else ""
+        return [Change(path, "changed", trail, [_plain(x) for x in old], [_plain(x) for x in new])]
+    base = trail[:-1]  # the list's own key becomes its item: stage «Delivery»
     before = {x["id"]: x for x in old}
     after = {x["id"]: x for x in new}
     out: list[Change] = []
     for item_id in before.keys() | after.keys():
         item = after.get(item_id) or before[item_id]
-        item_label = (f"{base} › " if base else "") + f"{kind} «{_name(item)}»"
+        item_trail = (*base, Step(key, _name(item)))
         sub = f"{path}/{item_id}"
         if item_id not in after:
-            out.append(Change(sub, "removed", item_label, _name(before[item_id]), None))
+            out.append(Change(sub, "removed", item_trail, _name(before[item_id]), None))
         elif item_id not in before:
-            out.append(Change(sub, "added", item_label, None, _name(after[item_id])))
+            out.append(Change(sub, "added", item_trail, None, _name(after[item_id])))
         else:
-            out += diff(before[item_id], after[item_id], sub, item_label)
+            out += diff(before[item_id], after[item_id], sub, item_trail)
     return out

@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 
 from api.cli.main import app
 from api.web.chromium import available as printing_available
-from api.web.exports import export_bytes, neutralise, to_csv
+from api.web.exports import CSV_COLUMNS, export_bytes, neutralise, to_csv
 from api.web.filenames import content_disposition, download_name
 from api.web.inline_json import script_json
 from api.web.labels import LABELS
@@ -358,7 +358,8 @@ def _formula_like(cell: str) -> bool:
 
 def test_csv_keeps_numbers_and_neutralises_every_formula_prefix() -> None:
     journey = hostile_map()
-    rows = list(csv.DictReader(io.StringIO(to_csv(journey).decode("utf-8-sig"))))
+    stream = io.StringIO(to_csv(journey).decode("utf-8-sig"))
+    rows = list(csv.DictReader(stream, fieldnames=CSV_COLUMNS))[1:]  # the header is worded
     for row in rows:
         for column, cell in row.items():
             if column in NUMERIC:
@@ -473,7 +474,8 @@ def test_the_review_page_works_in_chromium_with_hostile_text(
     assert page.evaluate("CJM.head") == 2
     with page.expect_navigation():
         page.click("#btn-submit")
-    assert page.locator("#status").inner_text() == "in_review"
+    assert page.locator("#status").get_attribute("data-value") == "in_review"
+    assert page.locator("#status").inner_text() == "در حال بازبینی"  # the map's language
     assert alerts == [] and errors == []
 
 

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from api.cli.main import app
 from api.http.app import create_app
-from api.web.exports import export_bytes, filename, neutralise, to_csv
+from api.web.exports import CSV_COLUMNS, export_bytes, filename, neutralise, to_csv
 from api.web.service import map_for_export
 from knowledge.journey.model import JourneyMap
 from knowledge.maps.repository import MapRepository
@@ -55,7 +55,10 @@ def test_csv_is_excel_ready_and_neutralises_formulas() -> None:
     journey = JourneyMap.model_validate(data)
     raw = to_csv(journey)
     assert raw.startswith("\ufeff".encode())  # BOM: Excel shows Thai, Persian, Chinese
-    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    lines = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    # the header row is in the map's language; the cells keep the codes and numbers
+    assert lines[0][:3] == ["ส่วน", "ประเภท", "ขั้นตอน"] and len(lines[0]) == len(CSV_COLUMNS)
+    rows = [dict(zip(CSV_COLUMNS, line, strict=True)) for line in lines[1:]]
     by_path = {r["element"]: r for r in rows}
     assert by_path["stages/delivery/actions/0"]["text"] == '\'=HYPERLINK("http://evil")'
     assert by_path["stages/delivery/thoughts/0"]["text"] == "'+ช้ามาก"

@@ -89,7 +89,8 @@ def test_persian_map_rtl_comment_and_approve(
         page.click("#btn-edit")
     assert page.locator(f"[data-path='{title_path}']").inner_text() == "پیک دیر می‌رسد و غذا سرد است"
     assert "پیک دیر می‌رسد و غذا سرد است" in page.locator("#diff").inner_text()  # diff to v1
-    assert page.locator("#status").inner_text() == "draft"  # a new version starts again
+    assert page.locator("#status").get_attribute("data-value") == "draft"  # starts again
+    assert page.locator("#status").inner_text() == "پیش‌نویس"  # in the map's language
     with page.expect_navigation():
         page.click("#btn-submit")
     page.locator(f"[data-path='{title_path}']").click()
@@ -99,7 +100,8 @@ def test_persian_map_rtl_comment_and_approve(
     assert "منبع این مشکل کجاست؟" in page.locator("#comments").inner_text()
     with page.expect_navigation():
         page.click("#btn-approve")
-    assert page.locator("#status").inner_text() == "approved"
+    assert page.locator("#status").get_attribute("data-value") == "approved"
+    assert page.locator("#status").inner_text() == "تأییدشده"
     assert server["repo"].get("cx", fa).approved_version == 2
     page.screenshot(path=str(artifacts / "review-fa-approved.png"), full_page=True)
 
