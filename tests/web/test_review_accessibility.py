@@ -120,7 +120,8 @@ def test_an_editor_comments_and_submits_with_the_keyboard_only(
     tab_to(page, "#btn-submit")
     with page.expect_navigation():
         page.keyboard.press(" ")
-    assert page.locator("#status").inner_text() == "in_review"
+    assert page.locator("#status").get_attribute("data-value") == "in_review"
+    assert page.locator("#status").inner_text() == "กำลังตรวจ"  # in the map's language
     assert repo.get("cx", map_id).status == "in_review"
     # submitted: nothing left for an editor to do until a reviewer decides
     assert page.locator("button[data-action]").count() == 0
