@@ -255,10 +255,15 @@ def _owner(q: str, maps: list[ScopedMap]) -> str | None:
     return None
 
 
-def read_intent(question: str, maps: list[ScopedMap]) -> Intent:
+def read_intent(
+    question: str, maps: list[ScopedMap], vocabulary: list[ScopedMap] | None = None
+) -> Intent:
+    """``maps``: one version of each map in scope; ``vocabulary``: every version in scope
+    (translations too), whose stage and team names the question may use."""
     q = f" {question.casefold()} "
+    words = vocabulary or maps
     langs = _langs(q)
-    stage = _stage(q, maps)
+    stage = _stage(q, words)
     if _has(q, COMPARE) and len(maps) >= 2:
         return Intent("compare", stage=stage, map_langs=langs)
     if _has(q, RECS):

@@ -17,6 +17,7 @@ from generator.drafting.future_state import draft_future_state
 from generator.drafting.llm_draft import DraftSpec
 from generator.drafting.pipeline import draft_map
 from generator.llm.job import LLMJob
+from generator.qa.vectors import store_element_vectors
 from knowledge.errors import UserInputError
 from knowledge.journey.frameworks import BUILTIN
 from knowledge.maps.errors import StaleVersion
@@ -104,7 +105,8 @@ def start_draft(
                 journey = draft_map(
                     library, options, body.lang, spec, model, settings, body.stage_method, progress
                 )
-        info = repo.create(caller.workspace, journey, caller.name)
+        stores = MapRepository(library.db, stored=store_element_vectors(library, progress))
+        info = stores.create(caller.workspace, journey, caller.name)
         return {"map_id": info.id, "version": info.head, "evidence_only": journey.evidence_only}
 
     runner.submit(job, work)
@@ -178,7 +180,8 @@ def regenerate(
                 body.stage_method,
                 progress,
             )
-        new, orphaned = repo.regenerate(caller.workspace, map_id, base, journey, caller.name)
+        stores = MapRepository(library.db, stored=store_element_vectors(library, progress))
+        new, orphaned = stores.regenerate(caller.workspace, map_id, base, journey, caller.name)
         return {"map_id": map_id, "version": new.head, "orphaned": orphaned}
 
     runner.submit(job, work)
