@@ -252,7 +252,10 @@ class Asker:
                     sev=shown_text("severity", r["severity"]),
                     pri=shown_text("priority", r["priority"]),
                 )
-                lines.append(f"{n}. {r['title']} — {detail}")
+                at = ""
+                if r["stage"] and not intent.stage:  # which stage, when the question named none
+                    at = f"（{r['stage']}）" if lang == "zh" else f" ({r['stage']})"
+                lines.append(f"{n}. {r['title']}{at} — {detail}")
             cited = [by_ref[r["element"]] for r in rows if r["element"] in by_ref]
         elif facts and "count" in facts:
             c = facts["count"]
