@@ -32,7 +32,7 @@ from generator.qa.facts import facts_for
 from generator.qa.families import languages_of, one_per_map
 from generator.qa.intent import Intent, read_intent
 from generator.qa.numbers import shown_numbers, shown_text
-from generator.qa.phrases import KIND_NAMES, LANG_NAMES, PHRASES
+from generator.qa.phrases import KIND_NAMES, LANG_NAMES, PHRASES, STATUS_NAMES
 from generator.qa.retrieval import ElementIndex, EvidenceText
 from knowledge.errors import UserInputError
 from knowledge.hygiene import addresses_ai
@@ -234,6 +234,7 @@ class Asker:
     ) -> Answer:
         ph = PHRASES[lang]
         names = LANG_NAMES[lang]
+        statuses = STATUS_NAMES[lang]
         lines: list[str] = []
         cited: list[Element] = []
         by_ref = {e.ref: e for e in shown}
@@ -266,13 +267,14 @@ class Asker:
             if rows:
                 lines.append(ph["recs"] + ":")
                 lines += [
-                    f"- {r['action']} ({r['owner_team'] or '—'}, {r['status']})" for r in rows
+                    f"- {r['action']} ({r['owner_team'] or '—'}, {statuses[r['status']]})"
+                    for r in rows
                 ]
             cited = [by_ref[r["element"]] for r in rows if r["element"] in by_ref]
         elif facts and "maps" in facts:
             lines.append(ph["status"] + ":")
             lines += [
-                f"- {m['title']} ({m['language']}): {m['status']} v{m['version']}"
+                f"- {m['title']} ({m['language']}): {statuses[m['status']]} v{m['version']}"
                 for m in facts["maps"]
             ]
         elif facts and "comparison" in facts:

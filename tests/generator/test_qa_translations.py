@@ -268,3 +268,16 @@ def test_asking_about_maps_stored_without_vectors_says_it_is_embedding(
     said.clear()
     Asker(lib, None, settings, progress=said.append).ask(TOP["ru"], maps)
     assert said == []
+
+
+def test_recommendations_are_listed_once_with_their_status_in_words(
+    lib: Library, settings: Settings
+) -> None:
+    repo = MapRepository(lib.db)
+    ids = one_analysis_in_three_languages(repo)
+    answer = Asker(lib, None, settings).ask(
+        "Какие рекомендации команда Операции ещё не начала?", scope_maps(repo, "cx", None)
+    )
+    rows = answer.facts["recommendations"]  # type: ignore[index]
+    assert [r["element"] for r in rows] == [f"{ids['ru']}:recommendations/rec-1"]
+    assert "(Операции, не начата)" in answer.text and "not_started" not in answer.text
