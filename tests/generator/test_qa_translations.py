@@ -281,3 +281,16 @@ def test_recommendations_are_listed_once_with_their_status_in_words(
     rows = answer.facts["recommendations"]  # type: ignore[index]
     assert [r["element"] for r in rows] == [f"{ids['ru']}:recommendations/rec-1"]
     assert "(Операции, не начата)" in answer.text and "not_started" not in answer.text
+
+
+def test_a_failing_vector_hook_does_not_undo_the_stored_version(
+    lib: Library, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(journey: JourneyMap) -> None:
+        raise ConnectionError("embeddings endpoint unreachable")
+
+    repo = MapRepository(lib.db, stored=broken)
+    info = repo.create("cx", source_map(), "a")
+    assert repo.version("cx", info.id).journey.stages[0].id == "delivery"
+    assert f"after storing map {info.id}" in caplog.text
+    assert "embeddings endpoint unreachable" in caplog.text
