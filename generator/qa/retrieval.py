@@ -35,11 +35,17 @@ def embedded_text(e: Element, quotes: bool = True) -> str:
     return words
 
 
+ASKING = "embedding {n} map elements not embedded yet (once; later questions reuse them)"
+
+
 def embed_elements(
-    cache: CachedEmbedder, texts: list[str], progress: Callable[[str], None] | None = None
+    cache: CachedEmbedder,
+    texts: list[str],
+    progress: Callable[[str], None] | None = None,
+    announce: str = ASKING,
 ) -> np.ndarray:
     """Vectors of element texts through the cache; when some must be computed, says how many
-    and how far it is."""
+    (``announce``) and how far it is."""
     if not texts:
         return np.zeros((0, cache.dim), dtype=np.float32)
     todo = {"missing": 0, "done": 0, "started": False}
@@ -51,10 +57,7 @@ def embed_elements(
             todo["started"] = True
             todo["missing"] = len(texts) - n
             if todo["missing"]:
-                progress(
-                    f"embedding {todo['missing']} map elements not embedded yet "
-                    "(once; later questions reuse them)"
-                )
+                progress(announce.replace("{n}", str(todo["missing"])))
             return
         todo["done"] += n
         progress(f"embedded {todo['done']}/{todo['missing']} map elements")

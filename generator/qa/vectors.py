@@ -24,6 +24,11 @@ def store_element_vectors(
     """The ``MapRepository`` hook that embeds a stored version's elements."""
 
     def embed(journey: JourneyMap) -> None:
-        embed_elements(library.cached_embedder, element_texts(journey), progress)
+        embed_elements(
+            library.cached_embedder,
+            element_texts(journey),
+            progress,
+            "embedding {n} elements of map " + journey.id + " for questions about it",
+        )
 
     return embed

@@ -234,8 +234,11 @@ def test_vectors_are_stored_with_the_version_and_asking_embeds_nothing(
     with lib.db.session() as s:  # evidence vectors, as ingest stores them
         rows = s.execute(select(ChunkRow.search_text, ChunkRow.text_hash)).all()
     cache.embed_evidence([r.search_text for r in rows], [r.text_hash for r in rows])
-    repo = MapRepository(lib.db, stored=store_element_vectors(lib))
+    storing: list[str] = []
+    repo = MapRepository(lib.db, stored=store_element_vectors(lib, storing.append))
     ids = one_analysis_in_three_languages(repo)
+    n = len(element_texts(repo.version("cx", ids["zh"]).journey))
+    assert f"embedding {n} elements of map {ids['zh']} for questions about it" in storing
     before = cache.computed
     answer = Asker(lib, None, settings, progress=said.append).ask(
         TOP["fa"], scope_maps(repo, "cx", None)
