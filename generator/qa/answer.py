@@ -202,7 +202,10 @@ class Asker:
         if not facts:
             return []
         text = json.dumps(facts, ensure_ascii=False)
-        return list(dict.fromkeys(re.findall(r'"(?:element|a|b)": "([^"]+)"', text)))
+        refs = re.findall(r'"(?:element|a|b)": "([^"]+)"', text)
+        for listed in re.findall(r'"resolved_elements": \[([^\]]*)\]', text):
+            refs += re.findall(r'"([^"]+)"', listed)
+        return list(dict.fromkeys(refs))
 
     @staticmethod
     def _citation(e: Element, evidence_ids: list[str] | None = None) -> dict[str, Any]:
@@ -262,6 +265,17 @@ class Asker:
             c = facts["count"]
             lines.append(ph["count"].format(n=c["count"], kind=KIND_NAMES[lang][c["kind"]]))
             cited = [by_ref[r] for r in c["elements"] if r in by_ref]
+        elif facts and "resolved" in facts:
+            r = facts["resolved"]
+            lines.append(ph["resolved"].format(k=r["resolved"], n=r["pain_points"]))
+            if r["open"]:
+                lines.append(ph["open"] + ":")
+                lines += [
+                    f"- {o['title']}" + (f" ({o['stage']})" if o["stage"] else "")
+                    for o in r["open"]
+                ]
+            refs = [o["element"] for o in r["open"]] + r["resolved_elements"]
+            cited = [by_ref[x] for x in refs if x in by_ref]
         elif facts and "recommendations" in facts:
             rows = facts["recommendations"]
             if rows:
@@ -294,7 +308,9 @@ class Asker:
             lines.append(ph["related"] + ":")
             lines += [f"- {e.title}" for e in shown[:3]]
             cited = shown[:3]
-        answerable = bool(cited) or bool(facts and ("maps" in facts or "count" in facts))
+        answerable = bool(cited) or bool(
+            facts and ("maps" in facts or "count" in facts or "resolved" in facts)
+        )
         text = "\n".join(lines + [ph["no_model"]]) if answerable else ph["none"]
         return Answer(
             question,

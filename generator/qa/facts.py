@@ -57,6 +57,28 @@ def count(elements: list[Element], intent: Intent) -> dict[str, Any]:
     return {"kind": kind, "count": len(chosen), "elements": [e.ref for e in chosen]}
 
 
+def resolved(elements: list[Element], intent: Intent) -> dict[str, Any]:
+    """Pain points a recommendation marked done addresses, and those still open."""
+    done = {
+        (e.map_id, pain)
+        for e in elements
+        if e.kind == "recommendation" and e.numbers["status"] == "done"
+        for pain in e.numbers["addresses"]
+    }
+    pains = [e for e in elements if e.kind == "pain_point" and _in_stage(e, intent.stage)]
+    closed = [e for e in pains if (e.map_id, e.path.rsplit("/", 1)[1]) in done]
+    return {
+        "pain_points": len(pains),
+        "resolved": len(closed),
+        "resolved_elements": [e.ref for e in closed],
+        "open": [
+            {"element": e.ref, "title": e.title, "stage": e.stage_name}
+            for e in pains
+            if e not in closed
+        ],
+    }
+
+
 def recommendations(elements: list[Element], intent: Intent) -> list[dict[str, Any]]:
     rows = []
     for e in elements:
@@ -140,6 +162,8 @@ def facts_for(intent: Intent, maps: list[ScopedMap], index: ElementIndex) -> dic
         return {"top_pain_points": top_pain_points(elements, intent)}
     if intent.kind == "count":
         return {"count": count(elements, intent)}
+    if intent.kind == "resolved":
+        return {"resolved": resolved(elements, intent)}
     if intent.kind == "recommendations":
         return {"recommendations": recommendations(elements, intent)}
     if intent.kind == "status":

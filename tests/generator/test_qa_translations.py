@@ -297,3 +297,31 @@ def test_a_failing_vector_hook_does_not_undo_the_stored_version(
     assert repo.version("cx", info.id).journey.stages[0].id == "delivery"
     assert f"after storing map {info.id}" in caplog.text
     assert "embeddings endpoint unreachable" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "line"),
+    [
+        ("ru", "Все ли жалобы решены?", "Решено проблем (рекомендация выполнена): {k} из 2"),
+        ("zh", "所有投诉都解决了吗？", "已解决（建议已完成）：2 个痛点中的 {k} 个"),
+        # not "حل شده‌اند": its "شده" would name a stage of the scripted Persian translation
+        ("fa", "آیا همهٔ شکایت‌ها حل شد؟", "حل‌شده (توصیهٔ انجام‌شده): {k} از 2 مشکل"),
+    ],
+)
+def test_are_all_complaints_resolved_counts_one_map(
+    lib: Library, settings: Settings, lang: str, question: str, line: str
+) -> None:
+    repo = MapRepository(lib.db)
+    ids = one_analysis_in_three_languages(repo)
+    asker = Asker(lib, None, settings)
+    before = asker.ask(question, scope_maps(repo, "cx", None))
+    assert before.intent == "resolved" and line.format(k=0) in before.text  # not "из 6"
+    assert {c["map"] for c in before.citations} == {ids[lang]} and len(before.citations) == 2
+    journey = repo.version("cx", ids[lang]).journey
+    rec = journey.recommendations[0]
+    path = f"recommendations/{rec.id}/status"
+    repo.edit("cx", ids[lang], 1, [FieldPatch(path=path, value="done")], "a")
+    approve(repo, ids[lang])
+    after = asker.ask(question, scope_maps(repo, "cx", None))
+    addressed = {p.id for s in journey.stages for p in s.pain_points} & set(rec.addresses)
+    assert line.format(k=len(addressed)) in after.text and addressed
