@@ -247,8 +247,9 @@ class Asker:
             if intent.customer_lang:
                 head += " " + ph["for_lang"].format(lang=names[intent.customer_lang])
             if intent.stage:
-                name = stage_name(maps, intent.stage, lang) or intent.stage
-                head += " " + ph["at_stage"].format(stage=name)
+                name = stage_name(maps, intent.stage, lang)
+                if name:  # no map has the stage: its rows are empty, and no id is shown
+                    head += " " + ph["at_stage"].format(stage=name)
             lines.append(head + ":")
             for n, r in enumerate(rows, 1):
                 detail = ph["mentions"].format(

@@ -12,6 +12,7 @@ from generator.qa.numbers import as_shown
 from generator.qa.retrieval import ElementIndex
 
 TOP_N = 5
+LISTED = 10  # pain points listed by a "resolved?" answer, of each kind
 SAME_THEME = 0.86  # cosine above which two maps' pain points are the same theme
 
 
@@ -58,7 +59,8 @@ def count(elements: list[Element], intent: Intent) -> dict[str, Any]:
 
 
 def resolved(elements: list[Element], intent: Intent) -> dict[str, Any]:
-    """Pain points a recommendation marked done addresses, and those still open."""
+    """How many pain points a recommendation marked done addresses; those (and those still
+    open) listed highest priority first, ``LISTED`` of each."""
     done = {
         (e.map_id, pain)
         for e in elements
@@ -66,15 +68,15 @@ def resolved(elements: list[Element], intent: Intent) -> dict[str, Any]:
         for pain in e.numbers["addresses"]
     }
     pains = [e for e in elements if e.kind == "pain_point" and _in_stage(e, intent.stage)]
+    pains.sort(key=lambda e: (-e.numbers["priority"], e.ref))
     closed = [e for e in pains if (e.map_id, e.path.rsplit("/", 1)[1]) in done]
+    still_open = [e for e in pains if e not in closed]
     return {
         "pain_points": len(pains),
         "resolved": len(closed),
-        "resolved_elements": [e.ref for e in closed],
+        "resolved_elements": [e.ref for e in closed[:LISTED]],
         "open": [
-            {"element": e.ref, "title": e.title, "stage": e.stage_name}
-            for e in pains
-            if e not in closed
+            {"element": e.ref, "title": e.title, "stage": e.stage_name} for e in still_open[:LISTED]
         ],
     }
 
