@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from api.cli.common import JsonOption, WorkspaceOption, err, open_library, out, print_json
+from api.cli.draft import _progress
 from generator.llm.errors import LLMError
 from generator.llm.factory import configured_model
 from generator.llm.failures import save_failure
@@ -30,14 +31,15 @@ def ask_command(
 ) -> None:
     """Ask about maps: an answer in your language, citing map elements and evidence.
 
-    Counts and priorities come from the maps' data. Without a configured model the answer is
-    composed from that data."""
+    Counts and priorities come from the maps' data, as the maps show them; a map and its
+    translations count once, answered from the version in your language (else the source).
+    Without a configured model the answer is composed from that data."""
     settings = get_settings()
     model = configured_model(settings)
     try:
         with open_library() as library:
             maps = scope_maps(MapRepository(library.db), workspace, map_id)
-            answer = Asker(library, model, settings).ask(question, maps, lang)
+            answer = Asker(library, model, settings, _progress).ask(question, maps, lang)
     except LLMError as exc:
         saved = save_failure(settings.home, "ask", exc)
         err.print(f"[red]answer failed:[/red] {exc}\n  details: {saved}")
@@ -51,7 +53,8 @@ def ask_command(
         return
     out.print(answer.text, highlight=False, markup=False)
     for c in answer.citations:
-        out.print(f"  [{c['element']}] {c['title']}", highlight=False, markup=False)
+        where = f"{c['stage']} · " if c["stage"] else ""
+        out.print(f"  • {c['title']} ({where}{c['lang']})", highlight=False, markup=False)
         for ev in c["evidence"][:2]:
             out.print(
                 f"      {ev['evidence_id']} ({ev['lang']}): “{ev['quote']}”",

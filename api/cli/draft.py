@@ -31,6 +31,7 @@ from generator.llm.errors import LLMError
 from generator.llm.factory import configured_model
 from generator.llm.failures import save_failure
 from generator.llm.job import LLMJob
+from generator.qa.vectors import store_element_vectors
 from knowledge.access.keys import Principal
 from knowledge.errors import UserInputError
 from knowledge.journey.model import JourneyMap, MapType
@@ -75,7 +76,8 @@ def _store(journey: JourneyMap, who: Principal, output: Path | None, json_output
     info = None
     with open_library() as library:
         try:
-            info = review.store_draft(MapRepository(library.db), who, journey)
+            stores = MapRepository(library.db, stored=store_element_vectors(library, _progress))
+            info = review.store_draft(stores, who, journey)
         finally:  # the file is written even when the store refuses the map, with the id stored
             if output is not None:
                 _write(journey.model_copy(update={"id": info.id}) if info else journey, output)

@@ -12,6 +12,7 @@ from generator.llm.errors import LLMError
 from generator.llm.factory import configured_model
 from generator.llm.failures import save_failure
 from generator.llm.job import LLMJob
+from generator.qa.vectors import store_element_vectors
 from generator.translation.glossaries import resolve_glossary
 from generator.translation.service import translate_map
 from knowledge.languages import SUPPORTED_LANGUAGES
@@ -49,7 +50,7 @@ def translate_command(
         with open_library() as library:
             job = LLMJob.from_settings(model, settings, to, _progress)
             done = translate_map(
-                MapRepository(library.db),
+                MapRepository(library.db, stored=store_element_vectors(library, _progress)),
                 workspace,
                 map_id,
                 job,

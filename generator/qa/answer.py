@@ -1,13 +1,15 @@
-"""Answer a question about maps: read its intent, compute facts from the data, retrieve the
-closest elements and their evidence across languages, and have the model write the answer in
-the asker's language — validated: every citation exists and belongs to the scoped maps,
-evidence ids belong to the elements in scope, every number is one the data gives, the answer
-is in the asker's language, and it passes the screen every model answer passes (no link,
-contact, talk of instructions or planted name the evidence shown cannot justify). Without a
-model the answer is composed from the same facts and elements — and so it is, with a note
-and a ``failed/ask-*.json`` record, when the model's answer fails and the caller asked for
-that fallback (the HTTP API does). When the maps do not answer the question, the answer says
-so."""
+"""Answer a question about maps: of each map and its translations take the version in the
+asker's language (else the source: ``generator.qa.families``), read the question's intent,
+compute facts from the data, retrieve the closest elements and their evidence across
+languages, and have the model write the answer in the asker's language — validated: every
+citation exists and belongs to the scoped maps, evidence ids belong to the elements in scope,
+every number is one the data gives (as the map's page shows it), stages and elements are named,
+never shown by id, the answer is in the asker's language, and it passes the screen every model
+answer passes (no link, contact, talk of instructions or planted name the evidence shown cannot
+justify). Without a model the answer is composed from the same facts and elements — and so it
+is, with a note and a ``failed/ask-*.json`` record, when the model's answer fails and the
+caller asked for that fallback (the HTTP API does). When the maps do not answer the question,
+the answer says so."""
 
 from __future__ import annotations
 
@@ -25,10 +27,12 @@ from generator.llm.errors import LLMConfigError, LLMError
 from generator.llm.failures import save_failure
 from generator.llm.interface import ChatModel
 from generator.llm.job import LLMJob
-from generator.qa.elements import Element, ScopedMap, elements_of
+from generator.qa.elements import Element, ScopedMap, elements_of, stage_name
 from generator.qa.facts import facts_for
+from generator.qa.families import languages_of, one_per_map
 from generator.qa.intent import Intent, read_intent
-from generator.qa.phrases import KIND_NAMES, LANG_NAMES, PHRASES
+from generator.qa.numbers import shown_numbers, shown_text
+from generator.qa.phrases import KIND_NAMES, LANG_NAMES, PHRASES, STATUS_NAMES
 from generator.qa.retrieval import ElementIndex, EvidenceText
 from knowledge.errors import UserInputError
 from knowledge.hygiene import addresses_ai
@@ -100,8 +104,33 @@ def asker_language(question: str, lang: str | None) -> str:
     return found if found in SUPPORTED_LANGUAGES else "en"
 
 
-def _fmt(x: Any) -> str:
-    return f"{x:g}" if isinstance(x, float) else str(x)
+def _shows(id_: str, text: str) -> bool:
+    if id_.isascii():  # a whole id, also next to CJK or Thai letters: "support_refund阶段"
+        return re.search(rf"(?<![a-z0-9_-]){re.escape(id_)}(?![a-z0-9_-])", text) is not None
+    return id_ in text
+
+
+def ids_in(text: str, elements: list[Element]) -> list[str]:
+    """Element refs, map ids and stage or element ids ``text`` shows instead of names (an id
+    that is also a word of some name, such as ``delivery`` in "Delivery", is a name)."""
+    folded = text.casefold()
+    ids = {e.ref for e in elements} | {e.map_id for e in elements}
+    ids |= {part for e in elements for part in e.path.split("/")[1::2]}
+    shown = [i for i in ids if len(i) > 2 and not i.isdigit() and _shows(i.casefold(), folded)]
+    if not shown:
+        return []
+    names = " ".join(f"{e.title} {e.stage_name or ''} {e.text}" for e in elements).casefold()
+    found = [i for i in shown if not _shows(i.casefold(), names)]
+    return sorted(found, key=lambda i: (-len(i), i))
+
+
+def without_names(text: str, elements: list[Element]) -> str:
+    """``text`` without the names of elements and stages it quotes: a map without a version in
+    the asker's language is named in its own language, inside an answer in the asker's."""
+    names = {e.title for e in elements} | {e.stage_name for e in elements if e.stage_name}
+    for name in sorted((n for n in names if n in text), key=len, reverse=True):
+        text = text.replace(name, " ")
+    return text
 
 
 class Asker:
@@ -126,10 +155,11 @@ class Asker:
         if not maps:
             raise UserInputError("no maps in scope: name maps with --map, or approve one first")
         lang = asker_language(question, lang)
-        elements = [e for m in maps for e in elements_of(m)]
-        index = ElementIndex(self.library, elements)
-        intent = read_intent(question, maps)
-        facts = facts_for(intent, maps, index)
+        chosen = one_per_map(maps, lang)
+        elements = [e for m in chosen for e in elements_of(m)]
+        index = ElementIndex(self.library, elements, progress=self.progress)
+        intent = read_intent(question, chosen, vocabulary=maps)
+        facts = facts_for(intent, chosen, index)
         cited_by_facts = self._fact_refs(facts)
         by_ref = {e.ref: e for e in elements}
         shown = [by_ref[r] for r in cited_by_facts if r in by_ref]
@@ -140,20 +170,26 @@ class Asker:
                 shown.append(e)
         evidence = index.evidence(question, shown, EVIDENCE_SHOWN)
         scope = [
-            {"map": m.map_id, "version": m.version, "language": m.journey.language} for m in maps
+            {
+                "map": m.map_id,
+                "version": m.version,
+                "language": m.journey.language,
+                "languages": languages_of(maps, m),
+            }
+            for m in chosen
         ]
         if self.model is None:
-            answer = self._from_data(question, lang, intent, facts, shown, scope)
+            answer = self._from_data(question, lang, intent, facts, shown, scope, chosen)
         else:
             try:
                 answer = self._from_model(
-                    question, lang, intent, facts, shown, evidence, by_ref, scope
+                    question, lang, intent, facts, shown, evidence, by_ref, scope, elements
                 )
             except LLMError as exc:
                 if not self.fallback or isinstance(exc, LLMConfigError):
                     raise
                 saved = save_failure(self.settings.home, "ask", exc)
-                answer = self._from_data(question, lang, intent, facts, shown, scope)
+                answer = self._from_data(question, lang, intent, facts, shown, scope, chosen)
                 answer.note = (
                     f"the model's answer could not be used ({exc}); this answer is composed "
                     f"from the maps' data (details: {saved.name})"
@@ -166,7 +202,10 @@ class Asker:
         if not facts:
             return []
         text = json.dumps(facts, ensure_ascii=False)
-        return list(dict.fromkeys(re.findall(r'"(?:element|a|b)": "([^"]+)"', text)))
+        refs = re.findall(r'"(?:element|a|b)": "([^"]+)"', text)
+        for listed in re.findall(r'"resolved_elements": \[([^\]]*)\]', text):
+            refs += re.findall(r'"([^"]+)"', listed)
+        return list(dict.fromkeys(refs))
 
     @staticmethod
     def _citation(e: Element, evidence_ids: list[str] | None = None) -> dict[str, Any]:
@@ -177,6 +216,8 @@ class Asker:
             "version": e.version,
             "kind": e.kind,
             "title": e.title,
+            "stage": e.stage_name,
+            "lang": e.lang,
             "evidence": [
                 {"evidence_id": r.evidence_id, "quote": r.quote, "lang": r.lang} for r in refs
             ],
@@ -192,9 +233,11 @@ class Asker:
         facts: dict[str, Any] | None,
         shown: list[Element],
         scope: list[dict[str, Any]],
+        maps: list[ScopedMap],
     ) -> Answer:
         ph = PHRASES[lang]
         names = LANG_NAMES[lang]
+        statuses = STATUS_NAMES[lang]
         lines: list[str] = []
         cited: list[Element] = []
         by_ref = {e.ref: e for e in shown}
@@ -204,30 +247,49 @@ class Asker:
             if intent.customer_lang:
                 head += " " + ph["for_lang"].format(lang=names[intent.customer_lang])
             if intent.stage:
-                head += " " + ph["at_stage"].format(stage=self._stage_name(shown, intent.stage))
+                name = stage_name(maps, intent.stage, lang)
+                if name:  # no map has the stage: its rows are empty, and no id is shown
+                    head += " " + ph["at_stage"].format(stage=name)
             lines.append(head + ":")
             for n, r in enumerate(rows, 1):
                 detail = ph["mentions"].format(
-                    n=r["mentions"], sev=_fmt(r["severity"]), pri=_fmt(r["priority"])
+                    n=r["mentions"],
+                    sev=shown_text("severity", r["severity"]),
+                    pri=shown_text("priority", r["priority"]),
                 )
-                lines.append(f"{n}. {r['title']} — {detail}")
+                at = ""
+                if r["stage"] and not intent.stage:  # which stage, when the question named none
+                    at = f"（{r['stage']}）" if lang == "zh" else f" ({r['stage']})"
+                lines.append(f"{n}. {r['title']}{at} — {detail}")
             cited = [by_ref[r["element"]] for r in rows if r["element"] in by_ref]
         elif facts and "count" in facts:
             c = facts["count"]
             lines.append(ph["count"].format(n=c["count"], kind=KIND_NAMES[lang][c["kind"]]))
             cited = [by_ref[r] for r in c["elements"] if r in by_ref]
+        elif facts and "resolved" in facts:
+            r = facts["resolved"]
+            lines.append(ph["resolved"].format(k=r["resolved"], n=r["pain_points"]))
+            if r["open"]:
+                lines.append(ph["open"] + ":")
+                lines += [
+                    f"- {o['title']}" + (f" ({o['stage']})" if o["stage"] else "")
+                    for o in r["open"]
+                ]
+            refs = [o["element"] for o in r["open"]] + r["resolved_elements"]
+            cited = [by_ref[x] for x in refs if x in by_ref]
         elif facts and "recommendations" in facts:
             rows = facts["recommendations"]
             if rows:
                 lines.append(ph["recs"] + ":")
                 lines += [
-                    f"- {r['action']} ({r['owner_team'] or '—'}, {r['status']})" for r in rows
+                    f"- {r['action']} ({r['owner_team'] or '—'}, {statuses[r['status']]})"
+                    for r in rows
                 ]
             cited = [by_ref[r["element"]] for r in rows if r["element"] in by_ref]
         elif facts and "maps" in facts:
             lines.append(ph["status"] + ":")
             lines += [
-                f"- {m['title']} ({m['language']}): {m['status']} v{m['version']}"
+                f"- {m['title']} ({m['language']}): {statuses[m['status']]} v{m['version']}"
                 for m in facts["maps"]
             ]
         elif facts and "comparison" in facts:
@@ -247,7 +309,9 @@ class Asker:
             lines.append(ph["related"] + ":")
             lines += [f"- {e.title}" for e in shown[:3]]
             cited = shown[:3]
-        answerable = bool(cited) or bool(facts and ("maps" in facts or "count" in facts))
+        answerable = bool(cited) or bool(
+            facts and ("maps" in facts or "count" in facts or "resolved" in facts)
+        )
         text = "\n".join(lines + [ph["no_model"]]) if answerable else ph["none"]
         return Answer(
             question,
@@ -261,10 +325,6 @@ class Asker:
             "data",
         )
 
-    @staticmethod
-    def _stage_name(elements: list[Element], stage: str) -> str:
-        return next((e.title for e in elements if e.kind == "stage" and e.stage == stage), stage)
-
     # -- with a model -------------------------------------------------------------------
 
     def _from_model(
@@ -277,6 +337,7 @@ class Asker:
         evidence: list[EvidenceText],
         by_ref: dict[str, Element],
         scope: list[dict[str, Any]],
+        in_scope: list[Element],
     ) -> Answer:
         assert self.model is not None
         job = LLMJob.from_settings(self.model, self.settings, lang, self.progress)
@@ -284,9 +345,10 @@ class Asker:
         facts_text = json.dumps(facts, ensure_ascii=False) if facts else "(none: a free question)"
         elements_text = "\n".join(
             fence.block(
-                f"numbers: {json.dumps(e.numbers, ensure_ascii=False)}\n"
+                f"numbers: {json.dumps(shown_numbers(e.numbers), ensure_ascii=False)}\n"
                 f"evidence: {','.join(r.evidence_id for r in e.evidence)}\n"
-                f"{e.text or e.title}",
+                + (f"stage: {e.stage_name}\n" if e.stage_name else "")
+                + f"{e.text or e.title}",
                 ref=e.ref,
                 kind=e.kind,
             )
@@ -313,12 +375,19 @@ class Asker:
             if part.answerable:
                 if not part.citations:
                     errors.append("cite the element refs the answer rests on")
-                if not in_language(part.answer, lang):
+                if not in_language(without_names(part.answer, in_scope), lang):
                     errors.append(f"write the answer in {LANGUAGE_NAMES.get(lang, lang)}")
                 guessed = sorted(numbers_in(part.answer) - allowed)
                 if guessed:
                     errors.append(
                         f"these numbers are not in the facts or elements: {', '.join(guessed)}"
+                        " (quote numbers exactly as given)"
+                    )
+                ids = ids_in(part.answer, in_scope)
+                if ids:
+                    errors.append(
+                        f"the answer shows ids ({', '.join(ids)}); name stages and elements by "
+                        "their names, refs belong in citations only"
                     )
             return errors
 

@@ -1,6 +1,7 @@
 """A function for ``FunctionModel`` that answers map questions the way a careful model would:
-in the asked language, citing the first elements shown with their evidence, quoting only
-numbers from the facts; no elements shown means not answerable. Used by tests, the benchmark
+in the asked language, naming the first element shown by its title and its stage's name (never
+an id), citing the first elements shown with their evidence, quoting only numbers from the
+facts, as written there; no elements shown means not answerable. Used by tests, the benchmark
 and the loopback endpoint."""
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ SENTENCE = {
     "zh": "根据地图，最重要的是这一点",
     "en": "According to the maps, this matters most",
 }
-ELEMENT = re.compile(r"\[\[evidence \w+ ref=(\S+) kind=\w+\]\]\nnumbers: .*\nevidence: ([\w,]*)\n")
+ELEMENT = re.compile(
+    r"\[\[evidence \w+ ref=(\S+) kind=\w+\]\]\nnumbers: .*\nevidence: ([\w,]*)\n"
+    r"(?:stage: (.*)\n)?([^\n]*?)(?: · |\n)"
+)
 FACTS = re.compile(r"authoritative for numbers\):\n(.*?)\n\nMap elements", re.S)
 
 
@@ -38,6 +42,12 @@ class EchoAnswers:
                 number = f" ({priorities[0]})"
         citations = [
             {"element": ref, "evidence_ids": [e for e in ids.split(",") if e][:2]}
-            for ref, ids in found[:2]
+            for ref, ids, _stage, _title in found[:2]
         ]
-        return {"answerable": True, "answer": SENTENCE[self.lang] + number, "citations": citations}
+        _ref, _ids, stage, title = found[0]
+        named = f": {title}" + (f" ({stage})" if stage else "")
+        return {
+            "answerable": True,
+            "answer": SENTENCE[self.lang] + named + number,
+            "citations": citations,
+        }

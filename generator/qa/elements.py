@@ -29,6 +29,7 @@ class Element:
     text: str  # what is embedded and shown: title and the element's other words
     evidence: list[EvidenceRef] = field(default_factory=list)
     numbers: dict[str, Any] = field(default_factory=dict)
+    stage_name: str | None = None  # the stage's name in the map's language
 
     @property
     def path(self) -> str:
@@ -45,6 +46,14 @@ def _words(*texts: Any) -> str:
         else:
             out.append(t.text)
     return " · ".join(x for x in out if x)
+
+
+def stage_name(maps: list[ScopedMap], stage: str, lang: str | None = None) -> str | None:
+    """The name of stage ``stage`` as the maps call it, preferably in ``lang``."""
+    named = [
+        (m.journey.language, s.name.text) for m in maps for s in m.journey.stages if s.id == stage
+    ]
+    return next((n for lg, n in named if lg == lang), named[0][1] if named else None)
 
 
 def elements_of(scoped: ScopedMap) -> list[Element]:
@@ -85,6 +94,7 @@ def elements_of(scoped: ScopedMap) -> list[Element]:
                     s.opportunities,
                 ),
                 numbers={"emotion": s.emotion.score if s.emotion else None},
+                stage_name=s.name.text,
             )
         )
         for pp in s.pain_points:
@@ -105,6 +115,7 @@ def elements_of(scoped: ScopedMap) -> list[Element]:
                         "priority": pp.priority,
                         "by_language": {c.lang: c.count for c in pp.language_counts},
                     },
+                    s.name.text,
                 )
             )
         for d in s.delighters:
@@ -123,18 +134,21 @@ def elements_of(scoped: ScopedMap) -> list[Element]:
                         "frequency": d.frequency,
                         "by_language": {c.lang: c.count for c in d.language_counts},
                     },
+                    s.name.text,
                 )
             )
     stage_of = {pp.id: s.id for s in j.stages for pp in s.pain_points}
+    name_of = {s.id: s.name.text for s in j.stages}
     for r in j.recommendations:
         stages = {stage_of[a] for a in r.addresses if a in stage_of}
+        stage = next(iter(stages)) if len(stages) == 1 else None
         out.append(
             Element(
                 f"{mid}:recommendations/{r.id}",
                 mid,
                 v,
                 "recommendation",
-                next(iter(stages)) if len(stages) == 1 else None,
+                stage,
                 lang,
                 r.action.text,
                 _words(r.action, r.owner_team, r.kpi),
@@ -145,6 +159,7 @@ def elements_of(scoped: ScopedMap) -> list[Element]:
                     "impact": r.impact,
                     "addresses": list(r.addresses),
                 },
+                stage_name=name_of.get(stage) if stage else None,
             )
         )
     return out

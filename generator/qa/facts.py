@@ -1,15 +1,18 @@
 """Structured questions answered from the maps' own data: the numbers a reply quotes are
-computed here, never guessed by a model."""
+computed here, never guessed by a model, and rounded as the map's page shows them; stages are
+named as the maps name them, never by id."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from generator.qa.elements import Element, ScopedMap
+from generator.qa.elements import Element, ScopedMap, stage_name
 from generator.qa.intent import Intent
+from generator.qa.numbers import as_shown
 from generator.qa.retrieval import ElementIndex
 
 TOP_N = 5
+LISTED = 10  # pain points listed by a "resolved?" answer, of each kind
 SAME_THEME = 0.86  # cosine above which two maps' pain points are the same theme
 
 
@@ -18,7 +21,7 @@ def _in_stage(e: Element, stage: str | None) -> bool:
 
 
 def top_pain_points(elements: list[Element], intent: Intent) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[tuple[float, dict[str, Any]]] = []
     for e in elements:
         if e.kind != "pain_point" or not _in_stage(e, intent.stage):
             continue
@@ -31,17 +34,20 @@ def top_pain_points(elements: list[Element], intent: Intent) -> list[dict[str, A
         else:
             mentions, score = n["frequency"], n["priority"]
         rows.append(
-            {
-                "element": e.ref,
-                "title": e.title,
-                "stage": e.stage,
-                "mentions": mentions,
-                "severity": n["severity"],
-                "priority": score,
-            }
+            (
+                score,
+                {
+                    "element": e.ref,
+                    "title": e.title,
+                    "stage": e.stage_name,
+                    "mentions": mentions,
+                    "severity": as_shown("severity", n["severity"]),
+                    "priority": as_shown("priority", score),
+                },
+            )
         )
-    rows.sort(key=lambda r: (-r["priority"], -r["mentions"], r["element"]))
-    return rows[:TOP_N]
+    rows.sort(key=lambda r: (-r[0], -r[1]["mentions"], r[1]["element"]))
+    return [row for _, row in rows[:TOP_N]]
 
 
 def count(elements: list[Element], intent: Intent) -> dict[str, Any]:
@@ -50,6 +56,29 @@ def count(elements: list[Element], intent: Intent) -> dict[str, Any]:
     if intent.customer_lang and kind in ("pain_point", "delighter"):
         chosen = [e for e in chosen if e.numbers["by_language"].get(intent.customer_lang)]
     return {"kind": kind, "count": len(chosen), "elements": [e.ref for e in chosen]}
+
+
+def resolved(elements: list[Element], intent: Intent) -> dict[str, Any]:
+    """How many pain points a recommendation marked done addresses; those (and those still
+    open) listed highest priority first, ``LISTED`` of each."""
+    done = {
+        (e.map_id, pain)
+        for e in elements
+        if e.kind == "recommendation" and e.numbers["status"] == "done"
+        for pain in e.numbers["addresses"]
+    }
+    pains = [e for e in elements if e.kind == "pain_point" and _in_stage(e, intent.stage)]
+    pains.sort(key=lambda e: (-e.numbers["priority"], e.ref))
+    closed = [e for e in pains if (e.map_id, e.path.rsplit("/", 1)[1]) in done]
+    still_open = [e for e in pains if e not in closed]
+    return {
+        "pain_points": len(pains),
+        "resolved": len(closed),
+        "resolved_elements": [e.ref for e in closed[:LISTED]],
+        "open": [
+            {"element": e.ref, "title": e.title, "stage": e.stage_name} for e in still_open[:LISTED]
+        ],
+    }
 
 
 def recommendations(elements: list[Element], intent: Intent) -> list[dict[str, Any]]:
@@ -72,6 +101,7 @@ def recommendations(elements: list[Element], intent: Intent) -> list[dict[str, A
                 "status": n["status"],
                 "effort": n["effort"],
                 "impact": n["impact"],
+                "stage": e.stage_name,
             }
         )
     return rows
@@ -121,7 +151,7 @@ def compare(maps: list[ScopedMap], index: ElementIndex, intent: Intent) -> dict[
     return {
         "maps": [a.map_id, b.map_id],
         "languages": [a.journey.language, b.journey.language],
-        "stage": intent.stage,
+        "stage": stage_name([a, b], intent.stage) if intent.stage else None,
         "shared": shared,
         "only_in_first": only_a,
         "only_in_second": only_b,
@@ -134,6 +164,8 @@ def facts_for(intent: Intent, maps: list[ScopedMap], index: ElementIndex) -> dic
         return {"top_pain_points": top_pain_points(elements, intent)}
     if intent.kind == "count":
         return {"count": count(elements, intent)}
+    if intent.kind == "resolved":
+        return {"resolved": resolved(elements, intent)}
     if intent.kind == "recommendations":
         return {"recommendations": recommendations(elements, intent)}
     if intent.kind == "status":

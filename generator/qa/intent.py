@@ -111,6 +111,21 @@ DONE = (
     "已完成",
     "完成",
 )
+RESOLVED = (
+    "resolved",
+    "solved",
+    "fixed",
+    "решен",
+    "решён",
+    "устранен",
+    "устранён",
+    "حل شد",
+    "برطرف",
+    "แก้ไขแล้ว",
+    "แก้แล้ว",
+    "解决",
+    "已处理",
+)
 TEAM = ("team", "department", "команд", "отдел", "تیم", "واحد", "ทีม", "ฝ่าย", "团队", "部门", "组")
 STATUS = (
     "status",
@@ -188,7 +203,7 @@ KINDS = {
 
 @dataclass
 class Intent:
-    kind: str  # top_pain_points, count, recommendations, status, compare, free
+    kind: str  # top_pain_points, count, resolved, recommendations, status, compare, free
     stage: str | None = None
     customer_lang: str | None = None
     owner: str | None = None
@@ -255,10 +270,15 @@ def _owner(q: str, maps: list[ScopedMap]) -> str | None:
     return None
 
 
-def read_intent(question: str, maps: list[ScopedMap]) -> Intent:
+def read_intent(
+    question: str, maps: list[ScopedMap], vocabulary: list[ScopedMap] | None = None
+) -> Intent:
+    """``maps``: one version of each map in scope; ``vocabulary``: every version in scope
+    (translations too), whose stage and team names the question may use."""
     q = f" {question.casefold()} "
+    words = vocabulary or maps
     langs = _langs(q)
-    stage = _stage(q, maps)
+    stage = _stage(q, words)
     if _has(q, COMPARE) and len(maps) >= 2:
         return Intent("compare", stage=stage, map_langs=langs)
     if _has(q, RECS):
@@ -277,6 +297,8 @@ def read_intent(question: str, maps: list[ScopedMap]) -> Intent:
             return Intent(
                 "recommendations", stage=stage, owner=owner, status=status, owner_asked=asked
             )
+    if _has(q, RESOLVED) and _has(q, KINDS["pain_point"]):
+        return Intent("resolved", stage=stage)
     if _has(q, COUNT):
         kind = next((k for k, ws in KINDS.items() if _has(q, ws)), "pain_point")
         return Intent(

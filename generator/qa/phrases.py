@@ -4,6 +4,8 @@ from __future__ import annotations
 
 PHRASES: dict[str, dict[str, str]] = {
     "en": {
+        "resolved": "Pain points resolved (a recommendation done): {k} of {n}",
+        "open": "Still open",
         "none": "The maps in scope do not answer this question.",
         "top": "Highest-priority pain points",
         "for_lang": "for {lang} customers",
@@ -18,6 +20,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "no_model": "(answered from the maps' data; configure a model for a written answer)",
     },
     "fa": {
+        "resolved": "حل‌شده (توصیهٔ انجام‌شده): {k} از {n} مشکل",
+        "open": "هنوز باز",
         "none": "نقشه‌های موجود پاسخی برای این پرسش ندارند.",
         "top": "مشکلات با بالاترین اولویت",
         "for_lang": "برای مشتریان {lang}",
@@ -32,6 +36,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "no_model": "(پاسخ از داده‌های نقشه‌ها؛ برای پاسخ نوشتاری یک مدل پیکربندی کنید)",
     },
     "ru": {
+        "resolved": "Решено проблем (рекомендация выполнена): {k} из {n}",
+        "open": "Ещё не решены",
         "none": "В картах нет ответа на этот вопрос.",
         "top": "Проблемы с наивысшим приоритетом",
         "for_lang": "для клиентов ({lang})",
@@ -46,6 +52,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "no_model": "(ответ по данным карт; для связного ответа подключите модель)",
     },
     "th": {
+        "resolved": "แก้ไขแล้ว (ข้อเสนอแนะเสร็จแล้ว) {k} จาก {n} ปัญหา",
+        "open": "ยังไม่ได้แก้ไข",
         "none": "แผนที่ในขอบเขตนี้ไม่มีคำตอบสำหรับคำถามนี้",
         "top": "ปัญหาที่มีลำดับความสำคัญสูงสุด",
         "for_lang": "สำหรับลูกค้า {lang}",
@@ -60,6 +68,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "no_model": "(ตอบจากข้อมูลของแผนที่ ตั้งค่าโมเดลเพื่อรับคำตอบแบบเขียน)",
     },
     "zh": {
+        "resolved": "已解决（建议已完成）：{n} 个痛点中的 {k} 个",
+        "open": "尚未解决",
         "none": "范围内的旅程地图无法回答这个问题。",
         "top": "优先级最高的痛点",
         "for_lang": "（{lang}客户）",
@@ -123,4 +133,51 @@ LANG_NAMES = {
     },
     "th": {"fa": "เปอร์เซีย", "ru": "รัสเซีย", "th": "ไทย", "zh": "จีน", "en": "อังกฤษ"},
     "zh": {"fa": "波斯语", "ru": "俄语", "th": "泰国", "zh": "中文", "en": "英语"},
+}
+STATUS_NAMES = {  # recommendation and map review statuses, as an answer words them
+    "en": {
+        "not_started": "not started",
+        "in_progress": "in progress",
+        "done": "done",
+        "draft": "draft",
+        "in_review": "in review",
+        "approved": "approved",
+        "changes_requested": "changes requested",
+    },
+    "fa": {
+        "not_started": "شروع نشده",
+        "in_progress": "در حال انجام",
+        "done": "انجام شده",
+        "draft": "پیش‌نویس",
+        "in_review": "در حال بازبینی",
+        "approved": "تأیید شده",
+        "changes_requested": "نیازمند تغییر",
+    },
+    "ru": {
+        "not_started": "не начата",
+        "in_progress": "в работе",
+        "done": "выполнена",
+        "draft": "черновик",
+        "in_review": "на проверке",
+        "approved": "утверждена",
+        "changes_requested": "нужны правки",
+    },
+    "th": {
+        "not_started": "ยังไม่เริ่ม",
+        "in_progress": "กำลังดำเนินการ",
+        "done": "เสร็จแล้ว",
+        "draft": "ฉบับร่าง",
+        "in_review": "อยู่ระหว่างตรวจทาน",
+        "approved": "อนุมัติแล้ว",
+        "changes_requested": "ขอให้แก้ไข",
+    },
+    "zh": {
+        "not_started": "未开始",
+        "in_progress": "进行中",
+        "done": "已完成",
+        "draft": "草稿",
+        "in_review": "审核中",
+        "approved": "已批准",
+        "changes_requested": "需修改",
+    },
 }

@@ -1,16 +1,19 @@
 """Cross-lingual retrieval over map elements and the evidence behind them, in one embedding
-space. Element and evidence vectors go through the store's embedding cache, so a map's
-elements are embedded once and evidence vectors come from ingest."""
+space. Element and evidence vectors go through the store's embedding cache: a map's elements
+are embedded when its version is stored (``generator.qa.vectors``), evidence vectors come from
+ingest. Elements not embedded yet (maps stored before, another embedder) are embedded here,
+with a progress line, since that can take minutes for many maps."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import select
 
 from generator.qa.elements import Element
-from knowledge.embeddings import text_hash
+from knowledge.embeddings import CachedEmbedder, text_hash
 from knowledge.library import Library
 from knowledge.store import ChunkRow
 
@@ -32,17 +35,48 @@ def embedded_text(e: Element, quotes: bool = True) -> str:
     return words
 
 
+ASKING = "embedding {n} map elements not embedded yet (once; later questions reuse them)"
+
+
+def embed_elements(
+    cache: CachedEmbedder,
+    texts: list[str],
+    progress: Callable[[str], None] | None = None,
+    announce: str = ASKING,
+) -> np.ndarray:
+    """Vectors of element texts through the cache; when some must be computed, says how many
+    (``announce``) and how far it is."""
+    if not texts:
+        return np.zeros((0, cache.dim), dtype=np.float32)
+    todo = {"missing": 0, "done": 0, "started": False}
+
+    def on_batch(n: int) -> None:
+        if progress is None:
+            return
+        if not todo["started"]:
+            todo["started"] = True
+            todo["missing"] = len(texts) - n
+            if todo["missing"]:
+                progress(announce.replace("{n}", str(todo["missing"])))
+            return
+        todo["done"] += n
+        progress(f"embedded {todo['done']}/{todo['missing']} map elements")
+
+    return cache.embed(texts, [text_hash(t) for t in texts], on_batch)
+
+
 class ElementIndex:
-    def __init__(self, library: Library, elements: list[Element], quotes: bool = True) -> None:
+    def __init__(
+        self,
+        library: Library,
+        elements: list[Element],
+        quotes: bool = True,
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
         self.library = library
         self.elements = elements
         texts = [embedded_text(e, quotes) for e in elements]
-        cache = library.cached_embedder
-        self.vectors = (
-            cache.embed(texts, [text_hash(t) for t in texts])
-            if texts
-            else np.zeros((0, library.embedder.dim), dtype=np.float32)
-        )
+        self.vectors = embed_elements(library.cached_embedder, texts, progress)
 
     def query_vector(self, question: str) -> np.ndarray:
         return np.asarray(self.library.embedder.embed_query(question), dtype=np.float32).reshape(-1)

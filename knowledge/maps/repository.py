@@ -18,8 +18,9 @@ overwriting each other.
 from __future__ import annotations
 
 import json
+import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -54,6 +55,8 @@ from knowledge.store import (
     MapVersionRow,
 )
 from knowledge.store.schema import utcnow
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -145,11 +148,27 @@ def _info(row: MapRow) -> MapInfo:
 
 
 class MapRepository:
-    def __init__(self, db: Database, max_map_bytes: int | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        max_map_bytes: int | None = None,
+        stored: Callable[[JourneyMap], None] | None = None,
+    ) -> None:
         """``max_map_bytes``: largest version, as JSON (default ``CJM_MAX_BODY_BYTES``, so
-        every stored map can be imported again)."""
+        every stored map can be imported again). ``stored``: called with each new version
+        once it is committed (questions embed its elements then); its failure is logged, not
+        raised, since the version is stored."""
         self.db = db
         self.max_map_bytes = max_map_bytes or get_settings().max_body_bytes
+        self.stored = stored
+
+    def _after_store(self, content: dict[str, Any]) -> None:
+        if self.stored is None:
+            return
+        try:
+            self.stored(JourneyMap.model_validate(content))
+        except Exception:  # the version is stored; its vectors are computed when asked
+            log.warning("after storing map %s", content.get("id"), exc_info=True)
 
     # -- reading --------------------------------------------------------------------------
 
@@ -404,7 +423,9 @@ class MapRepository:
                 reason,
                 "evidence-only draft" if journey.evidence_only else journey.map_type,
             )
-            return _info(row)
+            info = _info(row)
+        self._after_store(content)
+        return info
 
     def edit(
         self,
@@ -424,7 +445,9 @@ class MapRepository:
             number = self._add_version(s, row, content, "edit", actor)
             detail = ", ".join(p.path if p.op == "set" else f"{p.op} {p.path}" for p in patches)
             self._log(s, row, number, actor, "edit", detail)
-            return _info(row)
+            info = _info(row)
+        self._after_store(content)
+        return info
 
     def regenerate(
         self,
@@ -449,7 +472,9 @@ class MapRepository:
             if orphaned:
                 detail += f"; no place for {', '.join(orphaned)}"
             self._log(s, row, number, actor, reason, detail)
-            return _info(row), orphaned
+            info = _info(row)
+        self._after_store(merged)
+        return info, orphaned
 
     def lock(
         self, workspace: str, map_id: str, paths: list[str], actor: str, unlock: bool = False

@@ -285,9 +285,10 @@ def test_ask_command(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Non
     assert none.exit_code == 2 and "no maps in scope" in none.stderr
     data = runner.invoke(app, ["ask", "بیشترین مشکل در تحویل چیست؟", "-w", "cx", "--map", map_id])
     assert data.exit_code == 0, data.output
-    assert (
-        "مشکلات با بالاترین اولویت" in data.stdout and f"[{map_id}:stages/delivery" in data.stdout
-    )
+    assert "مشکلات با بالاترین اولویت" in data.stdout and "(تحویل · fa)" in data.stdout
+    assert map_id not in data.stdout and "delivery" not in data.stdout  # names, not ids
+    # the map was stored without element vectors: the first question says it embeds them
+    assert "map elements not embedded yet" in data.stderr
     monkeypatch.setattr("api.cli.ask.configured_model", lambda s: FunctionModel(EchoAnswers("ru")))
     written = runner.invoke(
         app,

@@ -334,11 +334,15 @@ def test_questions_over_http(client: TestClient) -> None:
         )
     data = client.post(f"{base}/questions", headers=viewer, json=question).json()
     assert data["lang"] == "zh" and data["generator"] == "data" and data["answerable"]
-    assert data["facts"]["top_pain_points"][0]["stage"] == "delivery"
+    top = data["facts"]["top_pain_points"][0]
+    # no Chinese version: the Thai map's own names, never the stage id
+    assert top["element"].split(":")[1].startswith("stages/delivery/") and top["stage"] == "การจัดส่ง"
+    assert "delivery" not in data["answer"] and "การจัดส่ง" in data["answer"]
     use_model(client, FunctionModel(EchoAnswers("zh")))
     written = client.post(f"{base}/questions", headers=viewer, json={**question, "maps": [map_id]})
     body = written.json()
     assert body["generator"] == "llm" and body["citations"][0]["map"] == map_id
+    assert body["citations"][0]["lang"] == "th" and body["citations"][0]["stage"] == "การจัดส่ง"
     other = client.post(
         "/v1/workspaces/elsewhere/questions",
         headers=key("viewer", "elsewhere"),

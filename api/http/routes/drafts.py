@@ -17,6 +17,7 @@ from generator.drafting.future_state import draft_future_state
 from generator.drafting.llm_draft import DraftSpec
 from generator.drafting.pipeline import draft_map
 from generator.llm.job import LLMJob
+from generator.qa.vectors import store_element_vectors
 from knowledge.errors import UserInputError
 from knowledge.journey.frameworks import BUILTIN
 from knowledge.maps import review
@@ -102,7 +103,8 @@ def start_draft(
                 journey = draft_map(
                     library, options, body.lang, spec, model, settings, body.stage_method, progress
                 )
-        info = review.store_draft(repo, caller, journey)
+        stores = MapRepository(library.db, stored=store_element_vectors(library, progress))
+        info = review.store_draft(stores, caller, journey)
         return {"map_id": info.id, "version": info.head, "evidence_only": journey.evidence_only}
 
     runner.submit(job, work)
@@ -176,7 +178,8 @@ def regenerate(
                 body.stage_method,
                 progress,
             )
-        new, orphaned = review.regenerate(repo, caller, map_id, base, journey)
+        stores = MapRepository(library.db, stored=store_element_vectors(library, progress))
+        new, orphaned = review.regenerate(stores, caller, map_id, base, journey)
         return {"map_id": map_id, "version": new.head, "orphaned": orphaned}
 
     runner.submit(job, work)

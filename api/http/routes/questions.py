@@ -49,7 +49,9 @@ class Citation(Body):
     map: str
     version: int
     kind: str
-    title: str
+    title: str = Field(description="The element's title in the cited version's language.")
+    stage: str | None = Field(description="Its stage's name (none for personas).")
+    lang: str = Field(description="Language of the cited version.")
     evidence: list[CitedEvidence]
 
 

@@ -15,9 +15,11 @@ from api.http.problems import WRITE
 from api.http.routes.drafts import NEEDS_MODEL
 from api.http.schemas import Body, JobOut, Lang, LinkOut
 from generator.llm.job import LLMJob
+from generator.qa.vectors import store_element_vectors
 from generator.translation.service import translate_map
 from knowledge.errors import UserInputError
 from knowledge.glossary import GlossaryStore
+from knowledge.maps.repository import MapRepository
 from knowledge.settings import get_settings
 
 router = APIRouter(
@@ -83,8 +85,9 @@ def translate(
         with model_for_job(factory, settings) as model:
             assert model is not None
             llm = LLMJob.from_settings(model, settings, body.to, progress)
+            stores = MapRepository(library.db, stored=store_element_vectors(library, progress))
             done = translate_map(
-                repo, caller.workspace, map_id, llm, caller.name, glossary, body.version, progress
+                stores, caller.workspace, map_id, llm, caller.name, glossary, body.version, progress
             )
         return done.summary()
 

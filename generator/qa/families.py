@@ -1,0 +1,42 @@
+"""A map and its translations are one map to an answer: every count and list counts it once.
+Of each family in scope the version in the asker's language answers; without one, the source
+map, so every name in the answer is in one language (the source's); without the source in
+scope, the first of its translations by language."""
+
+from __future__ import annotations
+
+from generator.qa.elements import ScopedMap
+
+
+def family_of(m: ScopedMap) -> str:
+    """The id of the map a version belongs to: its source when it is a translation."""
+    source = m.journey.translation_of
+    return source.map_id if source is not None else m.map_id
+
+
+def families(maps: list[ScopedMap]) -> dict[str, list[ScopedMap]]:
+    out: dict[str, list[ScopedMap]] = {}
+    for m in maps:
+        out.setdefault(family_of(m), []).append(m)
+    return out
+
+
+def one_per_map(maps: list[ScopedMap], lang: str) -> list[ScopedMap]:
+    """The version of each map that answers a question asked in ``lang``, in scope order."""
+    chosen = []
+    for source, members in families(maps).items():
+        by_lang = sorted(members, key=lambda m: (m.journey.language, m.map_id))
+        pick = (
+            next((m for m in members if m.journey.language == lang), None)
+            or next((m for m in members if m.map_id == source), None)
+            or by_lang[0]
+        )
+        chosen.append(pick)
+    return chosen
+
+
+def languages_of(maps: list[ScopedMap], chosen: ScopedMap) -> list[str]:
+    """The languages the chosen version's map is in scope in (its own first)."""
+    family = family_of(chosen)
+    others = sorted(m.journey.language for m in maps if family_of(m) == family and m is not chosen)
+    return [chosen.journey.language, *others]

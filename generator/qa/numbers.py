@@ -1,0 +1,28 @@
+"""Numbers as the map's page shows them (``api/web/templates/map.html.j2``): counts as they
+are, severity and priority with one decimal, an emotion score with two. An answer quotes these,
+so "priority 7.0" on the page is "7.0" in the answer, never 6.99 or 7."""
+
+from __future__ import annotations
+
+from typing import Any
+
+DECIMALS = {"severity": 1, "priority": 1, "emotion": 2}
+
+
+def as_shown(name: str, value: Any) -> Any:
+    """``value`` of the number called ``name``, rounded as the page shows it."""
+    places = DECIMALS.get(name)
+    if places is None or value is None or isinstance(value, bool):
+        return value
+    return round(float(value), places)
+
+
+def shown_text(name: str, value: Any) -> str:
+    places = DECIMALS.get(name)
+    if places is None or value is None or isinstance(value, bool):
+        return str(value)
+    return f"{float(value):.{places}f}"
+
+
+def shown_numbers(numbers: dict[str, Any]) -> dict[str, Any]:
+    return {name: as_shown(name, value) for name, value in numbers.items()}
