@@ -135,3 +135,13 @@ def word_boundaries(text: str) -> list[int]:
             )
         pos += len(run)
     return sorted(cuts)
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, with an ellipsis where
+    cut (a preview for a terminal; the stored quote stays whole)."""
+    if len(text) <= limit:
+        return text
+    cuts = [b for b in word_boundaries(text) if 0 < b <= limit - 1]
+    end = max(cuts) if cuts else limit - 1
+    return text[:end].rstrip() + "…"

@@ -26,6 +26,7 @@ from knowledge.maps.errors import MapNotFound
 from knowledge.maps.repository import MapInfo, MapRepository
 from knowledge.readers.base import Kind
 from knowledge.search import Searcher
+from knowledge.segment import clip
 
 WORKSPACE = "sample"
 MAP_ID = "sample-food-delivery"  # one sample map: every run adds a version to it
@@ -81,7 +82,7 @@ def _print_map(journey: JourneyMap) -> None:
             )
             if pain.evidence:
                 quote = pain.evidence[0].quote
-                out.print(f"    “{quote[:120]}”", markup=False, highlight=False)
+                out.print(f"    “{clip(quote, 120)}”", markup=False, highlight=False)
         for delight in stage.delighters[:1]:
             out.print(
                 f"  delight [green]{delight.title.text}[/green] · frequency {delight.frequency}",

@@ -36,6 +36,7 @@ from knowledge.corrections.target import label_target, workspace_framework
 from knowledge.errors import KnowledgeError
 from knowledge.maps.repository import MapRepository
 from knowledge.readers.archives import ArchiveLimits
+from knowledge.segment import clip
 from knowledge.settings import Settings, get_settings
 from knowledge.store import ChunkRow, Database
 
@@ -441,7 +442,7 @@ def suggest_labels(
             s.stage,
             f"{s.confidence:.2f}",
             escape(s.code or ""),
-            escape(s.text[:300]),
+            escape(clip(s.text, 300)),
         )
     Console(soft_wrap=True, width=max(out.width, 160)).print(table)
     if not picks:

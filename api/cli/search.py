@@ -9,6 +9,7 @@ import typer
 from api.cli.common import JsonOption, WorkspaceOption, open_library, out, print_json
 from knowledge.filters import EvidenceFilter
 from knowledge.search import Hit, Searcher
+from knowledge.segment import clip
 
 
 def print_hits(hits: list[Hit]) -> None:
@@ -21,7 +22,7 @@ def print_hits(hits: list[Hit]) -> None:
             f"[bold]{rank}.[/bold] [cyan]{hit.lang}[/cyan] {hit.kind} "
             f"[dim]{hit.evidence_id} · {where} · score {hit.score:.4f}{note}[/dim]"
         )
-        text = hit.text if len(hit.text) <= 300 else hit.text[:300] + "…"
+        text = clip(hit.text, 300)
         out.print(f"   {text}", markup=False, highlight=False)
 
 

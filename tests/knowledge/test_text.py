@@ -484,3 +484,17 @@ def test_explicit_limit_is_respected_for_mixed_languages() -> None:
     spans = chunk_spans(text, max_chars=200)
     _assert_well_formed(text, spans, 200)
     assert len(spans) >= 6
+
+
+def test_a_terminal_preview_is_cut_between_words_in_every_script() -> None:
+    from knowledge.segment import clip
+
+    en = "Reported it in the app with photos within ten minutes. Support said nothing"
+    assert clip(en, 60) == "Reported it in the app with photos within ten minutes.…"
+    th = "แบบว่าเคยสั่งข้าวผัดปูจานละ 120 บาท ในรูปปูเต็มจาน พอมาจริงมีปูนิดเดียว"
+    cut = clip(th, 40)
+    assert cut.endswith("…") and th.startswith(cut[:-1]) and len(cut) <= 40
+    assert not cut[:-1].endswith("ปูนิ")  # never inside a Thai word
+    fa = "می‌خواستم سفارش بدهم ولی برنامه مدام خطا می‌داد"
+    assert clip(fa, 14) == "می‌خواستم…"  # the ZWNJ word kept whole
+    assert clip("短文本", 10) == "短文本"
