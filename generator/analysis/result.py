@@ -4,6 +4,8 @@ coverage of the whole."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -156,6 +158,18 @@ class Analysis:
     seconds: float = 0.0
     codebook: str | None = None  # id@version of the codebook the evidence was coded with
     corrections: int = 0  # researchers' labels and theme rules that informed it
+
+    def digest(self) -> str:
+        """What the analysis found, as a short hash: the workspace, framework, codebook,
+        settings and where each evidence went. Maps drafted from it in several languages carry
+        it (``provenance.analysis``), so answers count them as one map."""
+        found = [
+            (p.evidence_id, p.stage, p.code, p.theme, p.polarity, p.substantive)
+            for p in sorted(self.placements, key=lambda p: p.evidence_id)
+        ]
+        body = [self.workspace, self.framework, self.codebook, self.parameters, found]
+        text = json.dumps(body, ensure_ascii=False, sort_keys=True)
+        return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
     def coverage(self) -> dict[str, Any]:
         """Counts of the customer evidence (not competitor notes) that is substantive, and of

@@ -234,6 +234,7 @@ def build_evidence_only_map(
             prompt_versions=[],
             parameters=analysis.parameters,
             corrections=analysis.corrections,
+            analysis=analysis.digest(),
             calls=[],
             based_on=None,
             created_at=datetime.now(UTC),

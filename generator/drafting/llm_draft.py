@@ -333,6 +333,7 @@ class LLMDrafter:
                     prompt_versions=self.job.prompt_versions,
                     parameters=[*analysis.parameters, *self.job.parameters],
                     corrections=analysis.corrections,
+                    analysis=analysis.digest(),
                     calls=self.job.asked.calls,
                     based_on=None,
                     created_at=datetime.now(UTC),

@@ -1,7 +1,8 @@
 """A map and its translations are one map to an answer: every count and list counts it once.
-Of each family in scope the version in the asker's language answers; without one, the source
-map, so every name in the answer is in one language (the source's); without the source in
-scope, the first of its translations by language."""
+So are maps drafted from one analysis in several languages (``provenance.analysis``), and
+their translations. Of each family in scope the version in the asker's language answers;
+without one, the source map, so every name in the answer is in one language (the source's);
+without the source in scope, the first of its versions by language."""
 
 from __future__ import annotations
 
@@ -9,9 +10,18 @@ from generator.qa.elements import ScopedMap
 
 
 def family_of(m: ScopedMap) -> str:
-    """The id of the map a version belongs to: its source when it is a translation."""
-    source = m.journey.translation_of
+    """What a version belongs to: the analysis it was drafted from (a translation keeps its
+    source's), else its source map when it is a translation, else itself."""
+    journey = m.journey
+    if journey.provenance.analysis:
+        return f"{journey.map_type}:{journey.provenance.analysis}"
+    source = journey.translation_of
     return source.map_id if source is not None else m.map_id
+
+
+def _source(members: list[ScopedMap]) -> ScopedMap | None:
+    """The family's source: the version that is no translation (the first in scope)."""
+    return next((m for m in members if m.journey.translation_of is None), None)
 
 
 def families(maps: list[ScopedMap]) -> dict[str, list[ScopedMap]]:
@@ -24,11 +34,11 @@ def families(maps: list[ScopedMap]) -> dict[str, list[ScopedMap]]:
 def one_per_map(maps: list[ScopedMap], lang: str) -> list[ScopedMap]:
     """The version of each map that answers a question asked in ``lang``, in scope order."""
     chosen = []
-    for source, members in families(maps).items():
+    for members in families(maps).values():
         by_lang = sorted(members, key=lambda m: (m.journey.language, m.map_id))
         pick = (
             next((m for m in members if m.journey.language == lang), None)
-            or next((m for m in members if m.map_id == source), None)
+            or _source(members)
             or by_lang[0]
         )
         chosen.append(pick)

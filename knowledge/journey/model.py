@@ -261,6 +261,11 @@ class Provenance(Strict):
         ge=0,
         description="Researchers' corrections (labels and theme rules) the analysis kept.",
     )
+    analysis: Label | None = Field(
+        default=None,
+        description="Digest of the analysis the map was drafted from: maps drafted from one "
+        "analysis in several languages (and their translations) are one map to answers.",
+    )
 
 
 class TranslationSource(Strict):

@@ -25,6 +25,7 @@ from knowledge.ingest import IngestOptions, Ingestor
 from knowledge.journey.frameworks import load_framework
 from knowledge.journey.model import JourneyMap, Scope
 from knowledge.library import Library
+from knowledge.maps.integrity import is_verbatim
 from knowledge.store import ChunkRow
 from tests.conftest import FIXTURES, SAMPLES
 
@@ -252,7 +253,7 @@ def test_evidence_only_map_validates_and_quotes_are_verbatim(
     refs += [ref for stage in journey.stages for d in stage.delighters for ref in d.evidence]
     assert refs
     for ref in refs:
-        assert ref.quote in texts[ref.evidence_id]
+        assert is_verbatim(ref.quote, texts[ref.evidence_id])
     pains = [p for s in journey.stages for p in s.pain_points]
     assert pains and all(
         p.priority == pytest.approx(p.frequency * p.severity, abs=0.05) for p in pains

@@ -25,6 +25,7 @@ from knowledge.journey.codebook import Codebook
 from knowledge.journey.frameworks import codebook_for, load_framework
 from knowledge.journey.model import JourneyMap, Scope
 from knowledge.library import Library
+from knowledge.maps.integrity import is_verbatim
 from knowledge.readers.base import Kind
 from knowledge.settings import Settings, get_settings
 from knowledge.store import ChunkRow
@@ -150,7 +151,7 @@ def _assert_quotes_agree_with_polarity(drafted: Drafted) -> None:
     complaints_as_delight = [r.quote for r in delights if polarity[r.evidence_id] not in DELIGHT]
     assert complaints_as_delight == [], "delighters quote complaints"
     for ref in pains + delights:
-        assert ref.quote in drafted.texts[ref.evidence_id]
+        assert is_verbatim(ref.quote, drafted.texts[ref.evidence_id])
     # the analysis' themes agree with the map made from them
     for theme in drafted.analysis.themes:
         allowed = PAIN if theme.is_pain else DELIGHT if theme.is_delight else None

@@ -26,6 +26,7 @@ from generator.llm.job import LLMJob
 from generator.llm.structured import CallPolicy, Deadline
 from knowledge.errors import UserInputError
 from knowledge.journey.model import JourneyMap, Text
+from knowledge.maps.integrity import is_verbatim
 from tests.llm import scenario
 
 LANGS = ["fa", "ru", "th", "zh", "en"]
@@ -84,7 +85,7 @@ def test_a_drafted_map_is_grounded_in_every_language(lang: str) -> None:
             assert {c.lang: c.count for c in p.language_counts} == theme.frequency_by_language
             assert sum(c.count for c in p.language_counts) == p.frequency
             for ref in p.evidence:
-                assert ref.quote in sources[ref.evidence_id][1]  # verbatim, untranslated
+                assert is_verbatim(ref.quote, sources[ref.evidence_id][1])  # verbatim, untranslated
                 assert ref.evidence_id in theme.members
     assert all(set(r.addresses) <= pain_ids for r in journey.recommendations)
     inferred = [t for t in texts(journey) if t.origin == "inferred"]

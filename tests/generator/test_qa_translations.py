@@ -325,3 +325,31 @@ def test_are_all_complaints_resolved_counts_one_map(
     after = asker.ask(question, scope_maps(repo, "cx", None))
     addressed = {p.id for s in journey.stages for p in s.pain_points} & set(rec.addresses)
     assert line.format(k=len(addressed)) in after.text and addressed
+
+
+@pytest.mark.parametrize("lang", ["th", "fa"])
+def test_one_analysis_drafted_in_several_languages_counts_once(
+    lib: Library, settings: Settings, lang: str
+) -> None:
+    """Drafted from the same analysis in Persian, Thai and Chinese (no translation between
+    them): one map to an answer, cited in the asker's language."""
+    repo = MapRepository(lib.db)
+    ids = {code: repo.create("cx", drafted(code), "a").id for code in ("fa", "th", "zh")}
+    for map_id in ids.values():
+        approve(repo, map_id)
+    journeys = {code: repo.version("cx", i).journey for code, i in ids.items()}
+    assert len({j.provenance.analysis for j in journeys.values()}) == 1
+    maps = scope_maps(repo, "cx", None)
+    answer = Asker(lib, None, settings).ask(COUNT[lang], maps)
+    paths = pain_paths(journeys[lang])
+    count = answer.facts["count"]  # type: ignore[index]
+    assert count["count"] == len(paths)  # not three times as many
+    assert {c["map"] for c in answer.citations} == {ids[lang]}
+    assert [s["map"] for s in answer.scope] == [ids[lang]]
+    # another analysis (one more correction, another workspace's evidence…) is another map
+    other = drafted("th").model_copy(deep=True)
+    other.provenance.analysis = "sha256:another"
+    other.id = "map_other_analysis"
+    approve(repo, repo.create("cx", other, "a").id)
+    again = Asker(lib, None, settings).ask(COUNT[lang], scope_maps(repo, "cx", None))
+    assert again.facts["count"]["count"] == len(paths) + len(pain_paths(other))  # type: ignore[index]

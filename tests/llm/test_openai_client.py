@@ -24,6 +24,7 @@ from generator.llm.job import LLMJob
 from generator.llm.openai_chat import OpenAIChatModel
 from generator.llm.structured import CallPolicy, Deadline
 from knowledge.journey.model import JourneyMap
+from knowledge.maps.integrity import is_verbatim
 from tests.llm import scenario
 from tests.llm.cassettes import make_vcr
 from tests.llm.wire import Wire, answer, authoring, completion, error, model
@@ -78,7 +79,7 @@ def test_good_draft(cassette: Cassette) -> None:
     JourneyMap.model_validate(journey.model_dump())
     texts = dict(scenario.TEXTS)
     quotes = [r for s in journey.stages for p in s.pain_points for r in p.evidence]
-    assert quotes and all(r.quote in texts[r.evidence_id][1] for r in quotes)
+    assert quotes and all(is_verbatim(r.quote, texts[r.evidence_id][1]) for r in quotes)
     delivery = journey.stages[0]
     assert delivery.pain_points[0].frequency == 5  # counted by the analysis, not the model
     assert delivery.pain_points[0].title.origin == "inferred"
