@@ -21,6 +21,7 @@ from api.cli.common import (
 )
 from api.cli.reviewer import AsOption, local_reviewer
 from api.http.schemas import ActionIn, CommentIn, CommentOut, MapSummary, PatchIn
+from api.web.element_names import element_name
 from knowledge.errors import UserInputError
 from knowledge.journey.model import JourneyMap
 from knowledge.maps import review
@@ -195,15 +196,20 @@ def comment(
         request = parsed(
             CommentIn, "the comment", {"anchor": anchor, "body": body, "parent_id": reply_to}
         )
+        repo = MapRepository(library.db)
         c = review.comment(
-            MapRepository(library.db),
+            repo,
             who,
             map_id,
             request.anchor,
             request.body,
             request.parent_id,
         )
+        doc = repo.version(who.workspace, map_id).journey.model_dump(mode="json")
     if json_output:
         print_json(CommentOut(**asdict(c)).model_dump(mode="json"))
     else:
-        out.print(f"commented {c.id} on {c.anchor} (version {c.version})", highlight=False)
+        name = element_name(doc, c.anchor)
+        out.print(
+            f"commented {c.id} on «{name}» ({c.anchor}, version {c.version})", highlight=False
+        )

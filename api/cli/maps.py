@@ -11,6 +11,7 @@ import typer
 from api.cli.common import JsonOption, WorkspaceOption, open_library, out, print_json
 from api.cli.map_review import approve, comment, edit, import_command, request_changes, submit
 from api.http.schemas import ChangeOut, CommentOut, EventOut, MapSummary, Page
+from api.web.element_names import element_names
 from api.web.labels import LABELS
 from knowledge.journey.model import JourneyMap
 from knowledge.maps.repository import MapInfo, MapRepository
@@ -180,9 +181,10 @@ def comments(
 ) -> None:
     """The map's comments, oldest first; a reply names its parent."""
     with open_library() as library:
-        found, _ = MapRepository(library.db).comments(
-            workspace, map_id, anchor=anchor, open_only=open_only
-        )
+        repo = MapRepository(library.db)
+        found, _ = repo.comments(workspace, map_id, anchor=anchor, open_only=open_only)
+        doc = repo.version(workspace, map_id).journey.model_dump(mode="json")
+    names = element_names(doc, [c.anchor for c in found])
     if json_output:
         print_json([CommentOut(**asdict(c)).model_dump(mode="json") for c in found])
         return
@@ -190,7 +192,8 @@ def comments(
         reply = f" (reply to {c.parent_id})" if c.parent_id else ""
         done = " [resolved]" if c.resolved else ""
         out.print(
-            f"{c.id}  v{c.version}  {c.author}  on {c.anchor}{reply}{done}\n  {c.body}",
+            f"{c.id}  v{c.version}  {c.author}  on «{names.get(c.anchor, c.anchor)}» "
+            f"({c.anchor}){reply}{done}\n  {c.body}",
             markup=False,
             highlight=False,
         )

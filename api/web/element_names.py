@@ -8,6 +8,7 @@ from typing import Any
 
 from api.web.labels import LABELS
 from knowledge.maps.paths import PathError, is_text, resolve, split
+from knowledge.segment import clip
 
 SEPARATOR = " › "
 LONGEST = 60  # characters of an unnamed item's own words
@@ -32,8 +33,7 @@ ITEM_NAMES = {"name", "title", "action", "label"}
 
 
 def _short(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= LONGEST else text[: LONGEST - 1] + "…"
+    return clip(" ".join(text.split()), LONGEST)
 
 
 def _item_name(item: Any) -> str | None:
