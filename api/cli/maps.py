@@ -13,6 +13,7 @@ from api.cli.map_review import approve, comment, edit, import_command, request_c
 from api.http.schemas import ChangeOut, CommentOut, EventOut, MapSummary, Page
 from api.web.element_names import element_names
 from api.web.labels import LABELS
+from api.web.wording import MapWords
 from knowledge.journey.model import JourneyMap
 from knowledge.maps.repository import MapInfo, MapRepository
 
@@ -68,12 +69,19 @@ def print_summary(info: MapInfo, journey: JourneyMap, number: int) -> None:
     """A map at a glance, headed in its own language: status, version, personas, each stage
     with its evidence, pain points and delighters."""
     words = LABELS.get(journey.language, LABELS["en"])
+    w = MapWords.of(journey)
     say = out.print
     say(f"[bold]{journey.title.text}[/bold]", highlight=False)
-    approved = f" · approved v{info.approved_version}" if info.approved_version else ""
+    approved = (
+        f" · {w.status('approved')} {words['version']} {info.approved_version}"
+        if info.approved_version
+        else ""
+    )
     say(
-        f"{info.id} · {journey.language} · {journey.map_type} · {journey.framework.id}\n"
-        f"{words['status']}: {info.status} · {words['version']} {number}/{info.head}{approved}",
+        f"{info.id} · {w.language(journey.language)} · {w.map_type(journey.map_type)} · "
+        f"{journey.framework.name}\n"
+        f"{words['status']}: {w.status(info.status)} · {words['version']} {number}/{info.head}"
+        f"{approved}",
         markup=False,
         highlight=False,
     )
@@ -82,14 +90,14 @@ def print_summary(info: MapInfo, journey: JourneyMap, number: int) -> None:
     say(
         f"{words['personas']}: {len(journey.personas)} · {words['recommendations']}: "
         f"{len(journey.recommendations)} · {words['coverage']}: "
-        f"{journey.coverage.total_evidence} {words['evidence']}",
+        f"{w.count('evidence', journey.coverage.total_evidence)}",
         markup=False,
         highlight=False,
     )
     say(f"{words['journey']}:", markup=False)
     for n, stage in enumerate(journey.stages, 1):
         say(
-            f"  {n}. {stage.name.text} · {stage.evidence_count} {words['evidence']} · "
+            f"  {n}. {stage.name.text} · {w.count('evidence', stage.evidence_count)} · "
             f"{words['pain_points']}: {len(stage.pain_points)} · "
             f"{words['delighters']}: {len(stage.delighters)}",
             markup=False,

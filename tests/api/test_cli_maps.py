@@ -66,7 +66,8 @@ def test_a_persian_map_from_draft_to_approval(settings: Settings, tmp_path: Path
     pain = f"stages/{stage['id']}/pain_points/{stage['pain_points'][0]['id']}"
     shown = cjm("maps", "show", map_id, *ws)
     assert shown.exit_code == 0
-    assert "وضعیت: draft" in shown.stdout and "نسخه 1/1" in shown.stdout  # Persian headings
+    assert "وضعیت: پیش\u200cنویس" in shown.stdout and "نسخه 1/1" in shown.stdout  # all Persian
+    assert "draft" not in shown.stdout and "current_state" not in shown.stdout
     assert stage["name"]["text"] in shown.stdout  # stage names in the map's language
     assert f"{stage['evidence_count']} شاهد" in shown.stdout
 
