@@ -115,6 +115,10 @@ class Searcher:
         self._checked = False
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="cjm-search")
 
+    def close(self) -> None:
+        """Stops the search threads (an app keeps one searcher and closes it at shutdown)."""
+        self._pool.shutdown(wait=True)
+
     def _signature(self, workspace: str) -> tuple[Any, ...]:
         with self.library.db.session() as s:
             row = s.execute(

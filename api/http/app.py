@@ -33,6 +33,7 @@ from api.web.fonts import FONTS
 from generator.llm.factory import configured_model
 from knowledge.jobs import JobStore
 from knowledge.library import Library
+from knowledge.search import Searcher
 from knowledge.settings import get_settings
 
 
@@ -42,11 +43,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     store = JobStore(library.db)
     store.recover()
     app.state.library = library
+    # one searcher for the app: its per-workspace lexical index is kept between requests and
+    # rebuilt only when ingest changed the workspace
+    app.state.searcher = Searcher(library)
     app.state.runner = JobRunner(store)
     try:
         yield
     finally:
         app.state.runner.shutdown()
+        app.state.searcher.close()
         library.close()
 
 

@@ -15,6 +15,7 @@ from knowledge.glossary import GlossaryStore
 from knowledge.jobs import JobStore
 from knowledge.library import Library
 from knowledge.maps.repository import MapRepository
+from knowledge.search import Searcher
 from knowledge.store import Database
 
 MAX_VERSION = 1_000_000
@@ -70,6 +71,13 @@ def library(request: Request) -> Library:
 
 
 LibraryDep = Annotated[Library, Depends(library)]
+
+
+def searcher(request: Request) -> Searcher:
+    return request.app.state.searcher  # type: ignore[no-any-return]
+
+
+SearcherDep = Annotated[Searcher, Depends(searcher)]
 
 
 REVIEW_COOKIE = "cjm_key"

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+import knowledge.search as search_module
 from api.http.app import create_app
 from generator.drafting.echo import EchoDrafts
 from generator.llm.fakes import FunctionModel
@@ -116,6 +117,43 @@ def test_search_is_cross_lingual_and_workspace_bound(client: TestClient) -> None
         client.get("/v1/workspaces/other/search", headers=viewer, params={"q": "x"}).status_code
         == 404
     )
+
+
+def test_one_searcher_serves_the_app_and_sees_new_uploads(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workspace's lexical index is built once and kept between requests; an upload that
+    adds evidence makes the next search rebuild it and find the new text."""
+    built: list[int] = []
+    original = search_module._LexicalSnapshot.__init__
+
+    def counting(self: Any, rows: Any) -> None:
+        built.append(len(rows))
+        original(self, rows)
+
+    monkeypatch.setattr(search_module._LexicalSnapshot, "__init__", counting)
+    viewer, editor = key("viewer", "cx"), key("editor", "cx")
+
+    def hits(q: str) -> list[dict[str, Any]]:
+        got = client.get("/v1/workspaces/cx/search", headers=viewer, params={"q": q, "k": 3})
+        assert got.status_code == 200
+        return got.json()  # type: ignore[no-any-return]
+
+    for q in ("пицца пришла холодной", "骑手迟到", "پیک دیر رسید"):
+        hits(q)
+    assert len(built) == 1  # one index for three searches
+    new = "id,text\n1,ไรเดอร์ส่งผิดคอนโดสามครั้งติด ลิฟต์ก็เสีย\n"
+    started = client.post(
+        "/v1/workspaces/cx/documents",
+        headers=editor,
+        data={"kind": "review"},
+        files=[("files", ("คอนโด.csv", new.encode(), "text/csv"))],
+    )
+    assert started.status_code == 202
+    assert wait(client, started.headers["Location"], editor)["status"] == "succeeded"
+    found = hits("ส่งผิดคอนโด")
+    assert len(built) == 2 and built[1] == built[0] + 1
+    assert "ส่งผิดคอนโด" in found[0]["text"]
 
 
 def test_uploads_are_ingested_by_a_job_and_bad_files_reported(

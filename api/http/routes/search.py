@@ -6,11 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.http.deps import Caller, LibraryDep
+from api.http.deps import Caller, SearcherDep
 from api.http.problems import WRITE
 from api.http.schemas import Lang
 from knowledge.filters import EvidenceFilter
-from knowledge.search import Searcher
 
 router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["search"], responses=WRITE)
 
@@ -18,7 +17,7 @@ router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["search"], respons
 @router.get("/search")
 def search(
     caller: Caller,
-    library: LibraryDep,
+    searcher: SearcherDep,
     q: Annotated[
         str,
         Query(
@@ -31,7 +30,7 @@ def search(
     lang: Annotated[list[Lang] | None, Query(max_length=5)] = None,
 ) -> list[dict[str, Any]]:
     """Hybrid, cross-lingual search of the workspace's evidence."""
-    hits = Searcher(library).search(
+    hits = searcher.search(
         q, k=k, filters=EvidenceFilter(workspace=caller.workspace, langs=tuple(lang or ()))
     )
     return [h.as_dict() for h in hits]
