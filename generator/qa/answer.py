@@ -254,8 +254,8 @@ class Asker:
             for n, r in enumerate(rows, 1):
                 detail = ph["mentions"].format(
                     n=r["mentions"],
-                    sev=shown_text("severity", r["severity"]),
-                    pri=shown_text("priority", r["priority"]),
+                    sev=shown_text("severity", r["severity"], lang),
+                    pri=shown_text("priority", r["priority"], lang),
                 )
                 at = ""
                 if r["stage"] and not intent.stage:  # which stage, when the question named none

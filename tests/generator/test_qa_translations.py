@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from api.web.wording import MapWords
 from generator.llm.errors import DraftFailed
 from generator.llm.fakes import FunctionModel
 from generator.llm.interface import ChatRequest
@@ -156,7 +157,9 @@ def test_without_a_model_priorities_read_as_on_the_map_and_stages_by_name(
     answer = Asker(lib, None, settings).ask(TOP[lang], scope_maps(repo, "cx", None))
     top = answer.facts["top_pain_points"]  # type: ignore[index]
     assert top[0]["priority"] == 7.0 and top[0]["severity"] == 1.4
-    assert "7.0" in answer.text and "1.4" in answer.text and "6.99" not in answer.text
+    page = MapWords(lang)  # as the map's page in the asker's language writes them
+    assert page.num(7.0, 1) in answer.text and page.num(1.4, 1) in answer.text
+    assert "6.99" not in answer.text and "6,99" not in answer.text
     # Russian names the stage in the question ("доставки"), the translations' echo names do
     # not match theirs: then each row names its stage
     assert len(top) == (1 if lang == "ru" else 2)
