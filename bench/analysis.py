@@ -53,14 +53,14 @@ from generator.analysis.evidence import Evidence, EvidenceSet, load_evidence
 from generator.analysis.sentiment import SentimentEstimator
 from generator.analysis.sentiment_map import SourceMapping
 from generator.analysis.stages import StageClassifier
-from knowledge.filters import EvidenceFilter
-from knowledge.hygiene import assess
-from knowledge.ingest import IngestOptions, Ingestor
 from knowledge.journey.frameworks import codebook_for, load_framework
-from knowledge.library import Library
-from knowledge.normalize import content_text, normalize_search_text
-from knowledge.segment import tokenize
-from knowledge.settings import Settings
+from knowledge.platform.settings import Settings
+from knowledge.research.ingest import IngestOptions, Ingestor
+from knowledge.search.filters import EvidenceFilter
+from knowledge.search.library import Library
+from knowledge.text.hygiene import assess
+from knowledge.text.normalize import content_text, normalize_search_text
+from knowledge.text.segment import tokenize
 
 TARGETS = (
     "targets: macro-F1 >= 0.55 and accuracy above majority in every language; code accuracy "

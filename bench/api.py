@@ -34,17 +34,17 @@ import uvicorn
 from api.cli.analysis import analysis_options
 from api.http.app import create_app
 from bench.common import percentile
-from generator.drafting.echo import EchoDrafts
+from generator.drafting.fake_drafter import EchoDrafts
 from generator.drafting.llm_draft import DraftSpec
 from generator.drafting.pipeline import draft_map
 from generator.llm.fakes import FunctionModel
-from knowledge.access.keys import create_key
-from knowledge.ingest import IngestOptions, Ingestor
-from knowledge.library import Library
-from knowledge.maps.repository import MapRepository
-from knowledge.settings import Settings
+from knowledge.journey.review.repository import MapRepository
+from knowledge.platform.keys import create_key
+from knowledge.platform.settings import Settings
+from knowledge.research.ingest import IngestOptions, Ingestor
+from knowledge.search.library import Library
 
-SAMPLES = Path(__file__).resolve().parents[1] / "knowledge" / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "knowledge" / "research" / "samples"
 WORKSPACE = "bench"
 MAPS = 20
 
@@ -186,7 +186,7 @@ def job_throughput(home: Path, key: str, jobs: int) -> None:
     library.close()
 
     os.environ["CJM_HOME"] = str(home)
-    from knowledge.settings import get_settings
+    from knowledge.platform.settings import get_settings
 
     get_settings.cache_clear()
     app = create_app(model_factory=lambda s: FunctionModel(EchoDrafts("ru")))

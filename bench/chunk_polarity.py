@@ -30,8 +30,8 @@ from bench.common import fresh_library, read_jsonl, require_shared
 from generator.analysis.evidence import load_evidence
 from generator.analysis.sentiment import SentimentEstimator, SentimentParams
 from generator.analysis.sentiment_map import SourceMapping
-from knowledge.filters import EvidenceFilter
-from knowledge.ingest import IngestOptions, Ingestor
+from knowledge.research.ingest import IngestOptions, Ingestor
+from knowledge.search.filters import EvidenceFilter
 from knowledge.store import ChunkRow
 
 PRIORS: tuple[float | None, ...] = (0.0, 0.1, 0.25, 0.5, 1.0, None)  # None: the record decides

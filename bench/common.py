@@ -9,8 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from knowledge.library import Library
-from knowledge.settings import Settings
+from knowledge.platform.settings import Settings
+from knowledge.search.library import Library
 
 SHARED = Path(
     os.environ.get("CJM_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")

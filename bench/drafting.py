@@ -4,7 +4,8 @@
 
 Drafts a current-state map (six_stage framework, 3 personas, English) from random subsets of
 1k, 4k and 16k items of shared/data/research, with the function-driven fake
-(``generator.drafting.echo.EchoDrafts``) answering every part, so the sizes are those of real
+(``generator.drafting.fake_drafter.EchoDrafts``) answering every
+part, so the sizes are those of real
 prompts and of terse, valid answers. Target: the 16k draft sends <= 2x the characters of the
 1k draft, because the model sees themes (capped per stage), never the corpus.
 ``--scale-home`` reuses a CJM_HOME whose workspace "bench" holds the corpus (bench.ingest or an
@@ -22,16 +23,16 @@ import numpy as np
 from bench.common import require_shared
 from generator.analysis.analyze import AnalysisOptions, analyze_evidence
 from generator.analysis.evidence import EvidenceSet, load_evidence
-from generator.drafting.echo import EchoDrafts
+from generator.drafting.fake_drafter import EchoDrafts
 from generator.drafting.llm_draft import DraftSpec, LLMDrafter
 from generator.llm.fakes import FunctionModel
 from generator.llm.job import LLMJob
-from knowledge.filters import EvidenceFilter
-from knowledge.ingest import IngestOptions, Ingestor
 from knowledge.journey.frameworks import codebook_for, load_framework
 from knowledge.journey.model import Scope
-from knowledge.library import Library
-from knowledge.settings import Settings
+from knowledge.platform.settings import Settings
+from knowledge.research.ingest import IngestOptions, Ingestor
+from knowledge.search.filters import EvidenceFilter
+from knowledge.search.library import Library
 
 
 def main() -> None:

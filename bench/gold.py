@@ -25,10 +25,10 @@ import numpy as np
 from bench.common import read_jsonl, require_shared
 from generator.analysis.evidence import EvidenceSet
 from generator.analysis.result import Analysis
-from knowledge.ingest import IngestOptions, Ingestor
 from knowledge.journey.frameworks import load_framework
-from knowledge.library import Library
-from knowledge.settings import Settings
+from knowledge.platform.settings import Settings
+from knowledge.research.ingest import IngestOptions, Ingestor
+from knowledge.search.library import Library
 
 FRAMEWORKS = Path(__file__).resolve().parent / "frameworks"
 LANGS = ("fa", "ru", "th", "zh", "en")

@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 
 from bench.common import fresh_library, peak_rss_mib, percentile, read_jsonl, require_shared
-from knowledge.filters import EvidenceFilter
-from knowledge.ingest import IngestOptions, Ingestor
-from knowledge.search import Searcher
+from knowledge.research.ingest import IngestOptions, Ingestor
+from knowledge.search.filters import EvidenceFilter
+from knowledge.search.searcher import Searcher
 
 
 def _inputs(limit: int | None) -> list[Path]:

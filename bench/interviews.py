@@ -38,18 +38,18 @@ from generator.analysis.evidence import Evidence, EvidenceSet
 from generator.analysis.result import PAIN_POLARITIES, Analysis
 from generator.analysis.sentiment_map import SourceMapping
 from generator.drafting.evidence_only import build_evidence_only_map
-from generator.drafting.grounding import in_language
-from knowledge.filters import EvidenceFilter
-from knowledge.hygiene import marker_spans
-from knowledge.ingest import IngestOptions, Ingestor
+from generator.llm.language import in_language
 from knowledge.journey.frameworks import codebook_for, load_framework
 from knowledge.journey.model import Delighter, PainPoint, Scope
-from knowledge.library import Library
-from knowledge.maps.integrity import quoted_part
-from knowledge.readers.base import Kind, ReadOptions
-from knowledge.readers.subtitles import read_subtitles
-from knowledge.readers.transcript import parse_transcript
-from knowledge.settings import Settings
+from knowledge.journey.review.integrity import quoted_part
+from knowledge.platform.settings import Settings
+from knowledge.research.ingest import IngestOptions, Ingestor
+from knowledge.research.readers.base import Kind, ReadOptions
+from knowledge.research.readers.subtitles import read_subtitles
+from knowledge.research.readers.transcript import parse_transcript
+from knowledge.search.filters import EvidenceFilter
+from knowledge.search.library import Library
+from knowledge.text.hygiene import marker_spans
 
 KEY = Path(__file__).with_name("interviews_key.yaml")
 WORKSPACE = "interviews"

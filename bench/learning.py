@@ -40,11 +40,11 @@ from generator.analysis.evidence import EvidenceSet, load_evidence
 from generator.analysis.learning import LearnParams
 from generator.analysis.result import Analysis
 from generator.analysis.suggest import suggest
-from knowledge.corrections.model import Correction, Corrections
-from knowledge.filters import EvidenceFilter
 from knowledge.journey.frameworks import codebook_for, load_framework
-from knowledge.library import Library
-from knowledge.settings import Settings
+from knowledge.platform.settings import Settings
+from knowledge.research.corrections.model import Correction, Corrections
+from knowledge.search.filters import EvidenceFilter
+from knowledge.search.library import Library
 
 KS = (0, 5, 10, 20)
 GRID = [LearnParams(text_weight=tw, l2=l2) for tw in (0.1, 0.3, 1.0) for l2 in (0.001, 0.01, 0.1)]

@@ -39,16 +39,16 @@ from generator.drafting.llm_draft import DraftSpec
 from generator.drafting.pipeline import draft_map
 from generator.llm.fakes import FunctionModel
 from generator.qa.answer import Asker
-from generator.qa.echo import EchoAnswers
 from generator.qa.elements import Element, elements_of
+from generator.qa.fake_answerer import EchoAnswers
 from generator.qa.retrieval import ElementIndex
 from generator.qa.scope import scope_maps
-from knowledge.filters import EvidenceFilter
-from knowledge.ingest import IngestOptions, Ingestor
-from knowledge.library import Library
-from knowledge.maps.repository import MapRepository
-from knowledge.segment import tokenize
-from knowledge.settings import Settings
+from knowledge.journey.review.repository import MapRepository
+from knowledge.platform.settings import Settings
+from knowledge.research.ingest import IngestOptions, Ingestor
+from knowledge.search.filters import EvidenceFilter
+from knowledge.search.library import Library
+from knowledge.text.segment import tokenize
 
 HERE = Path(__file__).resolve().parent
 QUESTIONS = HERE / "questions" / "food_delivery.yaml"

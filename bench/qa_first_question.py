@@ -29,13 +29,13 @@ from generator.llm.structured import CallPolicy, Deadline
 from generator.qa.answer import Asker
 from generator.qa.scope import scope_maps
 from generator.qa.vectors import element_texts, store_element_vectors
-from generator.translation.echo import EchoTranslations
+from generator.translation.fake_translator import EchoTranslations
 from generator.translation.translate import Translator
-from knowledge.embeddings import Embedder
-from knowledge.library import Library
-from knowledge.maps.repository import MapRepository
-from knowledge.settings import Settings
-from knowledge.translation_memory import TranslationMemory
+from knowledge.journey.review.repository import MapRepository
+from knowledge.platform.settings import Settings
+from knowledge.search.embeddings import Embedder
+from knowledge.search.library import Library
+from knowledge.translation.memory import TranslationMemory
 
 WORKSPACE = "food"
 QUESTION = "Какие проблемы клиенты называют главными на этапе доставки?"

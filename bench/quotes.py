@@ -35,8 +35,8 @@ from generator.analysis.lexicon import load_lexicon
 from generator.analysis.quotes import is_clean_end, is_clean_start
 from generator.drafting.evidence_only import build_evidence_only_map
 from knowledge.journey.model import Scope
-from knowledge.maps.integrity import quoted_part
-from knowledge.segment import word_boundaries
+from knowledge.journey.review.integrity import quoted_part
+from knowledge.text.segment import word_boundaries
 
 COLUMNS = (
     "quotes cut mid_word unmarked pain complaint_after complaint_outside competitor "

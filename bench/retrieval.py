@@ -17,10 +17,10 @@ from dataclasses import replace
 from typing import Any
 
 from bench.common import fresh_library, percentile, read_jsonl, require_shared
-from knowledge.filters import EvidenceFilter
-from knowledge.fusion import Mode, SearchParams
-from knowledge.ingest import IngestOptions, Ingestor
-from knowledge.search import Searcher
+from knowledge.research.ingest import IngestOptions, Ingestor
+from knowledge.search.filters import EvidenceFilter
+from knowledge.search.fusion import Mode, SearchParams
+from knowledge.search.searcher import Searcher
 from knowledge.store import ChunkRow
 
 LANGS = ("fa", "ru", "th", "zh", "en")

@@ -22,9 +22,9 @@ from generator.analysis.sentiment import SentimentParams
 from generator.analysis.sentiment_map import SourceMapping
 from generator.analysis.stages import StageParams
 from generator.analysis.themes import ThemeParams
-from knowledge.filters import EvidenceFilter
 from knowledge.journey.frameworks import codebook_for, load_framework
-from knowledge.library import Library
+from knowledge.search.filters import EvidenceFilter
+from knowledge.search.library import Library
 
 KNOBS: tuple[tuple[str, str, tuple[Any, ...]], ...] = (
     ("sentiment", "label_prior", (1e9, 0.5, 0.2, 0.1)),

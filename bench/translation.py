@@ -17,20 +17,20 @@ import time
 from pathlib import Path
 
 from api.cli.analysis import analysis_options
-from generator.drafting.echo import EchoDrafts
+from generator.drafting.fake_drafter import EchoDrafts
 from generator.drafting.llm_draft import DraftSpec
 from generator.drafting.pipeline import draft_map
 from generator.llm.fakes import FunctionModel
 from generator.llm.job import LLMJob
-from generator.translation.echo import EchoTranslations
+from generator.translation.fake_translator import EchoTranslations
 from generator.translation.service import translate_map
-from knowledge.ingest import IngestOptions, Ingestor
-from knowledge.library import Library
-from knowledge.maps.patches import FieldPatch
-from knowledge.maps.repository import MapRepository
-from knowledge.settings import Settings
+from knowledge.journey.review.patches import FieldPatch
+from knowledge.journey.review.repository import MapRepository
+from knowledge.platform.settings import Settings
+from knowledge.research.ingest import IngestOptions, Ingestor
+from knowledge.search.library import Library
 
-SAMPLES = Path(__file__).resolve().parents[1] / "knowledge" / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "knowledge" / "research" / "samples"
 
 
 def prompt_chars(fake: FunctionModel) -> int:

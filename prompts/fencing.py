@@ -1,13 +1,13 @@
 """Untrusted text in prompts: customer evidence is fenced between markers that carry a random
 token chosen per job, so no text a customer wrote can close the fence or pose as instructions.
-Evidence that addresses an AI system with instructions (``knowledge.hygiene``) is fenced with
+Evidence that addresses an AI system with instructions (``knowledge.text.hygiene``) is fenced with
 ``flag=addresses_ai`` on its marker, so the model is told it is data of that kind."""
 
 from __future__ import annotations
 
 import secrets
 
-from knowledge.hygiene import ADDRESSES_AI
+from knowledge.text.hygiene import ADDRESSES_AI
 
 LANGUAGE_NAMES = {
     "en": "English",

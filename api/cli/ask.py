@@ -13,8 +13,8 @@ from generator.llm.factory import configured_model
 from generator.llm.failures import save_failure
 from generator.qa.answer import Asker
 from generator.qa.scope import scope_maps
-from knowledge.maps.repository import MapRepository
-from knowledge.settings import get_settings
+from knowledge.journey.review.repository import MapRepository
+from knowledge.platform.settings import get_settings
 
 
 def ask_command(

@@ -12,9 +12,9 @@ import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
 
-from knowledge.errors import LibraryError, UserInputError
-from knowledge.library import Library
-from knowledge.settings import get_settings
+from knowledge.platform.errors import LibraryError, UserInputError
+from knowledge.platform.settings import get_settings
+from knowledge.search.library import Library
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)

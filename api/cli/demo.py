@@ -16,17 +16,17 @@ from api.cli.search import print_hits
 from generator.analysis.analyze import AnalysisOptions, analyze
 from generator.analysis.sentiment_map import SourceMapping
 from generator.drafting.evidence_only import build_evidence_only_map
-from knowledge.filters import EvidenceFilter
-from knowledge.ingest import IngestOptions, Ingestor, IngestReport
 from knowledge.journey.frameworks import codebook_for, load_framework
 from knowledge.journey.model import JourneyMap, Scope
-from knowledge.library import Library
-from knowledge.maps import review
-from knowledge.maps.errors import MapNotFound
-from knowledge.maps.repository import MapInfo, MapRepository
-from knowledge.readers.base import Kind
-from knowledge.search import Searcher
-from knowledge.segment import clip
+from knowledge.journey.review import actions as review
+from knowledge.journey.review.errors import MapNotFound
+from knowledge.journey.review.repository import MapInfo, MapRepository
+from knowledge.research.ingest import IngestOptions, Ingestor, IngestReport
+from knowledge.research.readers.base import Kind
+from knowledge.search.filters import EvidenceFilter
+from knowledge.search.library import Library
+from knowledge.search.searcher import Searcher
+from knowledge.text.segment import clip
 
 WORKSPACE = "sample"
 MAP_ID = "sample-food-delivery"  # one sample map: every run adds a version to it
@@ -124,7 +124,7 @@ def next_steps(journey: JourneyMap, info: MapInfo) -> list[str]:
 def demo(actor: AsOption = None) -> None:
     """Ingest the bundled sample research, search it in five languages, draft its map and
     store it for review in the workspace 'sample'."""
-    with as_file(files("knowledge") / "samples") as root, open_library() as library:
+    with as_file(files("knowledge.research") / "samples") as root, open_library() as library:
         report = IngestReport()
         with _bar(err.is_terminal) as bar:
             ingestor = Ingestor(library, BarProgress(bar))

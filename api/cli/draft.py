@@ -32,13 +32,13 @@ from generator.llm.factory import configured_model
 from generator.llm.failures import save_failure
 from generator.llm.job import LLMJob
 from generator.qa.vectors import store_element_vectors
-from knowledge.access.keys import Principal
-from knowledge.errors import UserInputError
 from knowledge.journey.model import JourneyMap, MapType
-from knowledge.languages import SUPPORTED_LANGUAGES
-from knowledge.maps import review
-from knowledge.maps.repository import MapRepository
-from knowledge.settings import get_settings
+from knowledge.journey.review import actions as review
+from knowledge.journey.review.repository import MapRepository
+from knowledge.platform.errors import UserInputError
+from knowledge.platform.keys import Principal
+from knowledge.platform.settings import get_settings
+from knowledge.text.languages import SUPPORTED_LANGUAGES
 
 HOW_TO_CONFIGURE = (
     "No language model is configured, so this is an evidence-only draft: stages, themes with "

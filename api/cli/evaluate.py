@@ -9,9 +9,9 @@ import typer
 
 from api.cli.common import JsonOption, WorkspaceOption, open_library, out, print_json
 from generator.evaluation.map_health import Finding, MapHealth, evaluate_map
-from knowledge.errors import UserInputError
 from knowledge.journey.model import JourneyMap
-from knowledge.maps.repository import MapRepository
+from knowledge.journey.review.repository import MapRepository
+from knowledge.platform.errors import UserInputError
 
 SHOWN = 12  # findings listed per check
 

@@ -11,7 +11,7 @@ from api.cli.common import WorkspaceOption, err, open_library
 from api.web.exports import FORMATS, ExportOptions, export_file, filename
 from api.web.paper import PAPERS
 from api.web.service import map_for_export
-from knowledge.maps.repository import MapRepository
+from knowledge.journey.review.repository import MapRepository
 
 
 def export_command(

@@ -9,10 +9,10 @@ import typer
 from rich.table import Table
 
 from api.cli.common import JsonOption, WorkspaceOption, err, out, print_json
-from knowledge.errors import UserInputError
-from knowledge.glossary import GlossaryStore, parse_glossary
-from knowledge.settings import get_settings
+from knowledge.platform.errors import UserInputError
+from knowledge.platform.settings import get_settings
 from knowledge.store import Database
+from knowledge.translation.glossary import GlossaryStore, parse_glossary
 
 glossary = typer.Typer(
     help="Team glossaries (CSV or YAML: a term in each language) used by translation.",

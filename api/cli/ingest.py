@@ -17,8 +17,8 @@ from rich.progress import (
 from rich.table import Table
 
 from api.cli.common import JsonOption, WorkspaceOption, err, open_library, out, print_json
-from knowledge.ingest import IngestOptions, Ingestor, IngestReport, reindex
-from knowledge.readers.base import KINDS, Kind
+from knowledge.research.ingest import IngestOptions, Ingestor, IngestReport, reindex
+from knowledge.research.readers.base import KINDS, Kind
 
 
 class BarProgress:

@@ -9,8 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from api.cli.common import JsonOption, WorkspaceOption, open_library, out, print_json
-from knowledge.errors import UserInputError
-from knowledge.jobs import Job, JobStore
+from knowledge.platform.errors import UserInputError
+from knowledge.platform.jobs import Job, JobStore
 
 jobs = typer.Typer(
     help="Jobs the HTTP API runs (drafts, analyses, translations...) and their results.",

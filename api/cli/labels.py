@@ -23,22 +23,22 @@ from api.cli.analysis import analysis_options
 from api.cli.common import JsonOption, WorkspaceOption, err, open_library, out, print_json
 from generator.analysis.analyze import analyze
 from generator.analysis.suggest import suggest
-from knowledge.corrections.anchors import anchors_from_map
-from knowledge.corrections.files import (
+from knowledge.journey.review.repository import MapRepository
+from knowledge.platform.errors import KnowledgeError
+from knowledge.platform.settings import Settings, get_settings
+from knowledge.research.corrections.anchors import anchors_from_map
+from knowledge.research.corrections.files import (
     LabelFileLimits,
     label_format,
     read_labels,
     write_labels,
 )
-from knowledge.corrections.model import Correction, ThemeAnchor
-from knowledge.corrections.store import CorrectionStore, LabelIn
-from knowledge.corrections.target import label_target, workspace_framework
-from knowledge.errors import KnowledgeError
-from knowledge.maps.repository import MapRepository
-from knowledge.readers.archives import ArchiveLimits
-from knowledge.segment import clip
-from knowledge.settings import Settings, get_settings
+from knowledge.research.corrections.model import Correction, ThemeAnchor
+from knowledge.research.corrections.store import CorrectionStore, LabelIn
+from knowledge.research.corrections.target import label_target, workspace_framework
+from knowledge.research.readers.archives import ArchiveLimits
 from knowledge.store import ChunkRow, Database
+from knowledge.text.segment import clip
 
 
 class LabelGroup(TyperGroup):

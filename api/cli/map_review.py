@@ -1,5 +1,5 @@
 """``cjm maps import|edit|submit|approve|request-changes|comment``: the review actions, as the
-HTTP API performs them (``knowledge.maps.review``), by the person at the command line."""
+HTTP API performs them (``knowledge.journey.review.actions``), by the person at the command line."""
 
 from __future__ import annotations
 
@@ -22,12 +22,12 @@ from api.cli.common import (
 from api.cli.reviewer import AsOption, local_reviewer
 from api.http.schemas import ActionIn, CommentIn, CommentOut, MapSummary, PatchIn
 from api.web.element_names import element_name
-from knowledge.errors import UserInputError
 from knowledge.journey.model import JourneyMap
-from knowledge.maps import review
-from knowledge.maps.repository import MapInfo, MapRepository
-from knowledge.maps.transitions import Action
-from knowledge.settings import get_settings
+from knowledge.journey.review import actions as review
+from knowledge.journey.review.repository import MapInfo, MapRepository
+from knowledge.journey.review.transitions import Action
+from knowledge.platform.errors import UserInputError
+from knowledge.platform.settings import get_settings
 
 DONE: dict[Action, str] = {
     "submit": "submitted",

@@ -15,7 +15,7 @@ from api.web.element_names import element_names
 from api.web.labels import LABELS
 from api.web.wording import MapWords
 from knowledge.journey.model import JourneyMap
-from knowledge.maps.repository import MapInfo, MapRepository
+from knowledge.journey.review.repository import MapInfo, MapRepository
 
 maps = typer.Typer(
     help="Stored maps and their review: list, show, import, edit, submit, approve, request "

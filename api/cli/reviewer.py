@@ -1,5 +1,5 @@
 """Who acts at the command line: the owner of CJM_HOME, as a named local reviewer (roles as in
-``knowledge.access.keys.local``); the name goes into each map's history."""
+``knowledge.platform.keys.local``); the name goes into each map's history."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from knowledge.access.keys import Principal, local
+from knowledge.platform.keys import Principal, local
 
 USER_ENV = "CJM_USER"
 AsOption = Annotated[

@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 
 from api.cli.common import JsonOption, WorkspaceOption, open_library, out, print_json
-from knowledge.filters import EvidenceFilter
-from knowledge.search import Hit, Searcher
-from knowledge.segment import clip
+from knowledge.search.filters import EvidenceFilter
+from knowledge.search.searcher import Hit, Searcher
+from knowledge.text.segment import clip
 
 
 def print_hits(hits: list[Hit]) -> None:

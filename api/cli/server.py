@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 
 from api.cli.common import err, out
-from knowledge.access.keys import ROLES, create_key, revoke_key
-from knowledge.errors import UserInputError
-from knowledge.settings import get_settings
+from knowledge.platform.errors import UserInputError
+from knowledge.platform.keys import ROLES, create_key, revoke_key
+from knowledge.platform.settings import get_settings
 from knowledge.store import Database
 
 keys = typer.Typer(help="API keys: one workspace and one role each.", no_args_is_help=True)

@@ -15,9 +15,9 @@ from generator.llm.job import LLMJob
 from generator.qa.vectors import store_element_vectors
 from generator.translation.glossaries import resolve_glossary
 from generator.translation.service import translate_map
-from knowledge.languages import SUPPORTED_LANGUAGES
-from knowledge.maps.repository import MapRepository
-from knowledge.settings import get_settings
+from knowledge.journey.review.repository import MapRepository
+from knowledge.platform.settings import get_settings
+from knowledge.text.languages import SUPPORTED_LANGUAGES
 
 
 def translate_command(

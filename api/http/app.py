@@ -31,10 +31,10 @@ from api.http.runner import JobRunner
 from api.http.url_guard import ControlCharacterUrls
 from api.web.fonts import FONTS
 from generator.llm.factory import configured_model
-from knowledge.jobs import JobStore
-from knowledge.library import Library
-from knowledge.search import Searcher
-from knowledge.settings import get_settings
+from knowledge.platform.jobs import JobStore
+from knowledge.platform.settings import get_settings
+from knowledge.search.library import Library
+from knowledge.search.searcher import Searcher
 
 
 @asynccontextmanager

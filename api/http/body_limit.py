@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http.problems import problem
-from knowledge.settings import get_settings
+from knowledge.platform.settings import get_settings
 
 
 class BodyTooLarge(HTTPException):

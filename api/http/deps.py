@@ -9,14 +9,14 @@ from fastapi import Cookie, Depends, Header, Path, Query, Request
 from api.http.jobs_common import ModelFactory
 from api.http.problems import Forbidden, Unauthenticated
 from api.http.runner import JobRunner
-from knowledge.access.keys import Principal, Role, authenticate
-from knowledge.errors import NotFound
-from knowledge.glossary import GlossaryStore
-from knowledge.jobs import JobStore
-from knowledge.library import Library
-from knowledge.maps.repository import MapRepository
-from knowledge.search import Searcher
+from knowledge.journey.review.repository import MapRepository
+from knowledge.platform.errors import NotFound
+from knowledge.platform.jobs import JobStore
+from knowledge.platform.keys import Principal, Role, authenticate
+from knowledge.search.library import Library
+from knowledge.search.searcher import Searcher
 from knowledge.store import Database
+from knowledge.translation.glossary import GlossaryStore
 
 MAX_VERSION = 1_000_000
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip.")]

@@ -13,11 +13,11 @@ from api.cli.analysis import analysis_options
 from api.http.schemas import EvidenceScopeIn, JobOut
 from generator.analysis.analyze import AnalysisOptions
 from generator.llm.interface import ChatModel
-from knowledge.errors import UserInputError
-from knowledge.jobs import Job
 from knowledge.journey.codebook import parse_codebook
 from knowledge.journey.frameworks import BUILTIN, codebook_for, parse_framework
-from knowledge.settings import Settings
+from knowledge.platform.errors import UserInputError
+from knowledge.platform.jobs import Job
+from knowledge.platform.settings import Settings
 
 ModelFactory = Callable[[Settings], ChatModel | None]
 # a job result's id field -> (link name, route name)

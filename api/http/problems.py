@@ -12,16 +12,16 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from knowledge.access.keys import RoleRequired
-from knowledge.errors import KnowledgeError, NotFound, Unavailable, UserInputError
-from knowledge.maps.errors import (
+from knowledge.journey.review.errors import (
     MapExists,
     MapOutdated,
     MapTooLarge,
     StaleVersion,
     TransitionRefused,
 )
-from knowledge.maps.integrity import MapIntegrityError
+from knowledge.journey.review.integrity import MapIntegrityError
+from knowledge.platform.errors import KnowledgeError, NotFound, Unavailable, UserInputError
+from knowledge.platform.keys import RoleRequired
 
 PROBLEM = "application/problem+json"
 

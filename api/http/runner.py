@@ -9,8 +9,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from generator.llm.errors import DraftFailed
-from knowledge.errors import KnowledgeError
-from knowledge.jobs import Job, JobStore
+from knowledge.platform.errors import KnowledgeError
+from knowledge.platform.jobs import Job, JobStore
 
 log = logging.getLogger("cjm.jobs")
 Work = Callable[[Callable[[str], None]], dict[str, Any]]

@@ -8,8 +8,8 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from knowledge.journey.model import JourneyMap
-from knowledge.journey.text import clean_text
-from knowledge.maps.patches import MapPatch
+from knowledge.journey.review.patches import MapPatch
+from knowledge.journey.strings import clean_text
 
 T = TypeVar("T")
 
@@ -137,7 +137,7 @@ class PatchIn(Body):
     )
 
 
-Cleaned = AfterValidator(clean_text)  # control characters removed (knowledge.journey.text)
+Cleaned = AfterValidator(clean_text)  # control characters removed (knowledge.journey.strings)
 
 
 class ActionIn(Body):

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import UploadFile
 
 from api.http.problems import TooLarge
-from knowledge.errors import LibraryError
+from knowledge.platform.errors import LibraryError
 
 CHUNK = 1 << 20
 MAX_NAME_BYTES = 120  # well under the 255 bytes file systems allow, multi-byte names included

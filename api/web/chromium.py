@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 
-from knowledge.errors import Unavailable
+from knowledge.platform.errors import Unavailable
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 

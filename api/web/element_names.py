@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from api.web.labels import LABELS
-from knowledge.maps.paths import PathError, is_text, resolve, split
-from knowledge.segment import clip
+from knowledge.journey.review.paths import PathError, is_text, resolve, split
+from knowledge.text.segment import clip
 
 SEPARATOR = " › "
 LONGEST = 60  # characters of an unnamed item's own words

@@ -22,8 +22,8 @@ from api.web.render import render_html
 from api.web.snapshot import numbered_zip, to_pngs
 from api.web.terms import CSV_HEADERS
 from api.web.wording import MapWords
-from knowledge.errors import UserInputError
 from knowledge.journey.model import EvidenceRef, JourneyMap
+from knowledge.platform.errors import UserInputError
 
 Format = Literal["json", "md", "csv", "html", "pdf", "png"]
 FORMATS: dict[str, tuple[str, str]] = {

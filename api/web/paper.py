@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-from knowledge.errors import UserInputError
+from knowledge.platform.errors import UserInputError
 
 PaperName = Literal["a4", "a3", "letter", "tabloid"]
 MM_PER_INCH = 25.4

@@ -10,8 +10,8 @@ from api.web.fonts import STACK, font_css
 from api.web.labels import LABELS, RTL
 from api.web.paper import Paper, page_groups
 from api.web.wording import MapWords
-from knowledge.errors import UserInputError
 from knowledge.journey.model import JourneyMap, Stage
+from knowledge.platform.errors import UserInputError
 
 TEXT_LANES = ("actions", "thoughts")
 LATE_LANES = (

@@ -14,10 +14,10 @@ from api.web.inline_json import script_json
 from api.web.review_controls import CONTROL_LABELS, actions_html, exports_html
 from api.web.wording import MapWords
 from generator.evaluation.map_health import MapHealth
-from knowledge.access.keys import Principal
-from knowledge.maps.diff import Change
-from knowledge.maps.repository import Comment, MapInfo
-from knowledge.maps.transitions import offered
+from knowledge.journey.review.diff import Change
+from knowledge.journey.review.repository import Comment, MapInfo
+from knowledge.journey.review.transitions import offered
+from knowledge.platform.keys import Principal
 
 REVIEW_JS = (Path(__file__).resolve().parent / "templates" / "review.js").read_text(
     encoding="utf-8"

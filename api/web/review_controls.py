@@ -1,5 +1,5 @@
 """The controls of the review panel a person acts with: the review actions their role and the
-map's status allow (``knowledge.maps.transitions``), the edit and comment boxes with their
+map's status allow (``knowledge.journey.review.transitions``), the edit and comment boxes with their
 labels, and the export links (PDF and PNG only where this server can print). Every string in
 the map's language."""
 
@@ -9,7 +9,7 @@ from html import escape
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from knowledge.maps.transitions import Action
+from knowledge.journey.review.transitions import Action
 
 CONTROL_LABELS: dict[str, dict[str, Any]] = {
     "en": {"roles": {"viewer": "viewer", "editor": "editor", "reviewer": "reviewer"},

@@ -8,11 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from api.web.labels import CORRECTION_LABELS
-from knowledge.corrections.store import CorrectionStore
-from knowledge.corrections.target import label_target
-from knowledge.errors import KnowledgeError
 from knowledge.journey.model import JourneyMap
-from knowledge.maps.paths import walk_quotes
+from knowledge.journey.review.paths import walk_quotes
+from knowledge.platform.errors import KnowledgeError
+from knowledge.research.corrections.store import CorrectionStore
+from knowledge.research.corrections.target import label_target
 from knowledge.store import Database
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from api.web.exports import ExportInfo
 from knowledge.journey.model import JourneyMap
-from knowledge.maps.repository import MapRepository
+from knowledge.journey.review.repository import MapRepository
 
 STALE = {
     "en": "This translation is stale: its source map {source} is at version {head}; it was "

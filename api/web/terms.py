@@ -1,6 +1,6 @@
 """The words for a map's values in each language: map types, review and recommendation
 statuses, effort and impact levels, evidence kinds, the counted phrases of the page and the
-exports (forms by CLDR plural category, see ``knowledge.localise``) and the CSV's header. The
+exports (forms by CLDR plural category, see ``knowledge.text.localise``) and the CSV's header. The
 JSON keeps the codes; only what a person reads is worded (``api.web.wording``)."""
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ MAP_TYPES: dict[str, dict[str, str]] = {
            "day_in_the_life": "日常一天", "service_blueprint": "服务蓝图"},
 }  # fmt: skip
 
-# the map's review status (``knowledge.maps.repository``), and "superseded" for an old version
+# the map's review status (``knowledge.journey.review.repository``), and "superseded" for an
+# old version
 STATUSES: dict[str, dict[str, str]] = {
     "en": {"draft": "Draft", "in_review": "In review", "approved": "Approved",
            "changes_requested": "Changes requested", "superseded": "Superseded"},
@@ -121,7 +122,7 @@ CSV_HEADERS: dict[str, dict[str, str]] = {
            "status": "状态", "evidence_ids": "证据编号", "quotes": "用户原话"},
 }  # fmt: skip
 
-# a change's place (``knowledge.maps.diff.Step``): an item of a list, by the list's key
+# a change's place (``knowledge.journey.review.diff.Step``): an item of a list, by the list's key
 DIFF_ITEMS: dict[str, dict[str, str]] = {
     "en": {"stages": "stage", "pain_points": "pain point", "delighters": "delighter",
            "personas": "persona", "recommendations": "recommendation",

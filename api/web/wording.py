@@ -1,6 +1,6 @@
 """How the map page, the review panel and the exports word a map's values in the map's
 language: its type and status, counts with their plural forms, numbers (Western digits, the
-language's separators; ``knowledge.localise``), levels, evidence kinds, language names and
+language's separators; ``knowledge.text.localise``), levels, evidence kinds, language names and
 coverage warnings naming stages by their names in the map."""
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from api.web.terms import (
 )
 from knowledge.journey.model import JourneyMap
 from knowledge.journey.notices import coverage_warnings
-from knowledge.localise import counted, language_name, listed, number
-from knowledge.maps.diff import Change
+from knowledge.journey.review.diff import Change
+from knowledge.text.localise import counted, language_name, listed, number
 
 
 def term(table: dict[str, dict[str, str]], value: str | None, lang: str) -> str:

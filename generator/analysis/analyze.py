@@ -2,7 +2,7 @@
 priorities, coverage.
 
 1. What is stored but is not customer experience (greetings, markers, emoji, bare links, brand
-   replies; ``knowledge.hygiene``) is left out of everything but the coverage counts.
+   replies; ``knowledge.text.hygiene``) is left out of everything but the coverage counts.
 2. Polarity and severity of every chunk (``sentiment``): a record's rating or label is a prior
    for its chunks, not a label for each.
 3. Codes (``coding``): every chunk gets a code of the codebook or none, with a confidence; a
@@ -36,14 +36,14 @@ from generator.analysis.stages import StageClassifier, StageParams
 from generator.analysis.theme_rules import apply_rules
 from generator.analysis.themes import ThemeParams
 from generator.analysis.theming import Placed, ThemeBuilder
-from knowledge.corrections.model import Corrections
-from knowledge.corrections.store import CorrectionStore
-from knowledge.filters import EvidenceFilter
 from knowledge.journey.codebook import Codebook
 from knowledge.journey.frameworks import NONE_STAGE, StageFramework
 from knowledge.journey.model import CoverageNotice, NoticeCode
 from knowledge.journey.notices import describe
-from knowledge.library import Library
+from knowledge.research.corrections.model import Corrections
+from knowledge.research.corrections.store import CorrectionStore
+from knowledge.search.filters import EvidenceFilter
+from knowledge.search.library import Library
 
 DOMINANT_SHARE = 0.6  # one stage holding more than this of a language's evidence is a warning
 DOMINANT_MIN_STAGES = 5

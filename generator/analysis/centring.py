@@ -1,4 +1,4 @@
-"""Per-language centring of an evidence set's vectors (see ``knowledge.dense`` for why): the
+"""Per-language centring of an evidence set's vectors (see ``knowledge.search.dense`` for why): the
 analysis compares customer texts with each other and with framework phrases across languages,
 so each language's mean is removed first."""
 
@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from knowledge.dense import SHRINK, normalise
-from knowledge.embeddings import Vectors
+from knowledge.search.dense import SHRINK, normalise
+from knowledge.search.embeddings import Vectors
 
 
 class LanguageCentring:

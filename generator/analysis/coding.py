@@ -28,10 +28,10 @@ from scipy import sparse
 
 from generator.analysis.prototypes import ItemSpace, Prototypes, side_scores
 from generator.analysis.stages import softmax
-from knowledge.embeddings import Embedder
 from knowledge.journey.codebook import Codebook
 from knowledge.journey.frameworks import StageFramework
-from knowledge.segment import tokenize
+from knowledge.search.embeddings import Embedder
+from knowledge.text.segment import tokenize
 
 Matrix = npt.NDArray[np.float32]
 

@@ -11,9 +11,9 @@ import numpy.typing as npt
 from generator.analysis.evidence import Evidence
 from generator.analysis.learning import Learner, LearnParams
 from generator.analysis.prototypes import ItemSpace, Prototypes
-from knowledge.corrections.model import Correction, Corrections
 from knowledge.journey.codebook import Codebook
 from knowledge.journey.frameworks import StageFramework
+from knowledge.research.corrections.model import Correction, Corrections
 
 Matrix = npt.NDArray[np.float32]
 NOT_EVIDENCE = "not customer experience (a researcher's label)"

@@ -9,12 +9,12 @@ from typing import Any
 import numpy as np
 from sqlalchemy import select
 
-from knowledge.embeddings import Vectors
-from knowledge.errors import UserInputError
-from knowledge.filters import EvidenceFilter
-from knowledge.hygiene import Hygiene, assess
-from knowledge.library import Library
+from knowledge.platform.errors import UserInputError
+from knowledge.search.embeddings import Vectors
+from knowledge.search.filters import EvidenceFilter
+from knowledge.search.library import Library
 from knowledge.store import ChunkRow, DocumentRow, EmbeddingRow, SourceRow
+from knowledge.text.hygiene import Hygiene, assess
 
 
 @dataclass
@@ -32,7 +32,7 @@ class Evidence:
     date: str | None
     record_meta: dict[str, Any] = field(default_factory=dict)
     # whether it is customer experience (greetings, markers, emoji, links, brand replies are
-    # not) and its flags; see ``knowledge.hygiene``
+    # not) and its flags; see ``knowledge.text.hygiene``
     hygiene: Hygiene = field(default_factory=Hygiene)
     text_hash: str = ""  # finds a researcher's label again after a re-ingest
 

@@ -11,8 +11,8 @@ from collections import Counter
 from collections.abc import Sequence
 
 from generator.analysis.lexicon import load_lexicon
-from knowledge.languages import script_of
-from knowledge.normalize import normalize_search_text
+from knowledge.text.languages import script_of
+from knowledge.text.normalize import normalize_search_text
 
 STOP_SHARE = 0.15  # a word in more than this share of a language's evidence is a stopword
 

@@ -21,9 +21,9 @@ import numpy as np
 import numpy.typing as npt
 
 from generator.analysis.centring import LanguageCentring
-from knowledge.dense import normalise
-from knowledge.embeddings import Embedder
-from knowledge.languages import detect_language
+from knowledge.search.dense import normalise
+from knowledge.search.embeddings import Embedder
+from knowledge.text.languages import detect_language
 
 Matrix = npt.NDArray[np.float32]
 

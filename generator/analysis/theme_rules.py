@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from generator.analysis.result import Theme
 from generator.analysis.theming import ThemeBuilder
-from knowledge.corrections.model import Correction, ThemeAnchor
+from knowledge.research.corrections.model import Correction, ThemeAnchor
 
 
 def _match(anchor: ThemeAnchor, themes: list[Theme]) -> Theme | None:

@@ -23,8 +23,8 @@ from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
-from knowledge.dense import normalise
-from knowledge.embeddings import Vectors
+from knowledge.search.dense import normalise
+from knowledge.search.embeddings import Vectors
 
 Labels = npt.NDArray[np.int64]
 

@@ -21,11 +21,11 @@ from generator.analysis.quotes import best_quote
 from generator.analysis.result import PAIN_POLARITIES, Theme, counted_polarities, theme_kind
 from generator.analysis.themes import ThemeParams, cluster_stage, language_scale, tfidf
 from generator.analysis.titles import clause_title
-from knowledge.dense import normalise
 from knowledge.journey.codebook import Codebook
 from knowledge.journey.frameworks import NONE_STAGE
-from knowledge.languages import SUPPORTED_LANGUAGES
-from knowledge.segment import tokenize
+from knowledge.search.dense import normalise
+from knowledge.text.languages import SUPPORTED_LANGUAGES
+from knowledge.text.segment import tokenize
 
 REPRESENTATIVES = 6
 

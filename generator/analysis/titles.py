@@ -2,7 +2,7 @@
 language — never a list of keywords.
 
 For each language, the theme's counted members in that language are tried from the most central
-one: the member's quotable stretches (markers left out, see ``knowledge.hygiene``) are cut into
+one: the member's quotable stretches (markers left out, see ``knowledge.text.hygiene``) are cut into
 clauses, and the clause that holds most of the theme's keyphrases (earlier clauses win ties) is
 the title, trimmed at a word boundary to a length that reads as a title in that script, with a
 leading filler or conjunction dropped. A clause that is not in the language (a Thai post quoting
@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from knowledge.hygiene import quotable_spans
-from knowledge.languages import detect_language, script_counts
-from knowledge.segment import words
+from knowledge.text.hygiene import quotable_spans
+from knowledge.text.languages import detect_language, script_counts
+from knowledge.text.segment import words
 
 # characters a title may have, by how much a character carries in the script
 MAX_CHARS = {"zh": 24, "th": 48, "fa": 64, "ru": 72, "en": 72}

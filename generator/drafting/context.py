@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from generator.analysis.evidence import Evidence
 from generator.analysis.quotes import quote_of
 from generator.analysis.result import Theme
-from knowledge.hygiene import addresses_ai
 from knowledge.journey.model import JourneyMap, PainPoint, Stage
+from knowledge.text.hygiene import addresses_ai
 from prompts.fencing import Fence
 
 QUOTES_SHOWN = 3

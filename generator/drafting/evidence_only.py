@@ -8,16 +8,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from typing import TypeVar
 
 from generator.analysis.evidence import Evidence, EvidenceSet
 from generator.analysis.quotes import quote_of
 from generator.analysis.result import Analysis, Theme
 from generator.drafting.wording import counted_phrase, emotion_key, language_in, phrase
-from knowledge.evidence import stable_id
-from knowledge.hygiene import ADDRESSES_AI
+from generator.llm.provenance import tool_version
 from knowledge.journey.frameworks import StageFramework
 from knowledge.journey.model import (
     CompetitorNote,
@@ -36,17 +33,11 @@ from knowledge.journey.model import (
     StageCount,
     Text,
 )
-from knowledge.localise import language_name, listed, number
+from knowledge.research.evidence import stable_id
+from knowledge.text.hygiene import ADDRESSES_AI
+from knowledge.text.localise import language_name, listed, number
 
 QUOTES_PER_ELEMENT = 5
-
-
-@cache
-def tool_version() -> str:
-    try:
-        return version("cjm")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "0+source"
 
 
 def evidence_ref(item: Evidence, span: Sequence[int] | None = None) -> EvidenceRef:

@@ -13,9 +13,9 @@ from generator.drafting.llm_draft import inferred, touchpoint
 from generator.drafting.parts import FutureStagePart
 from generator.drafting.wording import phrase
 from generator.llm.job import LLMJob
-from knowledge.errors import UserInputError
-from knowledge.evidence import stable_id
 from knowledge.journey.model import Emotion, JourneyMap, Provenance, Stage, StageChange, Text
+from knowledge.platform.errors import UserInputError
+from knowledge.research.evidence import stable_id
 
 
 def draft_future_state(job: LLMJob, current: JourneyMap, goals: str | None) -> JourneyMap:

@@ -11,32 +11,11 @@ from dataclasses import dataclass, field
 
 from generator.analysis.evidence import Evidence
 from generator.drafting.parts import Quote
-from knowledge.hygiene import ADDRESSES_AI
-from knowledge.languages import detect_language, script_counts
-from knowledge.maps.integrity import is_verbatim
+from generator.llm.language import in_language
+from knowledge.journey.review.integrity import is_verbatim
+from knowledge.text.hygiene import ADDRESSES_AI
 
-EXPECTED_SCRIPT = {"fa": "arabic", "ru": "cyrillic", "th": "thai", "zh": "han", "en": "latin"}
 LANGUAGE_NAMES = {"fa": "Persian", "ru": "Russian", "th": "Thai", "zh": "Chinese", "en": "English"}
-MIN_LETTERS = 4  # shorter texts (codes, brand names) are not judged
-DETECT_FROM = 24  # letters from which the detector, not only the script, must agree
-
-
-def in_language(text: str, lang: str) -> bool:
-    """Whether ``text`` reads as ``lang``: most letters in its script, and for longer texts the
-    detector agrees. Brand names and codes in another script are allowed in a minority."""
-    counts = script_counts(text)
-    letters = sum(counts.values())
-    if letters < MIN_LETTERS:
-        return True
-    expected = EXPECTED_SCRIPT.get(lang)
-    if expected is None:
-        return True
-    if counts.get(expected, 0) * 2 < letters:
-        return False
-    if letters >= DETECT_FROM and lang in ("fa", "ru", "en"):
-        # Same script, other language (Arabic for Persian, Ukrainian for Russian, ...).
-        return detect_language(text) == lang
-    return True
 
 
 @dataclass

@@ -23,8 +23,8 @@ from generator.drafting.parts import (
     ThemePart,
     TouchpointPart,
 )
-from generator.drafting.splitting import split_on_truncation
 from generator.llm.job import LLMJob
+from generator.llm.splitting import split_on_truncation
 from knowledge.journey.frameworks import StageFramework
 from knowledge.journey.model import (
     Delighter,
@@ -41,7 +41,7 @@ from knowledge.journey.model import (
     Text,
     Touchpoint,
 )
-from knowledge.segment import words
+from knowledge.text.segment import words
 from prompts.templates import get_template
 
 

@@ -7,14 +7,11 @@ is re-asked."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from generator.llm.part import Part
 from knowledge.journey.model import Level
-from knowledge.journey.text import LongAnswer, ShortAnswer
-
-
-class Part(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from knowledge.journey.strings import LongAnswer, ShortAnswer
 
 
 class Quote(Part):

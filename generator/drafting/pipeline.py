@@ -7,14 +7,14 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from generator.analysis.analyze import AnalysisOptions, analyze
-from generator.analysis.llm_stages import LLMStageAssigner
 from generator.drafting.evidence_only import build_evidence_only_map
 from generator.drafting.llm_draft import DraftSpec, LLMDrafter
+from generator.drafting.stages import LLMStageAssigner
 from generator.llm.interface import ChatModel
 from generator.llm.job import LLMJob
 from knowledge.journey.model import JourneyMap, Scope
-from knowledge.library import Library
-from knowledge.settings import Settings
+from knowledge.platform.settings import Settings
+from knowledge.search.library import Library
 
 
 def draft_map(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from knowledge.localise import counted
+from knowledge.text.localise import counted
 
 PHRASES: dict[str, dict[str, str]] = {
     "title": {
@@ -74,7 +74,7 @@ PHRASES: dict[str, dict[str, str]] = {
 }
 
 
-# counted phrases: their form follows the plural category of ``n`` (``knowledge.localise``)
+# counted phrases: their form follows the plural category of ``n`` (``knowledge.text.localise``)
 COUNTED: dict[str, dict[str, dict[str, str]]] = {
     "pain": {
         "en": {"one": "Raised {n} time ({langs}); mean severity {severity} of 3.",
@@ -122,7 +122,7 @@ def language_in(map_lang: str, lang: str) -> str:
 
 def counted_phrase(key: str, lang: str, n: int, **values: object) -> str:
     """The phrase ``key`` of ``COUNTED`` for ``n`` in ``lang``, ``n`` and the other numbers
-    given already worded by ``knowledge.localise``."""
+    given already worded by ``knowledge.text.localise``."""
     return counted(n, COUNTED[key], lang, **values)
 
 

@@ -21,16 +21,16 @@ from typing import Any
 from generator.analysis.evidence import load_evidence
 from generator.analysis.sentiment import SentimentEstimator
 from generator.analysis.sentiment_map import SourceMapping
-from generator.drafting.grounding import in_language
-from knowledge.errors import UserInputError
-from knowledge.filters import EvidenceFilter
-from knowledge.hygiene import assess, marker_spans
+from generator.llm.language import in_language
 from knowledge.journey.model import JourneyMap
 from knowledge.journey.notices import coverage_warnings
-from knowledge.library import Library
-from knowledge.maps.integrity import is_verbatim, stored_chunks
-from knowledge.maps.paths import walk_quotes, walk_texts
+from knowledge.journey.review.integrity import is_verbatim, stored_chunks
+from knowledge.journey.review.paths import walk_quotes, walk_texts
+from knowledge.platform.errors import UserInputError
+from knowledge.search.filters import EvidenceFilter
+from knowledge.search.library import Library
 from knowledge.store import ChunkRow
+from knowledge.text.hygiene import assess, marker_spans
 
 COMPLAINTS = ("negative", "mixed")
 

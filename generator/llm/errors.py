@@ -6,7 +6,7 @@ on a later attempt; ``LLMRequestError`` will not; ``DraftFailed`` ends a job aft
 
 from __future__ import annotations
 
-from knowledge.errors import KnowledgeError, UserInputError
+from knowledge.platform.errors import KnowledgeError, UserInputError
 
 
 class LLMError(KnowledgeError):

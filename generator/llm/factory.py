@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.llm.interface import ChatModel
-from knowledge.settings import Settings
+from knowledge.platform.settings import Settings
 
 
 def configured_model(settings: Settings) -> ChatModel | None:

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from generator.llm.interface import ChatModel
 from generator.llm.screening import Screen
 from generator.llm.structured import Asked, CallPolicy, Deadline, ask
-from knowledge.settings import Settings
+from knowledge.platform.settings import Settings
 from prompts.fencing import LANGUAGE_NAMES, Fence
 from prompts.templates import get_template, load_templates
 

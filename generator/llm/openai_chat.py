@@ -26,7 +26,7 @@ from generator.llm.errors import (
     TransientLLMError,
 )
 from generator.llm.interface import ChatReply, ChatRequest, Usage
-from knowledge.settings import Settings
+from knowledge.platform.settings import Settings
 
 BODY_IN_ERROR = 300
 JSON_MODE_HINT = (

@@ -6,7 +6,7 @@ writes things no evidence supports. Each answer is checked against the prompt it
 - the run's canary and the fence token never appear (they are only in the instructions);
 - no text echoes the instructions or asks to reveal them (system prompt, API key, "ignore the
   previous instructions", in fa, ru, th, zh and en; ``prompts/screening.yaml`` and
-  ``knowledge.hygiene``), unless unflagged evidence shown says the same;
+  ``knowledge.text.hygiene``), unless unflagged evidence shown says the same;
 - links and contact details (URLs, domains, emails, phone numbers, @handles) appear in the
   unflagged evidence shown;
 - no name, and no run of ``CLAIM_WORDS`` words, comes only from evidence flagged
@@ -30,8 +30,8 @@ from functools import lru_cache
 import yaml
 from pydantic import BaseModel
 
-from knowledge.hygiene import ADDRESSES_AI, addresses_ai
-from knowledge.segment import words
+from knowledge.text.hygiene import ADDRESSES_AI, addresses_ai
+from knowledge.text.segment import words
 from prompts.templates import TEMPLATES
 
 SCREENING = TEMPLATES.parent / "screening.yaml"

@@ -22,11 +22,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from generator.drafting.grounding import in_language
 from generator.llm.errors import LLMConfigError, LLMError
 from generator.llm.failures import save_failure
 from generator.llm.interface import ChatModel
 from generator.llm.job import LLMJob
+from generator.llm.language import in_language
 from generator.qa.elements import Element, ScopedMap, elements_of, stage_name
 from generator.qa.facts import facts_for
 from generator.qa.families import languages_of, one_per_map
@@ -34,11 +34,11 @@ from generator.qa.intent import Intent, read_intent
 from generator.qa.numbers import shown_numbers, shown_text
 from generator.qa.phrases import KIND_NAMES, LANG_NAMES, PHRASES, STATUS_NAMES
 from generator.qa.retrieval import ElementIndex, EvidenceText
-from knowledge.errors import UserInputError
-from knowledge.hygiene import addresses_ai
-from knowledge.languages import SUPPORTED_LANGUAGES, detect_language
-from knowledge.library import Library
-from knowledge.settings import Settings
+from knowledge.platform.errors import UserInputError
+from knowledge.platform.settings import Settings
+from knowledge.search.library import Library
+from knowledge.text.hygiene import addresses_ai
+from knowledge.text.languages import SUPPORTED_LANGUAGES, detect_language
 from prompts.fencing import LANGUAGE_NAMES
 
 ELEMENTS_SHOWN = 8

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from generator.qa.elements import ScopedMap
 from knowledge.journey.frameworks import BUILTIN, load_framework
-from knowledge.segment import tokenize
+from knowledge.text.segment import tokenize
 
 CUSTOMER_LANGS = {
     "th": ("thai", "тайск", "таиланд", "ไทย", "泰", "تایلند", "تای"),

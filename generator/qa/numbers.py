@@ -1,13 +1,14 @@
 """Numbers as the map's page shows them (``api/web/templates/map.html.j2``): counts as they
 are, severity and priority with one decimal, an emotion score with two, written with the
-language's separators (``knowledge.localise``). An answer quotes these, so "priority 7.0" on the
+language's separators (``knowledge.text.localise``).
+An answer quotes these, so "priority 7.0" on the
 page is "7.0" in the answer (Russian "7,0", as the Russian page has it), never 6.99 or 7."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from knowledge.localise import number
+from knowledge.text.localise import number
 
 DECIMALS = {"severity": 1, "priority": 1, "emotion": 2}
 

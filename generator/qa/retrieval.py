@@ -13,8 +13,8 @@ import numpy as np
 from sqlalchemy import select
 
 from generator.qa.elements import Element
-from knowledge.embeddings import CachedEmbedder, text_hash
-from knowledge.library import Library
+from knowledge.search.embeddings import CachedEmbedder, text_hash
+from knowledge.search.library import Library
 from knowledge.store import ChunkRow
 
 

@@ -4,7 +4,7 @@ map of the workspace (its approved version)."""
 from __future__ import annotations
 
 from generator.qa.elements import ScopedMap
-from knowledge.maps.repository import MapRepository
+from knowledge.journey.review.repository import MapRepository
 
 PAGE = 200
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from generator.qa.elements import ScopedMap, elements_of
 from generator.qa.retrieval import embed_elements, embedded_text
 from knowledge.journey.model import JourneyMap
-from knowledge.library import Library
+from knowledge.search.library import Library
 
 
 def element_texts(journey: JourneyMap) -> list[str]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from knowledge.glossary import Glossary, GlossaryStore, parse_glossary
-from knowledge.glossary.model import GlossaryError
 from knowledge.store import Database
+from knowledge.translation.glossary import Glossary, GlossaryStore, parse_glossary
+from knowledge.translation.glossary.model import GlossaryError
 
 
 def resolve_glossary(db: Database, workspace: str, name_or_file: str | None) -> Glossary | None:

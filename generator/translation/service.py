@@ -10,9 +10,9 @@ from typing import Any
 
 from generator.llm.job import LLMJob
 from generator.translation.translate import TranslationResult, Translator
-from knowledge.glossary import Glossary
-from knowledge.maps.repository import MapInfo, MapRepository
-from knowledge.translation_memory import TranslationMemory
+from knowledge.journey.review.repository import MapInfo, MapRepository
+from knowledge.translation.glossary import Glossary
+from knowledge.translation.memory import TranslationMemory
 
 
 @dataclass

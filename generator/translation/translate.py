@@ -19,17 +19,17 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from generator.drafting.evidence_only import tool_version
-from generator.drafting.grounding import in_language
-from generator.drafting.splitting import split_on_truncation
 from generator.llm.job import LLMJob
+from generator.llm.language import in_language
+from generator.llm.provenance import tool_version
 from generator.llm.screening import contacts_in, reveals_instructions
+from generator.llm.splitting import split_on_truncation
 from generator.translation.fields import TextField, skeleton, translatable
-from knowledge.errors import UserInputError
-from knowledge.glossary import Glossary
-from knowledge.hygiene import addresses_ai
 from knowledge.journey.model import JourneyMap
-from knowledge.translation_memory import TranslationMemory
+from knowledge.platform.errors import UserInputError
+from knowledge.text.hygiene import addresses_ai
+from knowledge.translation.glossary import Glossary
+from knowledge.translation.memory import TranslationMemory
 from prompts.fencing import LANGUAGE_NAMES
 
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
@@ -265,7 +265,7 @@ class Translator:
         translations: dict[tuple[str, str], str],
         source_version: int,
     ) -> dict[str, Any]:
-        from knowledge.maps.paths import assign, resolve
+        from knowledge.journey.review.paths import assign, resolve
 
         doc = copy.deepcopy(content)
         for f in fields:

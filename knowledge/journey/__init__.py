@@ -1,1 +1,2 @@
-"""The journey-map domain: the map model and stage frameworks."""
+"""The journey map: its model, string bounds, stage frameworks, codebooks, coverage notices,
+vocabulary, and the maps under review (``review/``)."""

@@ -23,7 +23,6 @@ from pydantic import (
     model_validator,
 )
 
-from knowledge.errors import UserInputError
 from knowledge.journey.codebook import (
     BUILTIN_CODEBOOKS,
     DEFAULT_CODEBOOK,
@@ -35,7 +34,8 @@ from knowledge.journey.codebook import (
     node_line,
     validation_problems,
 )
-from knowledge.languages import SUPPORTED_LANGUAGES
+from knowledge.platform.errors import UserInputError
+from knowledge.text.languages import SUPPORTED_LANGUAGES
 
 BUILTIN = ("aida", "six_stage", "purchase", "food_delivery")
 NONE_STAGE = "none"

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from knowledge.journey.text import MAX_LABEL, Id, Label, LongText, MapId, Quote, Translation
+from knowledge.journey.strings import MAX_LABEL, Id, Label, LongText, MapId, Quote, Translation
 
 Origin = Literal["evidence", "inferred", "human"]
 MapType = Literal["current_state", "future_state", "day_in_the_life", "service_blueprint"]

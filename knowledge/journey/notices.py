@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from knowledge.journey.model import Coverage, CoverageNotice
-from knowledge.localise import counted, language_name, number, share
+from knowledge.text.localise import counted, language_name, number, share
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {

@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from knowledge.settings import Settings
+from knowledge.platform.settings import Settings
 from knowledge.store.schema import Base
 from knowledge.store.upgrade import upgrade
 

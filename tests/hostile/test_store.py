@@ -28,18 +28,18 @@ from generator.drafting.parts import (
     StageLanesPart,
     ThemePart,
 )
-from knowledge.access.keys import create_key
 from knowledge.journey.model import JourneyMap
-from knowledge.journey.text import MAX_LABEL, MAX_TEXT
-from knowledge.maps.patches import FieldPatch
-from knowledge.maps.paths import walk_quotes, walk_texts
-from knowledge.maps.repository import MapRepository
-from knowledge.settings import Settings, get_settings
+from knowledge.journey.review.patches import FieldPatch
+from knowledge.journey.review.paths import walk_quotes, walk_texts
+from knowledge.journey.review.repository import MapRepository
+from knowledge.journey.strings import MAX_LABEL, MAX_TEXT
+from knowledge.platform.keys import create_key
+from knowledge.platform.settings import Settings, get_settings
 from knowledge.store import Base, ChunkRow, Database, MapVersionRow
 from tests.conftest import NO_POSTGRES, absent
-from tests.knowledge.test_review import PAIN, drafted
-from tests.knowledge.test_review import repo as repo  # noqa: F401 - the fixture (sqlite, postgres)
-from tests.llm import scenario
+from tests.generator.llm import scenario
+from tests.knowledge.journey.test_review import PAIN, drafted
+from tests.knowledge.journey.test_review import repo as repo  # noqa: F401 - the fixture (sqlite, postgres)
 
 MAPS = "/v1/workspaces/cx-ir/maps"
 HOSTILE = "a\x00b\x07c\x1bd\x7fe\x85f\x9fg"  # C0, DEL and C1 controls

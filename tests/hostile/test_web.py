@@ -30,17 +30,17 @@ from api.web.filenames import content_disposition, download_name
 from api.web.inline_json import script_json
 from api.web.labels import LABELS
 from generator.translation.fields import translatable
-from knowledge.access.keys import create_key
-from knowledge.bounded_yaml import MAX_DEPTH, check_bounds
 from knowledge.journey.model import EvidenceRef, JourneyMap, Text
-from knowledge.maps.paths import walk_quotes
-from knowledge.maps.repository import MapRepository
-from knowledge.settings import Settings, get_settings
+from knowledge.journey.review.paths import walk_quotes
+from knowledge.journey.review.repository import MapRepository
+from knowledge.platform.bounded_yaml import MAX_DEPTH, check_bounds
+from knowledge.platform.keys import create_key
+from knowledge.platform.settings import Settings, get_settings
 from knowledge.store import ChunkRow, Database
-from tests.api.test_http_maps import client, key  # noqa: F401 - the fixture
-from tests.knowledge.test_review import drafted
-from tests.llm import scenario
-from tests.web.conftest import require, serving
+from tests.api.http.test_http_maps import client, key  # noqa: F401 - the fixture
+from tests.api.web.conftest import require, serving
+from tests.generator.llm import scenario
+from tests.knowledge.journey.test_review import drafted
 
 DEEP_FLOW = "terms: " + "[" * 5000 + "]" * 5000 + "\n"
 DEEP_BLOCK = "terms:\n" + "".join(" " * (i + 1) + "- \n" for i in range(200))

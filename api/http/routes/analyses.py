@@ -16,8 +16,8 @@ from api.http.jobs_common import accepted, options_from
 from api.http.problems import WRITE
 from api.http.schemas import EvidenceScopeIn, JobOut
 from generator.analysis.analyze import analyze
-from knowledge.errors import NotFound
-from knowledge.settings import Settings, get_settings
+from knowledge.platform.errors import NotFound
+from knowledge.platform.settings import Settings, get_settings
 
 router = APIRouter(prefix="/v1/workspaces/{workspace}/analyses", tags=["analyses"], responses=WRITE)
 JOB_ID = re.compile(r"^job_[0-9a-f]{16}$")

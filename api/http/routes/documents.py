@@ -12,9 +12,9 @@ from api.http.jobs_common import accepted
 from api.http.problems import WRITE, TooLarge, documented
 from api.http.schemas import JobOut
 from api.http.uploads import public_summary, store, uploaded_name
-from knowledge.errors import KnowledgeError
-from knowledge.ingest import IngestOptions, Ingestor
-from knowledge.settings import get_settings
+from knowledge.platform.errors import KnowledgeError
+from knowledge.platform.settings import get_settings
+from knowledge.research.ingest import IngestOptions, Ingestor
 
 router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["documents"], responses=WRITE)
 

@@ -18,12 +18,12 @@ from generator.drafting.llm_draft import DraftSpec
 from generator.drafting.pipeline import draft_map
 from generator.llm.job import LLMJob
 from generator.qa.vectors import store_element_vectors
-from knowledge.errors import UserInputError
 from knowledge.journey.frameworks import BUILTIN
-from knowledge.maps import review
-from knowledge.maps.errors import StaleVersion
-from knowledge.maps.repository import MapRepository
-from knowledge.settings import get_settings
+from knowledge.journey.review import actions as review
+from knowledge.journey.review.errors import StaleVersion
+from knowledge.journey.review.repository import MapRepository
+from knowledge.platform.errors import UserInputError
+from knowledge.platform.settings import get_settings
 
 router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["drafts"], responses=WRITE)
 NEEDS_MODEL = (

@@ -11,8 +11,8 @@ from pydantic import Field
 from api.http.deps import Caller, GlossariesDep, require
 from api.http.problems import WRITE, TooLarge, documented
 from api.http.schemas import Body, GlossaryInfoOut, Lang
-from knowledge.glossary import Glossary, GlossaryError, parse_glossary
-from knowledge.glossary.model import MAX_TERM_CHARS, MAX_TERMS
+from knowledge.translation.glossary import Glossary, GlossaryError, parse_glossary
+from knowledge.translation.glossary.model import MAX_TERM_CHARS, MAX_TERMS
 
 router = APIRouter(
     prefix="/v1/workspaces/{workspace}/glossaries", tags=["glossaries"], responses=WRITE

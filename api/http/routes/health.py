@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.http.schemas import Health
-from generator.drafting.evidence_only import tool_version
+from generator.llm.provenance import tool_version
 
 router = APIRouter(tags=["health"])
 

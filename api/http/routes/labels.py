@@ -17,14 +17,14 @@ from api.http.problems import WRITE, documented
 from api.http.schemas import Body, Cleaned, Page
 from generator.analysis.analyze import AnalysisOptions, analyze
 from generator.analysis.suggest import suggest
-from knowledge.corrections.anchors import anchors_from_map
-from knowledge.corrections.model import Correction
-from knowledge.corrections.store import CorrectionStore, LabelIn
-from knowledge.corrections.target import label_target, workspace_framework
-from knowledge.filters import EvidenceFilter
 from knowledge.journey.frameworks import codebook_for, load_framework
-from knowledge.journey.text import MAX_TEXT, checked_id
-from knowledge.maps.repository import MapRepository
+from knowledge.journey.review.repository import MapRepository
+from knowledge.journey.strings import MAX_TEXT, checked_id
+from knowledge.research.corrections.anchors import anchors_from_map
+from knowledge.research.corrections.model import Correction
+from knowledge.research.corrections.store import CorrectionStore, LabelIn
+from knowledge.research.corrections.target import label_target, workspace_framework
+from knowledge.search.filters import EvidenceFilter
 
 router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["labels"], responses=WRITE)
 

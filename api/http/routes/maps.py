@@ -24,11 +24,11 @@ from api.http.schemas import (
     PatchIn,
 )
 from generator.evaluation.map_health import evaluate_map
-from knowledge.errors import UserInputError
 from knowledge.journey.model import JourneyMap
-from knowledge.maps import review
-from knowledge.maps.repository import MapInfo
-from knowledge.maps.transitions import Action
+from knowledge.journey.review import actions as review
+from knowledge.journey.review.repository import MapInfo
+from knowledge.journey.review.transitions import Action
+from knowledge.platform.errors import UserInputError
 
 TRANSITION = documented(409, 412, 428)
 router = APIRouter(prefix="/v1/workspaces/{workspace}/maps", tags=["maps"], responses=WRITE)

@@ -14,7 +14,7 @@ from api.http.problems import WRITE
 from api.http.schemas import Body, Lang
 from generator.qa.answer import Asker
 from generator.qa.scope import scope_maps
-from knowledge.settings import get_settings
+from knowledge.platform.settings import get_settings
 
 router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["questions"], responses=WRITE)
 

@@ -22,8 +22,8 @@ from api.web.review_labels import label_config
 from api.web.service import map_for_export
 from generator.evaluation.map_health import evaluate_map
 from generator.translation.fields import translatable
-from knowledge.access.keys import Principal, authenticate
-from knowledge.errors import NotFound
+from knowledge.platform.errors import NotFound
+from knowledge.platform.keys import Principal, authenticate
 
 router = APIRouter(prefix="/review", include_in_schema=False)
 PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from api.http.deps import Caller, SearcherDep
 from api.http.problems import WRITE
 from api.http.schemas import Lang
-from knowledge.filters import EvidenceFilter
+from knowledge.search.filters import EvidenceFilter
 
 router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["search"], responses=WRITE)
 

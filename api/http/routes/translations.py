@@ -17,10 +17,10 @@ from api.http.schemas import Body, JobOut, Lang, LinkOut
 from generator.llm.job import LLMJob
 from generator.qa.vectors import store_element_vectors
 from generator.translation.service import translate_map
-from knowledge.errors import UserInputError
-from knowledge.glossary import GlossaryStore
-from knowledge.maps.repository import MapRepository
-from knowledge.settings import get_settings
+from knowledge.journey.review.repository import MapRepository
+from knowledge.platform.errors import UserInputError
+from knowledge.platform.settings import get_settings
+from knowledge.translation.glossary import GlossaryStore
 
 router = APIRouter(
     prefix="/v1/workspaces/{workspace}/maps/{map_id}/translations",

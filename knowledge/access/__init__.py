@@ -1,1 +1,0 @@
-"""Who may do what: API keys per workspace with a role."""

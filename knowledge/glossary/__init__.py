@@ -1,6 +1,0 @@
-"""Team glossaries: a term in each language, per workspace; translations must use them."""
-
-from knowledge.glossary.model import Glossary, GlossaryError, Term, parse_glossary
-from knowledge.glossary.store import GlossaryInfo, GlossaryStore
-
-__all__ = ["Glossary", "GlossaryError", "GlossaryInfo", "GlossaryStore", "Term", "parse_glossary"]

@@ -1,0 +1,114 @@
+"""Addressing one element of a map by a readable path that survives regeneration: list items
+that have an id are named by it, others by position.
+
+    title
+    stages/delivery/pain_points/pp-delivery-1/title
+    stages/delivery/actions/0
+    recommendations/rec-2/kpi
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from knowledge.platform.errors import UserInputError
+
+
+class PathError(UserInputError):
+    """A path names nothing in the map."""
+
+
+def split(path: str) -> list[str]:
+    parts = [p for p in path.strip("/").split("/") if p]
+    if not parts:
+        raise PathError("empty path")
+    return parts
+
+
+def _child(node: Any, key: str, path: str) -> Any:
+    if isinstance(node, dict):
+        if key not in node:
+            raise PathError(f"{path}: no field {key!r}")
+        return node[key]
+    if isinstance(node, list):
+        for item in node:
+            if isinstance(item, dict) and item.get("id") == key:
+                return item
+        if key.isdigit() and int(key) < len(node):
+            return node[int(key)]
+        raise PathError(f"{path}: no element {key!r}")
+    raise PathError(f"{path}: {key!r} is inside a plain value")
+
+
+def resolve(doc: dict[str, Any], path: str) -> Any:
+    node: Any = doc
+    for key in split(path):
+        node = _child(node, key, path)
+    return node
+
+
+def assign(doc: dict[str, Any], path: str, value: Any) -> None:
+    """Set the element at ``path`` (its parent must exist)."""
+    parts = split(path)
+    parent = doc
+    for key in parts[:-1]:
+        parent = _child(parent, key, path)
+    last = parts[-1]
+    if isinstance(parent, dict):
+        if last not in parent:
+            raise PathError(f"{path}: no field {last!r}")
+        parent[last] = value
+        return
+    if isinstance(parent, list):
+        for n, item in enumerate(parent):
+            if isinstance(item, dict) and item.get("id") == last:
+                parent[n] = value
+                return
+        if last.isdigit() and int(last) <= len(parent):
+            if int(last) == len(parent):
+                parent.append(value)
+            else:
+                parent[int(last)] = value
+            return
+    raise PathError(f"{path}: cannot set {last!r}")
+
+
+def is_text(node: Any) -> bool:
+    return isinstance(node, dict) and set(node) == {"text", "origin"}
+
+
+def walk_texts(node: Any, prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """Every Text field with its path."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    if is_text(node):
+        return [(prefix, node)]
+    if isinstance(node, dict):
+        for k, v in node.items():
+            out += walk_texts(v, f"{prefix}/{k}" if prefix else k)
+    elif isinstance(node, list):
+        for n, item in enumerate(node):
+            key = item["id"] if isinstance(item, dict) and "id" in item else str(n)
+            out += walk_texts(item, f"{prefix}/{key}")
+    return out
+
+
+QUOTE_KEYS = frozenset({"evidence_id", "quote", "lang", "kind", "translation"})
+
+
+def is_quote(node: Any) -> bool:
+    return isinstance(node, dict) and set(node) == QUOTE_KEYS
+
+
+def walk_quotes(node: Any, prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """Every evidence reference (quote) with its path."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    if is_quote(node):
+        return [(prefix, node)]
+    if isinstance(node, dict):
+        for k, v in node.items():
+            out += walk_quotes(v, f"{prefix}/{k}" if prefix else k)
+    elif isinstance(node, list):
+        for n, item in enumerate(node):
+            key = item["id"] if isinstance(item, dict) and "id" in item else str(n)
+            out += walk_quotes(item, f"{prefix}/{key}")
+    return out

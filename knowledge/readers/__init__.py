@@ -1,6 +1,0 @@
-"""Readers turn one research file into parsed documents; see ``read_file``."""
-
-from knowledge.readers.base import ParsedDocument, ReadOptions, Segment
-from knowledge.readers.dispatch import SUPPORTED_EXTENSIONS, read_file
-
-__all__ = ["SUPPORTED_EXTENSIONS", "ParsedDocument", "ReadOptions", "Segment", "read_file"]

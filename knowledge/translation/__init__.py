@@ -1,0 +1,1 @@
+"""What a translation must honour: team glossaries and the translation memory."""
