@@ -38,6 +38,7 @@ from bench.selection import GoldRuns, Params
 from generator.analysis.analyze import AnalysisOptions, analyze_evidence
 from generator.analysis.evidence import EvidenceSet, load_evidence
 from generator.analysis.learning import LearnParams
+from generator.analysis.parameters import describe_parameters
 from generator.analysis.result import Analysis
 from generator.analysis.suggest import suggest
 from knowledge.journey.frameworks import codebook_for, load_framework
@@ -193,7 +194,7 @@ def main() -> None:
         scored_half = 1 - correcting
         learn = curve.choose(correcting)
         print(f"\ncorrections from half {'AB'[correcting]}, scored on half {'AB'[scored_half]}")
-        print(f"  learner chosen on half {'AB'[correcting]}: {learn.describe()}")
+        print(f"  learner chosen on half {'AB'[correcting]}: {describe_parameters(learn, 'learn')}")
         for domain in DOMAINS:
             pool = curve.pool(domain, correcting)
             target = set(curve.pool(domain, scored_half))

@@ -28,6 +28,7 @@ from generator.analysis.coding import CodeAssigner, CodeAssignment, CodeParams
 from generator.analysis.corrected import NOT_EVIDENCE, Taught
 from generator.analysis.evidence import EvidenceSet, load_evidence
 from generator.analysis.learning import LearnParams
+from generator.analysis.parameters import describe_parameters
 from generator.analysis.prototypes import fit_side_map
 from generator.analysis.result import Analysis, Placement, StageSummary, Theme
 from generator.analysis.sentiment import SentimentEstimator, SentimentParams
@@ -66,21 +67,26 @@ class AnalysisOptions:
     learn: LearnParams = field(default_factory=LearnParams)
 
     def describe(self) -> list[str]:
+        """The provenance entries: what the analysis used, and every field of the parameter
+        dataclasses in effect (codes only with a codebook, learning only with corrections)."""
         codebook = (
             f"codebook={self.codebook.id}@{self.codebook.version}"
             if self.codebook is not None
             else "codebook=none"
         )
+        groups: list[tuple[object, str]] = [
+            (self.stage, "stage"),
+            *([(self.code, "code")] if self.codebook is not None else []),
+            (self.theme, "theme"),
+            (self.sentiment, "polarity"),
+            *([(self.learn, "learn")] if self.corrections else []),
+        ]
         return [
             f"framework={self.framework.id}@{self.framework.version}",
             codebook,
             f"stage_method={'offline' if self.assign_stages is None else 'llm'}",
             *self.mapping.describe(),
-            *self.stage.describe(),
-            *(self.code.describe() if self.codebook is not None else []),
-            *self.theme.describe(),
-            *self.sentiment.describe(),
-            *(self.learn.describe() if self.corrections else []),
+            *(line for params, prefix in groups for line in describe_parameters(params, prefix)),
         ]
 
 

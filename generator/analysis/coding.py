@@ -20,7 +20,7 @@ item is left to the emergent themes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -55,9 +55,6 @@ class CodeParams:
     stage_power: float = 0.5
     valence_penalty: float = 0.0
     min_confidence: float = 0.2
-
-    def describe(self) -> list[str]:
-        return [f"code.{f.name}={getattr(self, f.name)}" for f in fields(self)]
 
 
 @dataclass(frozen=True)

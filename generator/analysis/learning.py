@@ -24,7 +24,7 @@ corrections active then, so a new or undone correction counts at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -43,9 +43,6 @@ class LearnParams:
     scale: float = 10.0  # the features' scale (cosine space -> logits)
     folds: int = 5  # cross-validation over the corrections that chooses the weight
     min_cv: int = 10  # fewer corrections than this (or of one label only): weight 0
-
-    def describe(self) -> list[str]:
-        return [f"learn.{f.name}={getattr(self, f.name)}" for f in fields(self)]
 
 
 def fit_softmax(

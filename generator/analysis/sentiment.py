@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -72,9 +72,6 @@ class SentimentParams:
     # the same for a record that is one chunk and carries a label (not a rating): a label can
     # be wrong (a complaint tagged HAPPY), and clear words against it win
     label_prior: float = 0.2
-
-    def describe(self) -> list[str]:
-        return [f"polarity.{f.name}={getattr(self, f.name)}" for f in fields(self)]
 
 
 def fit_polarity(

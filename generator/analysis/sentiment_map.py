@@ -13,7 +13,7 @@ then comes from the offline estimate.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import get_args
 
@@ -28,25 +28,90 @@ _DESCRIBED_SCALE = re.compile(
 _SCALE = re.compile(r"^(?:(?P<kind>[a-z]+)=)?(?P<low>\d+(?:\.\d+)?)(?:-(?P<high>\d+(?:\.\d+)?))?$")
 
 
-def parse_scale(text: str) -> tuple[str, tuple[float, float]]:
-    """``"5"``, ``"0-10"``, ``"survey=0-10"`` -> (kind or "*", (lowest, highest))."""
-    m = _SCALE.match(text.strip().lower())
-    if m is None:
-        raise UserInputError(
-            f"rating scale {text!r} should be N (1..N), LOW-HIGH, or KIND=N / KIND=LOW-HIGH, "
-            "e.g. 5, 0-10, survey=0-10"
-        )
-    kind = m["kind"] or ALL_KINDS
+def _checked_kind(kind: str, shown: str) -> str:
     kinds = get_args(Kind)
     if kind != ALL_KINDS and kind not in kinds:
-        raise UserInputError(f"rating scale {text!r}: the kind must be one of {', '.join(kinds)}")
-    low, high = (1.0, float(m["low"])) if m["high"] is None else (float(m["low"]), float(m["high"]))
+        raise UserInputError(f"rating scale {shown}: the kind must be one of {', '.join(kinds)}")
+    return kind
+
+
+def _checked_range(low: float, high: float, shown: str) -> tuple[float, float]:
     if high <= low:
         raise UserInputError(
-            f"rating scale {text!r}: the highest rating must be above the lowest "
+            f"rating scale {shown}: the highest rating must be above the lowest "
             "(the scale is the highest rating, e.g. 5 for 1-5 stars)"
         )
-    return kind, (low, high)
+    return low, high
+
+
+@dataclass(frozen=True)
+class RatingScale:
+    """How to read ratings of one kind of research (``kind`` "*": of every kind) as polarity:
+    from ``low`` (the worst) to ``high`` (the best). ``RatingScale.of(5)`` is 1..5,
+    ``RatingScale.of((0, 10), "survey")`` a 0-10 survey score."""
+
+    low: float
+    high: float
+    kind: str = ALL_KINDS
+
+    def __post_init__(self) -> None:
+        shown = f"{self.kind}={self.low:g}-{self.high:g}"
+        _checked_kind(self.kind, shown)
+        _checked_range(self.low, self.high, shown)
+
+    @classmethod
+    def of(cls, scale: float | tuple[float, float], kind: str | None = None) -> RatingScale:
+        """``N`` (1..N) or ``(low, high)``, for ``kind`` (None: every kind)."""
+        low, high = (1.0, float(scale)) if isinstance(scale, (int, float)) else scale
+        return cls(float(low), float(high), kind or ALL_KINDS)
+
+    @classmethod
+    def parse(cls, text: str) -> RatingScale:
+        """The written form: ``"5"``, ``"0-10"``, ``"survey=0-10"``."""
+        m = _SCALE.match(text.strip().lower())
+        if m is None:
+            raise UserInputError(
+                f"rating scale {text!r} should be N (1..N), LOW-HIGH, or KIND=N / KIND=LOW-HIGH, "
+                "e.g. 5, 0-10, survey=0-10"
+            )
+        kind = _checked_kind(m["kind"] or ALL_KINDS, repr(text))
+        if m["high"] is None:
+            low, high = 1.0, float(m["low"])
+        else:
+            low, high = float(m["low"]), float(m["high"])
+        return cls(*_checked_range(low, high, repr(text)), kind)
+
+
+@dataclass(frozen=True)
+class LabelPair:
+    """Read the source label ``label`` as ``polarity`` (one of ``POLARITIES``)."""
+
+    label: str
+    polarity: str
+
+    def __post_init__(self) -> None:
+        if not self.label.strip() or self.polarity not in POLARITIES:
+            raise UserInputError(
+                f"label mapping {self.label}={self.polarity} should look like LABEL=polarity "
+                f"with polarity one of {', '.join(POLARITIES)}"
+            )
+
+    @classmethod
+    def parse(cls, text: str) -> list[LabelPair]:
+        """The written form: ``"HAPPY=positive,SAD=negative"``."""
+        pairs: list[LabelPair] = []
+        for pair in text.split(","):
+            if not pair.strip():
+                continue
+            key, sep, value = pair.partition("=")
+            value = value.strip().lower()
+            if not sep or not key.strip() or value not in POLARITIES:
+                raise UserInputError(
+                    f"label mapping {pair!r} should look like LABEL=polarity with polarity "
+                    f"one of {', '.join(POLARITIES)}"
+                )
+            pairs.append(cls(key.strip(), value))
+        return pairs
 
 
 @dataclass(frozen=True)
@@ -56,31 +121,29 @@ class SourceMapping:
     rating_scales: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     @classmethod
-    def parse(
-        cls, label_map: list[str] | None, rating_scale: float | Sequence[str] | None
+    def of(
+        cls, labels: Iterable[LabelPair] = (), rating_scales: Iterable[RatingScale] = ()
     ) -> SourceMapping:
-        labels: dict[str, str] = {}
-        for item in label_map or []:
-            for pair in item.split(","):
-                if not pair.strip():
-                    continue
-                key, sep, value = pair.partition("=")
-                value = value.strip().lower()
-                if not sep or not key.strip() or value not in POLARITIES:
-                    raise UserInputError(
-                        f"label mapping {pair!r} should look like LABEL=polarity with polarity "
-                        f"one of {', '.join(POLARITIES)}"
-                    )
-                labels[key.strip()] = value
+        """The mapping from typed values; two different scales for one kind are an error."""
         scales: dict[str, tuple[float, float]] = {}
+        for scale in rating_scales:
+            if scale.kind in scales and scales[scale.kind] != (scale.low, scale.high):
+                raise UserInputError(f"two rating scales given for {scale.kind!r}")
+            scales[scale.kind] = (scale.low, scale.high)
+        return cls({pair.label: pair.polarity for pair in labels}, scales)
+
+    @classmethod
+    def parse(
+        cls, label_map: Sequence[str] | None, rating_scale: float | Sequence[str] | None
+    ) -> SourceMapping:
+        """The mapping from its written forms (``HAPPY=positive,SAD=negative``; ``5``,
+        ``survey=0-10``); a number is the scale 1..N."""
+        labels = [pair for item in label_map or [] for pair in LabelPair.parse(item)]
         if isinstance(rating_scale, (int, float)):
-            rating_scale = [f"{rating_scale:g}"]
-        for text in rating_scale or []:
-            kind, scale = parse_scale(text)
-            if kind in scales and scales[kind] != scale:
-                raise UserInputError(f"two rating scales given for {kind!r}")
-            scales[kind] = scale
-        return cls(labels, scales)
+            scales = [RatingScale.of(rating_scale)]
+        else:
+            scales = [RatingScale.parse(text) for text in rating_scale or []]
+        return cls.of(labels, scales)
 
     @classmethod
     def from_parameters(cls, parameters: Sequence[str]) -> SourceMapping:

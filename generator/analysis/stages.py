@@ -13,7 +13,7 @@ fits no stage ("none").
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -46,9 +46,6 @@ class StageParams:
     map_ridge: float = 0.1
     code_weight: float = 1.0  # how far an item's codes move its stage (0: not at all)
     centre_on: str = "corpus"  # languages' means from the "corpus" or the labelled "texts"
-
-    def describe(self) -> list[str]:
-        return [f"stage.{f.name}={getattr(self, f.name)}" for f in fields(self)]
 
 
 def softmax(scores: Matrix, temperature: float) -> Matrix:

@@ -40,15 +40,6 @@ class ThemeParams:
     spread: float | None = 0.11  # rescale each language's similarities to this spread
     spread_sample: int = 400
 
-    def describe(self) -> list[str]:
-        return [
-            f"theme.gamma={self.gamma}",
-            f"theme.threshold={self.threshold}",
-            f"theme.attach_min={self.attach_min}",
-            f"theme.exact_limit={self.exact_limit}",
-            f"theme.spread={self.spread}",
-        ]
-
 
 def tfidf(documents: Sequence[Sequence[str]]) -> sparse.csr_matrix:
     """Sublinear TF-IDF rows, L2-normalised (empty rows stay zero)."""
