@@ -31,9 +31,9 @@ from typing import Any
 import httpx
 import uvicorn
 
-from api.cli.analysis import analysis_options
 from api.http.app import create_app
 from bench.common import percentile
+from generator.analysis.request import AnalysisRequest
 from generator.drafting.fake_drafter import EchoDrafts
 from generator.drafting.llm_draft import DraftSpec
 from generator.drafting.pipeline import draft_map
@@ -64,7 +64,9 @@ def prepare(home: Path) -> tuple[str, list[str]]:
             [SAMPLES / "reviews.csv", SAMPLES / "support_tickets.jsonl"],
             IngestOptions(kind="review", workspace=WORKSPACE),
         )
-        options = analysis_options(WORKSPACE, "six_stage", None, None, None, None, None, 5)
+        options = AnalysisRequest(
+            workspace=WORKSPACE, framework="six_stage", rating_scale=5
+        ).options()
         journey = draft_map(
             library,
             options,
@@ -178,7 +180,9 @@ def job_throughput(home: Path, key: str, jobs: int) -> None:
     library = Library(settings)
     began = time.perf_counter()
     for _ in range(jobs):
-        options = analysis_options(WORKSPACE, "six_stage", None, None, None, None, None, 5)
+        options = AnalysisRequest(
+            workspace=WORKSPACE, framework="six_stage", rating_scale=5
+        ).options()
         draft_map(
             library, options, "ru", DraftSpec(personas=3), FunctionModel(EchoDrafts("ru")), settings
         )

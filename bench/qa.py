@@ -32,9 +32,10 @@ from typing import Any
 import numpy as np
 import yaml
 
-from api.cli.analysis import analysis_options
 from bench.common import percentile, read_jsonl, require_shared
 from generator.analysis.evidence import load_evidence
+from generator.analysis.request import AnalysisRequest
+from generator.analysis.sentiment_map import LabelPair
 from generator.drafting.llm_draft import DraftSpec
 from generator.drafting.pipeline import draft_map
 from generator.llm.fakes import FunctionModel
@@ -53,7 +54,10 @@ from knowledge.text.segment import tokenize
 HERE = Path(__file__).resolve().parent
 QUESTIONS = HERE / "questions" / "food_delivery.yaml"
 FRAMEWORK = HERE / "frameworks" / "food_delivery.yaml"
-LABELS = {"fa": ["HAPPY=positive,SAD=negative"], "zh": ["positive=positive,negative=negative"]}
+LABELS = {
+    "fa": (LabelPair("HAPPY", "positive"), LabelPair("SAD", "negative")),
+    "zh": (LabelPair("positive", "positive"), LabelPair("negative", "negative")),
+}
 
 
 def build(home: Path) -> tuple[Library, list[Any], dict[str, str]]:
@@ -81,9 +85,9 @@ def build(home: Path) -> tuple[Library, list[Any], dict[str, str]]:
     Ingestor(library).run(files, IngestOptions(kind="review", workspace="food"))
     repo = MapRepository(library.db)
     for lang in ("fa", "zh"):
-        options = analysis_options(
-            "food", str(FRAMEWORK), None, [lang], None, None, LABELS[lang], None
-        )
+        options = AnalysisRequest(
+            workspace="food", framework=str(FRAMEWORK), langs=(lang,), labels=LABELS[lang]
+        ).options()
         journey = draft_map(library, options, lang, DraftSpec(personas=0), None, settings)
         info = repo.create("food", journey, "bench")
         repo.transition("food", info.id, "submit", 1, "bench")

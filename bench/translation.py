@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from api.cli.analysis import analysis_options
+from generator.analysis.request import AnalysisRequest
 from generator.drafting.fake_drafter import EchoDrafts
 from generator.drafting.llm_draft import DraftSpec
 from generator.drafting.pipeline import draft_map
@@ -46,7 +46,9 @@ def main() -> None:
             [SAMPLES / "reviews.csv", SAMPLES / "support_tickets.jsonl"],
             IngestOptions(kind="review", workspace="bench"),
         )
-        options = analysis_options("bench", "six_stage", None, None, None, None, None, 5)
+        options = AnalysisRequest(
+            workspace="bench", framework="six_stage", rating_scale=5
+        ).options()
         journey = draft_map(
             library, options, "fa", DraftSpec(personas=3), FunctionModel(EchoDrafts("fa")), settings
         )

@@ -1,4 +1,5 @@
-"""``cjm analyze``, and the options it shares with ``cjm draft``."""
+"""``cjm analyze``, and the options it shares with ``cjm draft``: the flags fill an
+``AnalysisRequest`` (``generator.analysis.request``), their written forms parsed here."""
 
 from __future__ import annotations
 
@@ -8,11 +9,10 @@ import typer
 from rich.table import Table
 
 from api.cli.common import JsonOption, WorkspaceOption, open_library, out, print_json
-from generator.analysis.analyze import AnalysisOptions, analyze
+from generator.analysis.analyze import analyze
+from generator.analysis.request import AnalysisRequest
 from generator.analysis.result import Analysis
-from generator.analysis.sentiment_map import SourceMapping
-from knowledge.journey.frameworks import codebook_for, load_framework
-from knowledge.search.filters import EvidenceFilter
+from generator.analysis.sentiment_map import LabelPair, RatingScale
 
 FrameworkOption = Annotated[
     str,
@@ -57,30 +57,14 @@ RatingScaleOption = Annotated[
 ]
 
 
-def analysis_options(
-    workspace: str,
-    framework: str,
-    kind: list[str] | None,
-    lang: list[str] | None,
-    product: str | None,
-    segment: str | None,
-    label_map: list[str] | None,
-    rating_scale: float | list[str] | None,
-    codebook: str | None = None,
-) -> AnalysisOptions:
-    loaded = load_framework(framework)
-    return AnalysisOptions(
-        scope=EvidenceFilter(
-            workspace=workspace,
-            langs=tuple(lang or ()),
-            kinds=tuple(kind or ()),
-            product=product,
-            segment=segment,
-        ),
-        framework=loaded,
-        mapping=SourceMapping.parse(label_map, rating_scale),
-        codebook=codebook_for(loaded, codebook),
-    )
+def label_pairs(label_map: list[str] | None) -> tuple[LabelPair, ...]:
+    """``--label-map HAPPY=positive,SAD=negative`` (repeatable) as typed pairs."""
+    return tuple(pair for item in label_map or [] for pair in LabelPair.parse(item))
+
+
+def rating_scales(rating_scale: list[str] | None) -> tuple[RatingScale, ...]:
+    """``--rating-scale 5`` / ``0-10`` / ``survey=0-10`` (repeatable) as typed scales."""
+    return tuple(RatingScale.parse(text) for text in rating_scale or [])
 
 
 def _print_analysis(analysis: Analysis, title_lang: str) -> None:
@@ -145,9 +129,17 @@ def analyze_command(
     --json gives every evidence's stage, code, theme, polarity and severity, and why evidence
     that is not customer experience was left out."""
     with open_library() as library:
-        options = analysis_options(
-            workspace, framework, kind, lang, product, segment, label_map, rating_scale, codebook
-        )
+        options = AnalysisRequest(
+            workspace=workspace,
+            framework=framework,
+            codebook=codebook,
+            kinds=tuple(kind or ()),
+            langs=tuple(lang or ()),
+            product=product,
+            segment=segment,
+            labels=label_pairs(label_map),
+            rating_scales=rating_scales(rating_scale),
+        ).options()
         analysis, _ = analyze(library, options)
     if json_output:
         print_json(analysis.as_dict())

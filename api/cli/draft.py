@@ -19,14 +19,16 @@ from api.cli.analysis import (
     ProductOption,
     RatingScaleOption,
     SegmentOption,
-    analysis_options,
+    label_pairs,
+    rating_scales,
 )
 from api.cli.common import WorkspaceOption, err, open_library, out, print_json
 from api.cli.map_review import read_map
 from api.cli.reviewer import AsOption, local_reviewer
+from generator.analysis.request import AnalysisRequest
 from generator.drafting.future_state import draft_future_state
-from generator.drafting.llm_draft import DraftSpec
 from generator.drafting.pipeline import draft_map
+from generator.drafting.request import STAGE_METHODS, DraftRequest
 from generator.llm.errors import LLMError
 from generator.llm.factory import configured_model
 from generator.llm.failures import save_failure
@@ -174,46 +176,65 @@ def draft_command(
     if map_type not in MAP_TYPES:
         err.print(f"[red]error:[/red] --type must be one of {', '.join(MAP_TYPES)}")
         raise typer.Exit(2)
-    if stage_method not in ("offline", "llm"):
+    if stage_method not in STAGE_METHODS:
         err.print("[red]error:[/red] --stage-method must be offline or llm")
         raise typer.Exit(2)
     try:
         who = local_reviewer(workspace, actor)
+        analysis = (
+            AnalysisRequest(
+                workspace=workspace,
+                framework=framework,
+                codebook=codebook,
+                kinds=tuple(kind or ()),
+                langs=tuple(evidence_lang or ()),
+                product=product,
+                segment=segment,
+                labels=label_pairs(label_map),
+                rating_scales=rating_scales(rating_scale),
+            )
+            if map_type != "future_state"
+            else None  # drafted from --from-map, not from the evidence
+        )
+        request = DraftRequest(
+            analysis,
+            lang=lang,
+            map_type=map_type,  # type: ignore[arg-type]  # checked above
+            personas=personas,
+            goal=goal,
+            stage_method=stage_method,
+            from_map=from_map,
+        )
     except UserInputError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
     settings = get_settings()
     model = configured_model(settings)
-    needs_model = map_type == "future_state" or stage_method == "llm"
-    if model is None and needs_model:
+    if model is None and request.needs_model:
         err.print(f"[red]error:[/red] this needs a language model.\n{HOW_TO_CONFIGURE}")
         raise typer.Exit(2)
     try:
-        if map_type == "future_state":
+        if request.map_type == "future_state":
             assert model is not None
-            job = LLMJob.from_settings(model, settings, lang, _progress)
-            if from_map is None:
+            job = LLMJob.from_settings(model, settings, request.lang, _progress)
+            if request.from_map is None:
                 raise UserInputError(
                     "--type future_state needs --from-map: a current-state map's id or file"
                 )
-            current = _starting_map(workspace, from_map)
-            journey = draft_future_state(job, current, goal)
+            current = _starting_map(workspace, request.from_map)
+            journey = draft_future_state(job, current, request.goal)
         else:
             with open_library() as library:
-                options = analysis_options(
-                    workspace,
-                    framework,
-                    kind,
-                    evidence_lang,
-                    product,
-                    segment,
-                    label_map,
-                    rating_scale,
-                    codebook,
-                )
-                spec = DraftSpec(map_type=map_type, personas=personas, goal=goal)  # type: ignore[arg-type]
+                options = request.analysis_options()
                 journey = draft_map(
-                    library, options, lang, spec, model, settings, stage_method, _progress
+                    library,
+                    options,
+                    request.lang,
+                    request.spec,
+                    model,
+                    settings,
+                    request.stage_method,
+                    _progress,
                 )
     except UserInputError as exc:
         err.print(f"[red]error:[/red] {exc}")

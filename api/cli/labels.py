@@ -19,9 +19,9 @@ from rich.table import Table
 from sqlalchemy import select
 from typer.core import TyperGroup
 
-from api.cli.analysis import analysis_options
 from api.cli.common import JsonOption, WorkspaceOption, err, open_library, out, print_json
 from generator.analysis.analyze import analyze
+from generator.analysis.request import AnalysisRequest
 from generator.analysis.suggest import suggest
 from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.errors import KnowledgeError
@@ -419,9 +419,13 @@ def suggest_labels(
     with open_library() as library:
         try:
             chosen = framework or workspace_framework(library.db, workspace)
-            options = analysis_options(
-                workspace, chosen, kind, lang, None, None, None, None, codebook
-            )
+            options = AnalysisRequest(
+                workspace=workspace,
+                framework=chosen,
+                codebook=codebook,
+                kinds=tuple(kind or ()),
+                langs=tuple(lang or ()),
+            ).options()
             analysis, evidence = analyze(library, options)
         except KnowledgeError as exc:
             err.print(f"[red]error:[/red] {escape(str(exc))}")

@@ -1,20 +1,20 @@
-"""What the job routes share: the job resource with its links, analysis options from a
+"""What the job routes share: the job resource with its links, the ``AnalysisRequest`` of a
 request body, and the configured model's lifetime inside a job."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, replace
+from dataclasses import asdict
 
 from fastapi import Request, Response
 
-from api.cli.analysis import analysis_options
 from api.http.schemas import EvidenceScopeIn, JobOut
-from generator.analysis.analyze import AnalysisOptions
+from generator.analysis.request import AnalysisRequest
+from generator.analysis.sentiment_map import LabelPair, RatingScale
 from generator.llm.interface import ChatModel
-from knowledge.journey.codebook import parse_codebook
-from knowledge.journey.frameworks import BUILTIN, codebook_for, parse_framework
+from knowledge.journey.codebook import Codebook, parse_codebook
+from knowledge.journey.frameworks import BUILTIN, StageFramework, parse_framework
 from knowledge.platform.errors import UserInputError
 from knowledge.platform.jobs import Job
 from knowledge.platform.settings import Settings
@@ -39,37 +39,37 @@ def accepted(request: Request, response: Response, job: Job) -> JobOut:
     return out
 
 
-def options_from(workspace: str, body: EvidenceScopeIn) -> AnalysisOptions:
+def analysis_request(workspace: str, body: EvidenceScopeIn) -> AnalysisRequest:
+    """The analysis a request body asks for: a built-in framework by name (never a server
+    file) or one sent as YAML, a built-in codebook or one sent as YAML, its scales typed."""
     if body.framework_yaml is None and body.framework not in BUILTIN:
         raise UserInputError(
             f"framework must be one of {', '.join(BUILTIN)}, or send framework_yaml"
         )
-    options = analysis_options(
-        workspace,
-        body.framework if body.framework_yaml is None else "six_stage",
-        list(body.kinds) or None,
-        list(body.evidence_langs) or None,
-        body.product,
-        body.segment,
-        body.label_map or None,
-        [
-            *([f"{body.rating_scale:g}"] if body.rating_scale is not None else []),
-            *body.rating_scales,
-        ],
+    labels = tuple(pair for item in body.label_map for pair in LabelPair.parse(item))
+    scales = tuple(RatingScale.parse(text) for text in body.rating_scales)
+    framework: str | StageFramework = (
+        body.framework
+        if body.framework_yaml is None
+        else parse_framework(body.framework_yaml, "framework_yaml")
     )
-    if body.framework_yaml is not None:
-        framework = parse_framework(body.framework_yaml, "framework_yaml")
-        options = replace(options, framework=framework)
-    codebook = (
+    codebook: str | Codebook | None = (
         parse_codebook(body.codebook_yaml, "codebook_yaml")
         if body.codebook_yaml is not None
-        else codebook_for(options.framework, body.codebook)
+        else body.codebook
     )
-    if codebook is not None and body.codebook_yaml is not None:
-        problems = codebook.check_stages(options.framework.id, options.framework.stage_ids)
-        if problems:
-            raise UserInputError("codebook_yaml: " + "; ".join(problems))
-    return replace(options, codebook=codebook)
+    return AnalysisRequest(
+        workspace=workspace,
+        framework=framework,
+        codebook=codebook,
+        kinds=tuple(body.kinds),
+        langs=tuple(body.evidence_langs),
+        product=body.product,
+        segment=body.segment,
+        labels=labels,
+        rating_scale=body.rating_scale,
+        rating_scales=scales,
+    )
 
 
 @contextmanager

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Path, Request, Response, status
 from fastapi.responses import FileResponse
 
 from api.http.deps import Caller, JobsDep, LibraryDep, RunnerDep, require
-from api.http.jobs_common import accepted, options_from
+from api.http.jobs_common import accepted, analysis_request
 from api.http.problems import WRITE
 from api.http.schemas import EvidenceScopeIn, JobOut
 from generator.analysis.analyze import analyze
@@ -39,7 +39,7 @@ def start_analysis(
 ) -> JobOut:
     """Analyse the workspace's evidence as a job; the finished job links to the analysis."""
     require(caller, "viewer")
-    options = options_from(caller.workspace, body)
+    options = analysis_request(caller.workspace, body).options()
     job = jobs.create(caller.workspace, "analysis", caller.name, body.model_dump())
     target = analysis_path(get_settings(), job.id)
 

@@ -9,13 +9,13 @@ from fastapi import APIRouter, Request, Response, status
 from pydantic import Field
 
 from api.http.deps import Caller, JobsDep, LibraryDep, MapsDep, ModelFactoryDep, RunnerDep, require
-from api.http.jobs_common import accepted, model_for_job, options_from
+from api.http.jobs_common import accepted, analysis_request, model_for_job
 from api.http.problems import WRITE, documented
 from api.http.routes.maps import IfMatch, based_on
 from api.http.schemas import EvidenceScopeIn, JobOut, Lang
 from generator.drafting.future_state import draft_future_state
-from generator.drafting.llm_draft import DraftSpec
 from generator.drafting.pipeline import draft_map
+from generator.drafting.request import DraftRequest
 from generator.llm.job import LLMJob
 from generator.qa.vectors import store_element_vectors
 from knowledge.journey.frameworks import BUILTIN
@@ -75,33 +75,47 @@ def start_draft(
     finished job links to the stored map (version 1, status draft)."""
     require(caller, "editor")
     settings = get_settings()
-    needs_model = body.map_type == "future_state" or body.stage_method == "llm"
-    if needs_model and factory(settings) is None:
+    draft = DraftRequest(
+        analysis_request(caller.workspace, body) if body.map_type != "future_state" else None,
+        lang=body.lang,
+        map_type=body.map_type,
+        personas=body.personas,
+        goal=body.goal,
+        stage_method=body.stage_method,
+        from_map=body.from_map,
+    )
+    if draft.needs_model and factory(settings) is None:
         raise UserInputError(NEEDS_MODEL)
     repo = MapRepository(library.db)
-    if body.map_type == "future_state":
-        if body.from_map is None:
+    if draft.map_type == "future_state":
+        if draft.from_map is None:
             raise UserInputError("a future_state draft needs from_map: a current-state map id")
-        current = review.standing_version(repo, caller.workspace, body.from_map)
-        if current.language != body.lang:
+        current = review.standing_version(repo, caller.workspace, draft.from_map)
+        if current.language != draft.lang:
             raise UserInputError(
-                f"map {body.from_map} is in {current.language}; draft its future state in "
+                f"map {draft.from_map} is in {current.language}; draft its future state in "
                 f"{current.language} or translate it first"
             )
     else:
-        options = options_from(caller.workspace, body)
+        options = draft.analysis_options()
     job = jobs.create(caller.workspace, "draft", caller.name, body.model_dump())
-    spec = DraftSpec(map_type=body.map_type, personas=body.personas, goal=body.goal)
 
     def work(progress: Any) -> dict[str, Any]:
         with model_for_job(factory, settings) as model:
-            if body.map_type == "future_state":
+            if draft.map_type == "future_state":
                 assert model is not None
-                llm = LLMJob.from_settings(model, settings, body.lang, progress)
-                journey = draft_future_state(llm, current, body.goal)
+                llm = LLMJob.from_settings(model, settings, draft.lang, progress)
+                journey = draft_future_state(llm, current, draft.goal)
             else:
                 journey = draft_map(
-                    library, options, body.lang, spec, model, settings, body.stage_method, progress
+                    library,
+                    options,
+                    draft.lang,
+                    draft.spec,
+                    model,
+                    settings,
+                    draft.stage_method,
+                    progress,
                 )
         stores = MapRepository(library.db, stored=store_element_vectors(library, progress))
         info = review.store_draft(stores, caller, journey)
@@ -156,12 +170,18 @@ def regenerate(
             "segment": body.segment or scope.segment,
         }
     )
-    options = options_from(caller.workspace, stored)
+    draft = DraftRequest(
+        analysis_request(caller.workspace, stored),
+        lang=current.language,
+        map_type=current.map_type,
+        personas=(len(current.personas) or 3) if body.personas is None else body.personas,
+        goal=scope.goal,
+        stage_method=body.stage_method,
+    )
+    options = draft.analysis_options()
     settings = get_settings()
-    if body.stage_method == "llm" and factory(settings) is None:
+    if draft.needs_model and factory(settings) is None:
         raise UserInputError(NEEDS_MODEL)
-    personas = (len(current.personas) or 3) if body.personas is None else body.personas
-    spec = DraftSpec(map_type=current.map_type, personas=personas, goal=scope.goal)
     job = jobs.create(
         caller.workspace, "regenerate", caller.name, {"map_id": map_id, "based_on": base}
     )
@@ -171,11 +191,11 @@ def regenerate(
             journey = draft_map(
                 library,
                 options,
-                current.language,
-                spec,
+                draft.lang,
+                draft.spec,
                 model,
                 settings,
-                body.stage_method,
+                draft.stage_method,
                 progress,
             )
         stores = MapRepository(library.db, stored=store_element_vectors(library, progress))

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from api.cli.analysis import analysis_options
 from api.http.app import create_app
+from generator.analysis.request import AnalysisRequest
 from generator.drafting.llm_draft import DraftSpec
 from generator.drafting.pipeline import draft_map
 from knowledge.journey.model import JourneyMap
@@ -56,7 +56,7 @@ def server(
     Ingestor(lib).run([small_reviews(tmp_path)], IngestOptions(kind="review", workspace="cx"))
     maps = {}
     for lang in ("fa", "th"):
-        options = analysis_options("cx", "six_stage", None, [lang], None, None, None, 5.0)
+        options = AnalysisRequest(workspace="cx", langs=(lang,), rating_scale=5.0).options()
         journey = draft_map(lib, options, lang, DraftSpec(personas=1), None, settings)
         assert journey.evidence_only
         maps[lang] = MapRepository(lib.db).create("cx", journey, "ali").id
