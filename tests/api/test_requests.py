@@ -26,7 +26,7 @@ from knowledge.platform.settings import Settings
 runner = CliRunner()
 
 # (HTTP body, CLI flags) asking for the same analysis
-SAME_SCOPE = {
+SAME_SCOPE: dict[str, tuple[dict[str, Any], list[str]]] = {
     "a scale as a number": ({"rating_scale": 5}, ["--rating-scale", "5"]),
     "a scale per kind and a range": (
         {"rating_scale": 5, "rating_scales": ["survey=0-10"]},

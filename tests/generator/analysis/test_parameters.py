@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -19,15 +20,15 @@ from knowledge.journey.frameworks import codebook_for, load_framework
 from knowledge.research.corrections.model import Correction, Corrections
 from knowledge.search.filters import EvidenceFilter
 
-# the options' field -> the prefix its entries carry
-PARAMETERS = {
+# the options' fields that are parameter dataclasses -> their class
+PARAMETERS: dict[str, type[Any]] = {
     "stage": StageParams,
     "code": CodeParams,
     "theme": ThemeParams,
     "sentiment": SentimentParams,
     "learn": LearnParams,
 }
-PREFIX = {"sentiment": "polarity"}
+PREFIX = {"sentiment": "polarity"}  # a field whose entries carry another prefix
 
 
 def _correction() -> Correction:
