@@ -5,6 +5,10 @@ A rating scale is ``N`` (1..N), ``LOW-HIGH`` (``0-10`` for a likelihood-to-recom
 either for one kind of research only (``review=5``, ``survey=0-10``), so star reviews and a
 0-10 survey can be read in one analysis; a kind's own scale wins over the general one.
 
+In code they are typed values: ``RatingScale.of(5)``, ``RatingScale.of((0, 10), "survey")``,
+``LabelPair("HAPPY", "positive")``, combined by ``SourceMapping.of``; ``RatingScale.parse`` and
+``LabelPair.parse`` read the written forms above, for the interfaces that take them as text.
+
 On a scale, the bottom quarter is negative (the lowest rating severity 3, the rest of the
 quarter 2), the top quarter positive, the middle neutral. Labels name a polarity only; severity
 then comes from the offline estimate.
