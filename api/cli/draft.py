@@ -6,6 +6,7 @@ CJM_HOME/failed/ for debugging."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, get_args
 
@@ -181,33 +182,18 @@ def draft_command(
         raise typer.Exit(2)
     try:
         who = local_reviewer(workspace, actor)
-        analysis = (
-            AnalysisRequest(
-                workspace=workspace,
-                framework=framework,
-                codebook=codebook,
-                kinds=tuple(kind or ()),
-                langs=tuple(evidence_lang or ()),
-                product=product,
-                segment=segment,
-                labels=label_pairs(label_map),
-                rating_scales=rating_scales(rating_scale),
-            )
-            if map_type != "future_state"
-            else None  # drafted from --from-map, not from the evidence
-        )
-        request = DraftRequest(
-            analysis,
-            lang=lang,
-            map_type=map_type,  # type: ignore[arg-type]  # checked above
-            personas=personas,
-            goal=goal,
-            stage_method=stage_method,
-            from_map=from_map,
-        )
     except UserInputError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
+    request = DraftRequest(
+        None,  # the evidence's request once the model is known to be there, below
+        lang=lang,
+        map_type=map_type,  # type: ignore[arg-type]  # checked above
+        personas=personas,
+        goal=goal,
+        stage_method=stage_method,
+        from_map=from_map,
+    )
     settings = get_settings()
     model = configured_model(settings)
     if model is None and request.needs_model:
@@ -224,6 +210,18 @@ def draft_command(
             current = _starting_map(workspace, request.from_map)
             journey = draft_future_state(job, current, request.goal)
         else:
+            analysis = AnalysisRequest(
+                workspace=workspace,
+                framework=framework,
+                codebook=codebook,
+                kinds=tuple(kind or ()),
+                langs=tuple(evidence_lang or ()),
+                product=product,
+                segment=segment,
+                labels=label_pairs(label_map),
+                rating_scales=rating_scales(rating_scale),
+            )
+            request = replace(request, analysis=analysis)
             with open_library() as library:
                 options = request.analysis_options()
                 journey = draft_map(

@@ -3,6 +3,7 @@ regeneration of a stored map that keeps human edits and locked elements."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response, status
@@ -76,7 +77,7 @@ def start_draft(
     require(caller, "editor")
     settings = get_settings()
     draft = DraftRequest(
-        analysis_request(caller.workspace, body) if body.map_type != "future_state" else None,
+        None,  # the evidence's request once the model is known to be there, below
         lang=body.lang,
         map_type=body.map_type,
         personas=body.personas,
@@ -97,6 +98,7 @@ def start_draft(
                 f"{current.language} or translate it first"
             )
     else:
+        draft = replace(draft, analysis=analysis_request(caller.workspace, body))
         options = draft.analysis_options()
     job = jobs.create(caller.workspace, "draft", caller.name, body.model_dump())
 
