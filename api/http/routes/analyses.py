@@ -11,13 +11,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request, Response, status
 from fastapi.responses import FileResponse
 
-from api.http.deps import Caller, JobsDep, LibraryDep, RunnerDep, require
+from api.http.deps import Caller, JobsDep, LibraryDep, RunnerDep, SettingsDep, require
 from api.http.jobs_common import accepted, options_from
 from api.http.problems import WRITE
 from api.http.schemas import EvidenceScopeIn, JobOut
 from generator.analysis.analyze import analyze
 from knowledge.platform.errors import NotFound
-from knowledge.platform.settings import Settings, get_settings
+from knowledge.platform.settings import Settings
 
 router = APIRouter(prefix="/v1/workspaces/{workspace}/analyses", tags=["analyses"], responses=WRITE)
 JOB_ID = re.compile(r"^job_[0-9a-f]{16}$")
@@ -34,6 +34,7 @@ def start_analysis(
     jobs: JobsDep,
     runner: RunnerDep,
     library: LibraryDep,
+    settings: SettingsDep,
     request: Request,
     response: Response,
 ) -> JobOut:
@@ -41,7 +42,7 @@ def start_analysis(
     require(caller, "viewer")
     options = options_from(caller.workspace, body)
     job = jobs.create(caller.workspace, "analysis", caller.name, body.model_dump())
-    target = analysis_path(get_settings(), job.id)
+    target = analysis_path(settings, job.id)
 
     def work(progress: Any) -> dict[str, Any]:
         progress("analysing evidence")
@@ -70,7 +71,10 @@ def start_analysis(
     responses={200: {"content": {"application/json": {}}, "description": "The analysis."}},
 )
 def get_analysis(
-    caller: Caller, jobs: JobsDep, analysis_id: Annotated[str, Path(max_length=40)]
+    caller: Caller,
+    jobs: JobsDep,
+    settings: SettingsDep,
+    analysis_id: Annotated[str, Path(max_length=40)],
 ) -> FileResponse:
     """A finished analysis: per stage its evidence and themes, per theme its members, counts,
     polarity, severity and priority, per evidence its source location, stage and theme."""
@@ -78,7 +82,7 @@ def get_analysis(
     if not JOB_ID.match(analysis_id):
         raise missing
     job = jobs.get(caller.workspace, analysis_id)  # another workspace's analysis is not found
-    path = analysis_path(get_settings(), job.id)
+    path = analysis_path(settings, job.id)
     if job.kind != "analysis" or not path.exists():
         raise missing
     return FileResponse(path, media_type="application/json")
