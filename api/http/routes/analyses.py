@@ -8,11 +8,12 @@ import re
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request, Response, status
+from fastapi import APIRouter, Path, status
 from fastapi.responses import FileResponse
 
-from api.http.deps import Caller, JobsDep, LibraryDep, RunnerDep, SettingsDep, require
-from api.http.jobs_common import accepted, options_from
+from api.http.deps import Caller, JobsDep, LibraryDep, SettingsDep
+from api.http.jobs_common import options_from
+from api.http.launcher import JobContext, ViewerJobLauncherDep
 from api.http.problems import WRITE
 from api.http.schemas import EvidenceScopeIn, JobOut
 from generator.analysis.analyze import analyze
@@ -29,23 +30,15 @@ def analysis_path(settings: Settings, analysis_id: str) -> FilePath:
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut)
 def start_analysis(
-    caller: Caller,
-    body: EvidenceScopeIn,
-    jobs: JobsDep,
-    runner: RunnerDep,
-    library: LibraryDep,
-    settings: SettingsDep,
-    request: Request,
-    response: Response,
+    body: EvidenceScopeIn, launcher: ViewerJobLauncherDep, library: LibraryDep
 ) -> JobOut:
     """Analyse the workspace's evidence as a job; the finished job links to the analysis."""
-    require(caller, "viewer")
-    options = options_from(caller.workspace, body)
-    job = jobs.create(caller.workspace, "analysis", caller.name, body.model_dump())
-    target = analysis_path(settings, job.id)
+    options = options_from(launcher.caller.workspace, body)
+    job = launcher.create("analysis", body.model_dump())
+    target = analysis_path(launcher.settings, job.id)
 
-    def work(progress: Any) -> dict[str, Any]:
-        progress("analysing evidence")
+    def work(run: JobContext) -> dict[str, Any]:
+        run.progress("analysing evidence")
         analysis, _ = analyze(library, options)
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_suffix(".part")
@@ -60,8 +53,7 @@ def start_analysis(
             "seconds": round(analysis.seconds, 3),
         }
 
-    runner.submit(job, work)
-    return accepted(request, response, job)
+    return launcher.start(job, work)
 
 
 @router.get(

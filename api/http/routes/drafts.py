@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, status
 from pydantic import Field
 
-from api.http.deps import Caller, JobsDep, LibraryDep, MapsDep, ModelFactoryDep, RunnerDep, require
-from api.http.jobs_common import accepted, model_for_job, options_from
+from api.http.deps import LibraryDep, MapsDep, SettingsDep
+from api.http.jobs_common import options_from
+from api.http.launcher import JobContext, JobLauncherDep, ModelUse
 from api.http.problems import WRITE, documented
 from api.http.routes.maps import IfMatch, based_on
 from api.http.schemas import EvidenceScopeIn, JobOut, Lang
-from generator.drafting.future_state import draft_future_state
+from generator.drafting.future_state import check_future_state_language, draft_future_state
 from generator.drafting.llm_draft import DraftSpec
 from generator.drafting.pipeline import draft_map
 from generator.llm.job import LLMJob
@@ -23,13 +24,8 @@ from knowledge.journey.review import actions as review
 from knowledge.journey.review.errors import StaleVersion
 from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.errors import UserInputError
-from knowledge.platform.settings import get_settings
 
 router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["drafts"], responses=WRITE)
-NEEDS_MODEL = (
-    "this needs a language model: the server has none configured (set CJM_LLM_BASE_URL, "
-    "CJM_LLM_MODEL and the key variable, then restart cjm serve)"
-)
 
 
 class DraftIn(EvidenceScopeIn):
@@ -62,53 +58,48 @@ class RegenerateIn(EvidenceScopeIn):
 
 @router.post("/drafts", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut)
 def start_draft(
-    caller: Caller,
     body: DraftIn,
-    jobs: JobsDep,
-    runner: RunnerDep,
+    launcher: JobLauncherDep,
+    repo: MapsDep,
     library: LibraryDep,
-    factory: ModelFactoryDep,
-    request: Request,
-    response: Response,
+    settings: SettingsDep,
 ) -> JobOut:
     """Draft a map as a job: the configured model writes it, else it is evidence-only. The
     finished job links to the stored map (version 1, status draft)."""
-    require(caller, "editor")
-    settings = get_settings()
+    caller = launcher.caller
     needs_model = body.map_type == "future_state" or body.stage_method == "llm"
-    if needs_model and factory(settings) is None:
-        raise UserInputError(NEEDS_MODEL)
-    repo = MapRepository(library.db)
+    if needs_model:
+        launcher.require_model()
     if body.map_type == "future_state":
         if body.from_map is None:
             raise UserInputError("a future_state draft needs from_map: a current-state map id")
         current = review.standing_version(repo, caller.workspace, body.from_map)
-        if current.language != body.lang:
-            raise UserInputError(
-                f"map {body.from_map} is in {current.language}; draft its future state in "
-                f"{current.language} or translate it first"
-            )
+        check_future_state_language(current, body.lang)
     else:
         options = options_from(caller.workspace, body)
-    job = jobs.create(caller.workspace, "draft", caller.name, body.model_dump())
     spec = DraftSpec(map_type=body.map_type, personas=body.personas, goal=body.goal)
 
-    def work(progress: Any) -> dict[str, Any]:
-        with model_for_job(factory, settings) as model:
-            if body.map_type == "future_state":
-                assert model is not None
-                llm = LLMJob.from_settings(model, settings, body.lang, progress)
-                journey = draft_future_state(llm, current, body.goal)
-            else:
-                journey = draft_map(
-                    library, options, body.lang, spec, model, settings, body.stage_method, progress
-                )
-        stores = MapRepository(library.db, stored=store_element_vectors(library, progress))
+    def work(run: JobContext) -> dict[str, Any]:
+        if body.map_type == "future_state":
+            llm = LLMJob.from_settings(run.chat, settings, body.lang, run.progress)
+            journey = draft_future_state(llm, current, body.goal)
+        else:
+            journey = draft_map(
+                library,
+                options,
+                body.lang,
+                spec,
+                run.model,
+                settings,
+                body.stage_method,
+                run.progress,
+            )
+        stores = MapRepository(library.db, stored=store_element_vectors(library, run.progress))
         info = review.store_draft(stores, caller, journey)
         return {"map_id": info.id, "version": info.head, "evidence_only": journey.evidence_only}
 
-    runner.submit(job, work)
-    return accepted(request, response, job)
+    use: ModelUse = "required" if needs_model else "optional"
+    return launcher.launch("draft", body.model_dump(), work, model=use)
 
 
 @router.post(
@@ -118,22 +109,18 @@ def start_draft(
     responses=documented(412, 428),
 )
 def regenerate(
-    caller: Caller,
     map_id: str,
     body: RegenerateIn,
-    jobs: JobsDep,
+    launcher: JobLauncherDep,
     repo: MapsDep,
-    runner: RunnerDep,
     library: LibraryDep,
-    factory: ModelFactoryDep,
-    request: Request,
-    response: Response,
+    settings: SettingsDep,
     if_match: IfMatch,
 ) -> JobOut:
     """Draft the map again from the current evidence, as a job. The result is the next
     version; human-edited and locked fields are kept, and the job lists those that no longer
     had a place. If someone changed the map meanwhile, the job fails and nothing is written."""
-    require(caller, "editor")
+    caller = launcher.caller
     base = based_on(if_match)
     info = repo.get(caller.workspace, map_id)
     current = repo.version(caller.workspace, map_id, base).journey
@@ -157,30 +144,23 @@ def regenerate(
         }
     )
     options = options_from(caller.workspace, stored)
-    settings = get_settings()
-    if body.stage_method == "llm" and factory(settings) is None:
-        raise UserInputError(NEEDS_MODEL)
     personas = (len(current.personas) or 3) if body.personas is None else body.personas
     spec = DraftSpec(map_type=current.map_type, personas=personas, goal=scope.goal)
-    job = jobs.create(
-        caller.workspace, "regenerate", caller.name, {"map_id": map_id, "based_on": base}
-    )
 
-    def work(progress: Any) -> dict[str, Any]:
-        with model_for_job(factory, settings) as model:
-            journey = draft_map(
-                library,
-                options,
-                current.language,
-                spec,
-                model,
-                settings,
-                body.stage_method,
-                progress,
-            )
-        stores = MapRepository(library.db, stored=store_element_vectors(library, progress))
+    def work(run: JobContext) -> dict[str, Any]:
+        journey = draft_map(
+            library,
+            options,
+            current.language,
+            spec,
+            run.model,
+            settings,
+            body.stage_method,
+            run.progress,
+        )
+        stores = MapRepository(library.db, stored=store_element_vectors(library, run.progress))
         new, orphaned = review.regenerate(stores, caller, map_id, base, journey)
         return {"map_id": map_id, "version": new.head, "orphaned": orphaned}
 
-    runner.submit(job, work)
-    return accepted(request, response, job)
+    use: ModelUse = "required" if body.stage_method == "llm" else "optional"
+    return launcher.launch("regenerate", {"map_id": map_id, "based_on": base}, work, model=use)
