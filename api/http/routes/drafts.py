@@ -21,7 +21,6 @@ from generator.llm.job import LLMJob
 from generator.qa.vectors import store_element_vectors
 from knowledge.journey.frameworks import BUILTIN
 from knowledge.journey.review import actions as review
-from knowledge.journey.review.errors import StaleVersion
 from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.errors import UserInputError
 
@@ -122,12 +121,7 @@ def regenerate(
     had a place. If someone changed the map meanwhile, the job fails and nothing is written."""
     caller = launcher.caller
     base = based_on(if_match)
-    info = repo.get(caller.workspace, map_id)
-    current = repo.version(caller.workspace, map_id, base).journey
-    if base != info.head:
-        raise StaleVersion(map_id, base, info.head)
-    if current.map_type == "future_state":
-        raise UserInputError("regenerate a future state by drafting it again from its source")
+    current = review.regeneration_base(repo, caller.workspace, map_id, base)
     if current.framework.id not in BUILTIN and body.framework_yaml is None:
         raise UserInputError(
             f"map {map_id} uses the custom framework {current.framework.id}: send it as "
