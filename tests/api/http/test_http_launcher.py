@@ -50,7 +50,7 @@ def started(client: TestClient, response: Any, kind: str, headers: dict[str, str
     assert response.status_code == 202, response.text
     body = response.json()
     assert body["kind"] == kind and body["status"] in ("queued", "running", "succeeded")
-    location = response.headers["Location"]
+    location: str = response.headers["Location"]
     assert location == body["links"]["self"]
     job = finished(client, location, headers)
     assert (job["id"], job["kind"], job["status"]) == (body["id"], kind, "succeeded"), job
