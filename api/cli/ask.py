@@ -45,9 +45,8 @@ def ask_command(
         err.print(f"[red]answer failed:[/red] {exc}\n  details: {saved}")
         raise typer.Exit(1) from exc
     finally:
-        close = getattr(model, "close", None)
-        if close is not None:
-            close()
+        if model is not None:
+            model.close()
     if json_output:
         print_json(answer.as_dict())
         return

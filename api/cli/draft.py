@@ -242,9 +242,8 @@ def draft_command(
         err.print(f"[red]draft failed:[/red] {exc}\n  details (attempts, last answer): {saved}")
         raise typer.Exit(1) from exc
     finally:
-        close = getattr(model, "close", None)
-        if close is not None:
-            close()
+        if model is not None:
+            model.close()
     pains = sum(len(s.pain_points) for s in journey.stages)
     delights = sum(len(s.delighters) for s in journey.stages)
     what = "evidence-only draft" if journey.evidence_only else f"{journey.map_type} draft"

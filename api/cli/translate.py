@@ -64,9 +64,8 @@ def translate_command(
         err.print(f"[red]translation failed:[/red] {exc}\n  details: {saved}")
         raise typer.Exit(1) from exc
     finally:
-        close = getattr(model, "close", None)
-        if close is not None:
-            close()
+        if model is not None:
+            model.close()
     r = done.result
     if json_output:
         print_json(done.summary())

@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.http import problems
 from api.http.body_limit import BodyLimit
+from api.http.deps import settings_of
 from api.http.jobs_common import ModelFactory
 from api.http.routes import (
     analyses,
@@ -32,14 +33,14 @@ from api.http.url_guard import ControlCharacterUrls
 from api.web.fonts import FONTS
 from generator.llm.factory import configured_model
 from knowledge.platform.jobs import JobStore
-from knowledge.platform.settings import get_settings
+from knowledge.platform.settings import Settings
 from knowledge.search.library import Library
 from knowledge.search.searcher import Searcher
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    library = Library(get_settings())
+    library = Library(settings_of(app))
     store = JobStore(library.db)
     store.recover()
     app.state.library = library
@@ -55,8 +56,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         library.close()
 
 
-def create_app(model_factory: ModelFactory = configured_model) -> FastAPI:
-    """The API; ``model_factory`` makes the chat model a job uses (None: evidence-only)."""
+def create_app(
+    model_factory: ModelFactory = configured_model, settings: Settings | None = None
+) -> FastAPI:
+    """The API; ``model_factory`` makes the chat model a job uses (None: evidence-only).
+    Without ``settings`` every request reads the process-wide settings (``get_settings()``)."""
     app = FastAPI(
         title="cjm — customer journey maps",
         summary="Multilingual, evidence-grounded journey maps: draft, review, edit, approve.",
@@ -64,6 +68,7 @@ def create_app(model_factory: ModelFactory = configured_model) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.model_factory = model_factory
+    app.state.settings = settings
     problems.install(app)
     app.add_middleware(BodyLimit)
     app.add_middleware(ControlCharacterUrls)

@@ -13,8 +13,9 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.http.deps import settings_of
 from api.http.problems import problem
-from knowledge.platform.settings import get_settings
+from knowledge.platform.settings import Settings
 
 
 class BodyTooLarge(HTTPException):
@@ -27,8 +28,7 @@ class BodyTooLarge(HTTPException):
         super().__init__(413, f"the {what} is over the limit of {limit} bytes")
 
 
-def limit_for(headers: Headers) -> tuple[int, str]:
-    settings = get_settings()
+def limit_for(headers: Headers, settings: Settings) -> tuple[int, str]:
     if headers.get("content-type", "").lower().startswith("multipart/form-data"):
         return settings.max_upload_bytes, "upload"
     return settings.max_body_bytes, "request body"
@@ -43,7 +43,7 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        limit, what = limit_for(headers)
+        limit, what = limit_for(headers, settings_of(scope.get("app")))
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             too_large = BodyTooLarge(limit, what)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Cookie, Depends, Header, Path, Query, Request
+from starlette.applications import Starlette
 
 from api.http.jobs_common import ModelFactory
 from api.http.problems import Forbidden, Unauthenticated
@@ -13,6 +14,7 @@ from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.errors import NotFound
 from knowledge.platform.jobs import JobStore
 from knowledge.platform.keys import Principal, Role, authenticate
+from knowledge.platform.settings import Settings, get_settings
 from knowledge.search.library import Library
 from knowledge.search.searcher import Searcher
 from knowledge.store import Database
@@ -21,6 +23,20 @@ from knowledge.translation.glossary import GlossaryStore
 MAX_VERSION = 1_000_000
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip.")]
 Limit = Annotated[int, Query(ge=1, le=200, description="Items per page (at most 200).")]
+
+
+def settings_of(app: Starlette | None) -> Settings:
+    """The settings ``create_app`` was given, else the process-wide ones, read at each call so
+    a changed environment counts once ``get_settings.cache_clear()`` ran."""
+    given: Settings | None = getattr(app.state, "settings", None) if app is not None else None
+    return given if given is not None else get_settings()
+
+
+def app_settings(request: Request) -> Settings:
+    return settings_of(request.app)
+
+
+SettingsDep = Annotated[Settings, Depends(app_settings)]
 
 
 def database(request: Request) -> Database:

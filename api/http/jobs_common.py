@@ -78,6 +78,5 @@ def model_for_job(factory: ModelFactory, settings: Settings) -> Iterator[ChatMod
     try:
         yield model
     finally:
-        close = getattr(model, "close", None)
-        if close is not None:
-            close()
+        if model is not None:
+            model.close()

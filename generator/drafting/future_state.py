@@ -18,17 +18,22 @@ from knowledge.platform.errors import UserInputError
 from knowledge.research.evidence import stable_id
 
 
+def check_future_state_language(current: JourneyMap, lang: str) -> None:
+    """A future state is drafted in the language of the map it starts from."""
+    if current.language != lang:
+        raise UserInputError(
+            f"map {current.id} is in {current.language}; draft its future state in "
+            f"{current.language} or translate it first"
+        )
+
+
 def draft_future_state(job: LLMJob, current: JourneyMap, goals: str | None) -> JourneyMap:
     if current.map_type != "current_state":
         raise UserInputError(
             f"a future-state map starts from a current-state map; {current.id} is "
             f"{current.map_type}"
         )
-    if current.language != job.lang:
-        raise UserInputError(
-            f"the current-state map is in {current.language}; translate it to {job.lang} first "
-            "or draft the future state in its language"
-        )
+    check_future_state_language(current, job.lang)
     goals = goals or current.scope.goal
     if not goals:
         raise UserInputError("a future-state map needs goals: pass --goal")

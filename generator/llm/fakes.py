@@ -47,6 +47,9 @@ class _Recording:
     def __init__(self) -> None:
         self.requests: list[ChatRequest] = []
 
+    def close(self) -> None:
+        """Nothing to release; a test may reuse the model after a job closed it."""
+
 
 class ScriptedModel(_Recording):
     """Answers requests with the scripted items in order; an exception item is raised."""

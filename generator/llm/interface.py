@@ -61,3 +61,7 @@ class ChatModel(Protocol):
         """Send one request. Raises ``TransientLLMError`` subclasses for failures a retry may
         fix, ``LLMRequestError`` for those it will not."""
         ...
+
+    def close(self) -> None:
+        """Release what the model holds (connections); it is not used afterwards."""
+        ...

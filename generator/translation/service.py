@@ -11,6 +11,7 @@ from typing import Any
 from generator.llm.job import LLMJob
 from generator.translation.translate import TranslationResult, Translator
 from knowledge.journey.review.repository import MapInfo, MapRepository
+from knowledge.platform.errors import UserInputError
 from knowledge.translation.glossary import Glossary
 from knowledge.translation.memory import TranslationMemory
 
@@ -36,6 +37,14 @@ class Translated:
         }
 
 
+def translation_source(repo: MapRepository, workspace: str, map_id: str, lang: str) -> MapInfo:
+    """The stored map to translate into ``lang``: it exists and is in another language."""
+    source = repo.get(workspace, map_id)
+    if source.language == lang:
+        raise UserInputError(f"map {map_id} is already in {lang}")
+    return source
+
+
 def translate_map(
     repo: MapRepository,
     workspace: str,
@@ -46,7 +55,7 @@ def translate_map(
     version: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Translated:
-    source = repo.get(workspace, map_id)
+    source = translation_source(repo, workspace, map_id, job.lang)
     number = version or source.head
     content = repo.version(workspace, map_id, number).content
     translator = Translator(job, TranslationMemory(repo.db, workspace), glossary, progress)

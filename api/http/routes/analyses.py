@@ -8,16 +8,17 @@ import re
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request, Response, status
+from fastapi import APIRouter, Path, status
 from fastapi.responses import FileResponse
 
-from api.http.deps import Caller, JobsDep, LibraryDep, RunnerDep, require
-from api.http.jobs_common import accepted, analysis_request
+from api.http.deps import Caller, JobsDep, LibraryDep, SettingsDep
+from api.http.jobs_common import analysis_request
+from api.http.launcher import JobContext, ViewerJobLauncherDep
 from api.http.problems import WRITE
 from api.http.schemas import EvidenceScopeIn, JobOut
 from generator.analysis.analyze import analyze
 from knowledge.platform.errors import NotFound
-from knowledge.platform.settings import Settings, get_settings
+from knowledge.platform.settings import Settings
 
 router = APIRouter(prefix="/v1/workspaces/{workspace}/analyses", tags=["analyses"], responses=WRITE)
 JOB_ID = re.compile(r"^job_[0-9a-f]{16}$")
@@ -29,22 +30,15 @@ def analysis_path(settings: Settings, analysis_id: str) -> FilePath:
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut)
 def start_analysis(
-    caller: Caller,
-    body: EvidenceScopeIn,
-    jobs: JobsDep,
-    runner: RunnerDep,
-    library: LibraryDep,
-    request: Request,
-    response: Response,
+    body: EvidenceScopeIn, launcher: ViewerJobLauncherDep, library: LibraryDep
 ) -> JobOut:
     """Analyse the workspace's evidence as a job; the finished job links to the analysis."""
-    require(caller, "viewer")
-    options = analysis_request(caller.workspace, body).options()
-    job = jobs.create(caller.workspace, "analysis", caller.name, body.model_dump())
-    target = analysis_path(get_settings(), job.id)
+    options = analysis_request(launcher.caller.workspace, body).options()
+    job = launcher.create("analysis", body.model_dump())
+    target = analysis_path(launcher.settings, job.id)
 
-    def work(progress: Any) -> dict[str, Any]:
-        progress("analysing evidence")
+    def work(run: JobContext) -> dict[str, Any]:
+        run.progress("analysing evidence")
         analysis, _ = analyze(library, options)
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_suffix(".part")
@@ -59,8 +53,7 @@ def start_analysis(
             "seconds": round(analysis.seconds, 3),
         }
 
-    runner.submit(job, work)
-    return accepted(request, response, job)
+    return launcher.start(job, work)
 
 
 @router.get(
@@ -70,7 +63,10 @@ def start_analysis(
     responses={200: {"content": {"application/json": {}}, "description": "The analysis."}},
 )
 def get_analysis(
-    caller: Caller, jobs: JobsDep, analysis_id: Annotated[str, Path(max_length=40)]
+    caller: Caller,
+    jobs: JobsDep,
+    settings: SettingsDep,
+    analysis_id: Annotated[str, Path(max_length=40)],
 ) -> FileResponse:
     """A finished analysis: per stage its evidence and themes, per theme its members, counts,
     polarity, severity and priority, per evidence its source location, stage and theme."""
@@ -78,7 +74,7 @@ def get_analysis(
     if not JOB_ID.match(analysis_id):
         raise missing
     job = jobs.get(caller.workspace, analysis_id)  # another workspace's analysis is not found
-    path = analysis_path(get_settings(), job.id)
+    path = analysis_path(settings, job.id)
     if job.kind != "analysis" or not path.exists():
         raise missing
     return FileResponse(path, media_type="application/json")

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Request, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Request, UploadFile, status
 
-from api.http.deps import Caller, JobsDep, LibraryDep, RunnerDep, require
-from api.http.jobs_common import accepted
+from api.http.deps import LibraryDep, SettingsDep
+from api.http.launcher import JobContext, JobLauncherDep
 from api.http.problems import WRITE, TooLarge, documented
 from api.http.schemas import JobOut
 from api.http.uploads import public_summary, store, uploaded_name
 from knowledge.platform.errors import KnowledgeError
-from knowledge.platform.settings import get_settings
 from knowledge.research.ingest import IngestOptions, Ingestor
 
 router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["documents"], responses=WRITE)
@@ -26,7 +25,6 @@ router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["documents"], resp
     responses=documented(413),
 )
 def upload(
-    caller: Caller,
     files: Annotated[
         list[UploadFile],
         File(description="Research files (csv, xlsx, json, jsonl, txt, md, docx, pdf, srt, vtt)."),
@@ -34,40 +32,36 @@ def upload(
     kind: Annotated[
         Literal["feedback", "review", "survey", "support", "interview", "competitor"], Form()
     ],
-    jobs: JobsDep,
-    runner: RunnerDep,
+    launcher: JobLauncherDep,
     library: LibraryDep,
+    settings: SettingsDep,
     request: Request,
-    response: Response,
     product: Annotated[str | None, Form(max_length=200)] = None,
     segment: Annotated[str | None, Form(max_length=200)] = None,
 ) -> JobOut:
     """Store the files and ingest them as a job; the job's result lists every file's outcome."""
-    require(caller, "editor")
-    settings = get_settings()
     limit = settings.max_upload_bytes
     length = request.headers.get("content-length") or "0"
     declared = int(length) if length.isdigit() else 0
     if declared > limit:
         raise TooLarge(f"the upload is {declared} bytes; the limit is {limit}")
-    job = jobs.create(
-        caller.workspace,
-        "ingest",
-        caller.name,
-        {"files": [uploaded_name(f.filename) for f in files], "kind": kind},
+    job = launcher.create(
+        "ingest", {"files": [uploaded_name(f.filename) for f in files], "kind": kind}
     )
     folder = settings.home / "uploads" / job.id
     try:
         uploads = store(files, folder, limit)
     except Exception as exc:
-        jobs.fail(job.id, str(exc) if isinstance(exc, KnowledgeError) else "upload not stored")
+        launcher.jobs.fail(
+            job.id, str(exc) if isinstance(exc, KnowledgeError) else "upload not stored"
+        )
         raise
-    options = IngestOptions(kind=kind, workspace=caller.workspace, product=product, segment=segment)
+    workspace = launcher.caller.workspace
+    options = IngestOptions(kind=kind, workspace=workspace, product=product, segment=segment)
 
-    def work(progress: Any) -> dict[str, Any]:
-        progress(f"ingesting {len(uploads)} file(s)")
+    def work(run: JobContext) -> dict[str, Any]:
+        run.progress(f"ingesting {len(uploads)} file(s)")
         report = Ingestor(library).run([u.path for u in uploads], options)
         return dict(public_summary(report.summary(), uploads, folder))
 
-    runner.submit(job, work)
-    return accepted(request, response, job)
+    return launcher.start(job, work)

@@ -6,31 +6,26 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, status
 from pydantic import Field
 
-from api.http.deps import Caller, JobsDep, LibraryDep, MapsDep, ModelFactoryDep, RunnerDep, require
-from api.http.jobs_common import accepted, analysis_request, model_for_job
+from api.http.deps import LibraryDep, MapsDep, SettingsDep
+from api.http.jobs_common import analysis_request
+from api.http.launcher import JobContext, JobLauncherDep, ModelUse
 from api.http.problems import WRITE, documented
 from api.http.routes.maps import IfMatch, based_on
 from api.http.schemas import EvidenceScopeIn, JobOut, Lang
-from generator.drafting.future_state import draft_future_state
+from generator.drafting.future_state import check_future_state_language, draft_future_state
 from generator.drafting.pipeline import draft_map
 from generator.drafting.request import DraftRequest
 from generator.llm.job import LLMJob
 from generator.qa.vectors import store_element_vectors
 from knowledge.journey.frameworks import BUILTIN
 from knowledge.journey.review import actions as review
-from knowledge.journey.review.errors import StaleVersion
 from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.errors import UserInputError
-from knowledge.platform.settings import get_settings
 
 router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["drafts"], responses=WRITE)
-NEEDS_MODEL = (
-    "this needs a language model: the server has none configured (set CJM_LLM_BASE_URL, "
-    "CJM_LLM_MODEL and the key variable, then restart cjm serve)"
-)
 
 
 class DraftIn(EvidenceScopeIn):
@@ -63,19 +58,15 @@ class RegenerateIn(EvidenceScopeIn):
 
 @router.post("/drafts", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut)
 def start_draft(
-    caller: Caller,
     body: DraftIn,
-    jobs: JobsDep,
-    runner: RunnerDep,
+    launcher: JobLauncherDep,
+    repo: MapsDep,
     library: LibraryDep,
-    factory: ModelFactoryDep,
-    request: Request,
-    response: Response,
+    settings: SettingsDep,
 ) -> JobOut:
     """Draft a map as a job: the configured model writes it, else it is evidence-only. The
     finished job links to the stored map (version 1, status draft)."""
-    require(caller, "editor")
-    settings = get_settings()
+    caller = launcher.caller
     draft = DraftRequest(
         None,  # the evidence's request once the model is known to be there, below
         lang=body.lang,
@@ -85,46 +76,38 @@ def start_draft(
         stage_method=body.stage_method,
         from_map=body.from_map,
     )
-    if draft.needs_model and factory(settings) is None:
-        raise UserInputError(NEEDS_MODEL)
-    repo = MapRepository(library.db)
+    if draft.needs_model:
+        launcher.require_model()
     if draft.map_type == "future_state":
         if draft.from_map is None:
             raise UserInputError("a future_state draft needs from_map: a current-state map id")
         current = review.standing_version(repo, caller.workspace, draft.from_map)
-        if current.language != draft.lang:
-            raise UserInputError(
-                f"map {draft.from_map} is in {current.language}; draft its future state in "
-                f"{current.language} or translate it first"
-            )
+        check_future_state_language(current, draft.lang)
     else:
         draft = replace(draft, analysis=analysis_request(caller.workspace, body))
         options = draft.analysis_options()
-    job = jobs.create(caller.workspace, "draft", caller.name, body.model_dump())
 
-    def work(progress: Any) -> dict[str, Any]:
-        with model_for_job(factory, settings) as model:
-            if draft.map_type == "future_state":
-                assert model is not None
-                llm = LLMJob.from_settings(model, settings, draft.lang, progress)
-                journey = draft_future_state(llm, current, draft.goal)
-            else:
-                journey = draft_map(
-                    library,
-                    options,
-                    draft.lang,
-                    draft.spec,
-                    model,
-                    settings,
-                    draft.stage_method,
-                    progress,
-                )
-        stores = MapRepository(library.db, stored=store_element_vectors(library, progress))
+    def work(run: JobContext) -> dict[str, Any]:
+        if draft.map_type == "future_state":
+            llm = LLMJob.from_settings(run.chat, settings, draft.lang, run.progress)
+            journey = draft_future_state(llm, current, draft.goal)
+        else:
+            journey = draft_map(
+                library,
+                options,
+                draft.lang,
+                draft.spec,
+                run.model,
+                settings,
+                draft.stage_method,
+                run.progress,
+            )
+        stores = MapRepository(library.db, stored=store_element_vectors(library, run.progress))
         info = review.store_draft(stores, caller, journey)
         return {"map_id": info.id, "version": info.head, "evidence_only": journey.evidence_only}
 
-    runner.submit(job, work)
-    return accepted(request, response, job)
+    use: ModelUse = "required" if draft.needs_model else "optional"
+    return launcher.launch("draft", body.model_dump(), work, model=use)
 
 
 @router.post(
@@ -134,29 +117,20 @@ def start_draft(
     responses=documented(412, 428),
 )
 def regenerate(
-    caller: Caller,
     map_id: str,
     body: RegenerateIn,
-    jobs: JobsDep,
+    launcher: JobLauncherDep,
     repo: MapsDep,
-    runner: RunnerDep,
     library: LibraryDep,
-    factory: ModelFactoryDep,
-    request: Request,
-    response: Response,
+    settings: SettingsDep,
     if_match: IfMatch,
 ) -> JobOut:
     """Draft the map again from the current evidence, as a job. The result is the next
     version; human-edited and locked fields are kept, and the job lists those that no longer
     had a place. If someone changed the map meanwhile, the job fails and nothing is written."""
-    require(caller, "editor")
+    caller = launcher.caller
     base = based_on(if_match)
-    info = repo.get(caller.workspace, map_id)
-    current = repo.version(caller.workspace, map_id, base).journey
-    if base != info.head:
-        raise StaleVersion(map_id, base, info.head)
-    if current.map_type == "future_state":
-        raise UserInputError("regenerate a future state by drafting it again from its source")
+    current = review.regeneration_base(repo, caller.workspace, map_id, base)
     if current.framework.id not in BUILTIN and body.framework_yaml is None:
         raise UserInputError(
             f"map {map_id} uses the custom framework {current.framework.id}: send it as "
@@ -181,28 +155,21 @@ def regenerate(
         stage_method=body.stage_method,
     )
     options = draft.analysis_options()
-    settings = get_settings()
-    if draft.needs_model and factory(settings) is None:
-        raise UserInputError(NEEDS_MODEL)
-    job = jobs.create(
-        caller.workspace, "regenerate", caller.name, {"map_id": map_id, "based_on": base}
-    )
 
-    def work(progress: Any) -> dict[str, Any]:
-        with model_for_job(factory, settings) as model:
-            journey = draft_map(
-                library,
-                options,
-                draft.lang,
-                draft.spec,
-                model,
-                settings,
-                draft.stage_method,
-                progress,
-            )
-        stores = MapRepository(library.db, stored=store_element_vectors(library, progress))
+    def work(run: JobContext) -> dict[str, Any]:
+        journey = draft_map(
+            library,
+            options,
+            draft.lang,
+            draft.spec,
+            run.model,
+            settings,
+            draft.stage_method,
+            run.progress,
+        )
+        stores = MapRepository(library.db, stored=store_element_vectors(library, run.progress))
         new, orphaned = review.regenerate(stores, caller, map_id, base, journey)
         return {"map_id": map_id, "version": new.head, "orphaned": orphaned}
 
-    runner.submit(job, work)
-    return accepted(request, response, job)
+    use: ModelUse = "required" if draft.needs_model else "optional"
+    return launcher.launch("regenerate", {"map_id": map_id, "based_on": base}, work, model=use)

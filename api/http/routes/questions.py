@@ -8,13 +8,12 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import Field
 
-from api.http.deps import Caller, LibraryDep, MapsDep, ModelFactoryDep
+from api.http.deps import Caller, LibraryDep, MapsDep, ModelFactoryDep, SettingsDep
 from api.http.jobs_common import model_for_job
 from api.http.problems import WRITE
 from api.http.schemas import Body, Lang
 from generator.qa.answer import Asker
 from generator.qa.scope import scope_maps
-from knowledge.platform.settings import get_settings
 
 router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["questions"], responses=WRITE)
 
@@ -80,12 +79,12 @@ def ask(
     repo: MapsDep,
     library: LibraryDep,
     factory: ModelFactoryDep,
+    settings: SettingsDep,
 ) -> AnswerOut:
     """Answer from the maps and their evidence, in the asker's language, citing map elements
     and evidence ids; when the maps do not answer it, the answer says so. When the model's
     answer fails its checks or the model is unreachable, the answer is composed from the maps'
     data, with a note saying why."""
-    settings = get_settings()
     maps = scope_maps(repo, caller.workspace, body.maps or None)
     with model_for_job(factory, settings) as model:
         answer = Asker(library, model, settings, fallback=True).ask(body.question, maps, body.lang)

@@ -6,21 +6,17 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, status
 from pydantic import Field
 
-from api.http.deps import Caller, JobsDep, LibraryDep, MapsDep, ModelFactoryDep, RunnerDep, require
-from api.http.jobs_common import accepted, model_for_job
+from api.http.deps import Caller, GlossariesDep, LibraryDep, MapsDep, SettingsDep
+from api.http.launcher import JobContext, JobLauncherDep
 from api.http.problems import WRITE
-from api.http.routes.drafts import NEEDS_MODEL
 from api.http.schemas import Body, JobOut, Lang, LinkOut
 from generator.llm.job import LLMJob
 from generator.qa.vectors import store_element_vectors
-from generator.translation.service import translate_map
+from generator.translation.service import translate_map, translation_source
 from knowledge.journey.review.repository import MapRepository
-from knowledge.platform.errors import UserInputError
-from knowledge.platform.settings import get_settings
-from knowledge.translation.glossary import GlossaryStore
 
 router = APIRouter(
     prefix="/v1/workspaces/{workspace}/maps/{map_id}/translations",
@@ -53,43 +49,29 @@ def list_translations(caller: Caller, repo: MapsDep, map_id: str) -> list[LinkOu
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut)
 def translate(
-    caller: Caller,
     map_id: str,
     body: TranslateIn,
-    jobs: JobsDep,
+    launcher: JobLauncherDep,
     repo: MapsDep,
-    runner: RunnerDep,
+    glossaries: GlossariesDep,
     library: LibraryDep,
-    factory: ModelFactoryDep,
-    request: Request,
-    response: Response,
+    settings: SettingsDep,
 ) -> JobOut:
     """Translate the map as a job. The first time the result is a new map in the target
     language (status draft, for that team to review); later, a refresh of it that sends only
     changed texts and keeps that team's edits. The job links to the translated map."""
-    require(caller, "editor")
-    settings = get_settings()
-    if factory(settings) is None:
-        raise UserInputError(NEEDS_MODEL)
-    source = repo.get(caller.workspace, map_id)
-    if source.language == body.to:
-        raise UserInputError(f"map {map_id} is already in {body.to}")
-    glossary = (
-        GlossaryStore(library.db).get(caller.workspace, body.glossary) if body.glossary else None
-    )
-    job = jobs.create(
-        caller.workspace, "translate", caller.name, {"map_id": map_id, **body.model_dump()}
-    )
+    caller = launcher.caller
+    launcher.require_model()
+    translation_source(repo, caller.workspace, map_id, body.to)
+    glossary = glossaries.get(caller.workspace, body.glossary) if body.glossary else None
 
-    def work(progress: Any) -> dict[str, Any]:
-        with model_for_job(factory, settings) as model:
-            assert model is not None
-            llm = LLMJob.from_settings(model, settings, body.to, progress)
-            stores = MapRepository(library.db, stored=store_element_vectors(library, progress))
-            done = translate_map(
-                stores, caller.workspace, map_id, llm, caller.name, glossary, body.version, progress
-            )
+    def work(run: JobContext) -> dict[str, Any]:
+        llm = LLMJob.from_settings(run.chat, settings, body.to, run.progress)
+        stores = MapRepository(library.db, stored=store_element_vectors(library, run.progress))
+        done = translate_map(
+            stores, caller.workspace, map_id, llm, caller.name, glossary, body.version, run.progress
+        )
         return done.summary()
 
-    runner.submit(job, work)
-    return accepted(request, response, job)
+    params = {"map_id": map_id, **body.model_dump()}
+    return launcher.launch("translate", params, work, model="required")

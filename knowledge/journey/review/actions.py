@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from knowledge.journey.model import JourneyMap
+from knowledge.journey.review.errors import StaleVersion
 from knowledge.journey.review.patches import AttachQuote, FieldPatch, RemoveQuote
 from knowledge.journey.review.repository import Comment, MapInfo, MapRepository
 from knowledge.journey.review.transitions import ROLE, Action
+from knowledge.platform.errors import UserInputError
 from knowledge.platform.keys import Principal
 
 
@@ -30,6 +32,21 @@ def store_draft(repo: MapRepository, who: Principal, journey: JourneyMap) -> Map
     """A drafted map as version 1 of a new map (a suffixed id if the workspace has its id)."""
     who.require("editor")
     return repo.create(who.workspace, journey, who.name)
+
+
+def regeneration_base(
+    repo: MapRepository, workspace: str, map_id: str, based_on: int
+) -> JourneyMap:
+    """The version a regeneration starts from: the head the caller saw (``StaleVersion`` when
+    the map moved on), of a map drafted from evidence (a future state is drafted again from
+    its source instead)."""
+    info = repo.get(workspace, map_id)
+    current = repo.version(workspace, map_id, based_on).journey
+    if based_on != info.head:
+        raise StaleVersion(map_id, based_on, info.head)
+    if current.map_type == "future_state":
+        raise UserInputError("regenerate a future state by drafting it again from its source")
+    return current
 
 
 def regenerate(

@@ -14,16 +14,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.llm.errors import DraftFailed
-from generator.llm.fakes import FunctionModel
+from generator.llm.fakes import FunctionModel, ScriptedModel
 from generator.llm.interface import ChatRequest
 from generator.llm.job import LLMJob
 from generator.llm.structured import CallPolicy, Deadline
 from generator.translation.fake_translator import WORD, EchoTranslations
 from generator.translation.fields import skeleton, translatable
-from generator.translation.service import translate_map
+from generator.translation.service import translate_map, translation_source
 from generator.translation.translate import BIDI_CONTROLS
 from knowledge.journey.review.patches import FieldPatch
 from knowledge.journey.review.repository import MapRepository
+from knowledge.platform.errors import UserInputError
 from knowledge.platform.settings import Settings
 from knowledge.store import Database
 from knowledge.translation.glossary import Glossary
@@ -166,6 +167,20 @@ def test_stale_translations_refresh_only_changed_texts_and_keep_team_edits(
     refreshed = repo.version("cx", first.info.id).journey
     assert refreshed.title.text == "Карта доставки" and refreshed.title.origin == "human"
     assert repo.link("cx", first.info.id).stale is False  # type: ignore[union-attr]
+
+
+def test_a_map_already_in_the_target_language_is_refused_before_the_model_is_asked(
+    repo: MapRepository,
+) -> None:
+    """The check the HTTP route makes before starting a job is the one translate_map makes."""
+    info = repo.create("cx", MAPS["th"], "a")
+    with pytest.raises(UserInputError, match=f"map {info.id} is already in th"):
+        translation_source(repo, "cx", info.id, "th")
+    assert translation_source(repo, "cx", info.id, "ru").id == info.id
+    silent = ScriptedModel()  # fails the test if it is asked anything
+    with pytest.raises(UserInputError, match="already in th"):
+        translate_map(repo, "cx", info.id, job_for("th", silent), "b")
+    assert silent.requests == []
 
 
 def test_a_translation_is_not_translated_again_and_same_language_is_refused(

@@ -15,6 +15,7 @@ from generator.llm.fakes import FunctionModel
 from generator.llm.job import LLMJob
 from generator.llm.structured import CallPolicy, Deadline
 from knowledge.journey.model import JourneyMap
+from knowledge.journey.review.actions import regeneration_base
 from knowledge.journey.review.errors import MapNotFound, StaleVersion, TransitionRefused
 from knowledge.journey.review.patches import FieldPatch
 from knowledge.journey.review.repository import MapRepository
@@ -171,6 +172,21 @@ def test_regenerating_keeps_human_edits_and_locked_fields(repo: MapRepository) -
     assert after.journey.stages[0].pain_points[0].title.text == "Cold, late food"
     assert after.content["recommendations"] == [locked_before]
     assert orphaned == []
+
+
+def test_a_regeneration_starts_from_the_head_of_a_map_drafted_from_evidence(
+    repo: MapRepository,
+) -> None:
+    info = repo.create("cx", drafted("en"), "a")
+    assert regeneration_base(repo, "cx", info.id, 1).id == info.id
+    repo.edit("cx", info.id, 1, [FieldPatch(path="title", value="Delivery")], "a")
+    with pytest.raises(StaleVersion):
+        regeneration_base(repo, "cx", info.id, 1)
+    future = repo.create("cx", drafted("en").model_copy(update={"map_type": "future_state"}), "a")
+    with pytest.raises(UserInputError, match="drafting it again from its source"):
+        regeneration_base(repo, "cx", future.id, 1)
+    with pytest.raises(MapNotFound):
+        regeneration_base(repo, "cx", "nope", 1)
 
 
 def test_comments_are_anchored_threaded_and_resolvable(repo: MapRepository) -> None:
