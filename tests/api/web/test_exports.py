@@ -158,7 +158,7 @@ def test_a_stale_translation_says_so_in_its_exports(settings: Settings) -> None:
     from generator.llm.fakes import FunctionModel
     from generator.llm.job import LLMJob
     from generator.llm.structured import CallPolicy, Deadline
-    from generator.translation.fake_translator import EchoTranslations
+    from generator.translation.fake_translator import FakeTranslator
     from generator.translation.service import translate_map
     from knowledge.journey.review.patches import FieldPatch
 
@@ -166,7 +166,7 @@ def test_a_stale_translation_says_so_in_its_exports(settings: Settings) -> None:
     scenario.store(repo.db, "cx")
     source = repo.create("cx", drafted("fa"), "a").id
     job = LLMJob(
-        model=FunctionModel(EchoTranslations("th")),
+        model=FunctionModel(FakeTranslator("th")),
         policy=CallPolicy(sleep=lambda s: None),
         deadline=Deadline(60),
         lang="th",

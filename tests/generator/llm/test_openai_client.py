@@ -18,7 +18,7 @@ import pytest
 import vcr.errors
 from vcr.cassette import Cassette
 
-from generator.drafting.fake_drafter import EchoDrafts
+from generator.drafting.fake_drafter import FakeDrafter
 from generator.drafting.llm_draft import DraftSpec, LLMDrafter
 from generator.llm.errors import DraftFailed
 from generator.llm.interface import ChatRequest, Message
@@ -34,16 +34,16 @@ from tests.generator.llm.wire import Wire, answer, authoring, completion, error,
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
-def echo(lang: str, task: str | None = None) -> Any:
+def drafts(lang: str, task: str | None = None) -> Any:
     """A responder that answers any drafting request like a terse, obedient model."""
-    drafts = EchoDrafts(lang)
+    drafter = FakeDrafter(lang)
 
     def respond(body: dict[str, Any]) -> Wire:
         fmt = body.get("response_format", {}).get("json_schema", {})
         name = task or fmt.get("name") or body["tool_choice"]["function"]["name"]
         messages = tuple(Message(m["role"], m["content"]) for m in body["messages"])
         request = ChatRequest(name, messages, object, 1, 1)  # type: ignore[arg-type]
-        return answer(drafts(request))
+        return answer(drafter(request))
 
     return respond
 
@@ -75,7 +75,7 @@ def bodies(cassette: Cassette) -> list[dict[str, Any]]:
 
 @pytest.mark.recordable
 def test_good_draft(cassette: Cassette) -> None:
-    chat = model([echo("fa")] * 4)
+    chat = model([drafts("fa")] * 4)
     j = job(chat, "fa")
     journey = draft(j)
     JourneyMap.model_validate(journey.model_dump())
@@ -109,7 +109,7 @@ def test_good_draft(cassette: Cassette) -> None:
 
 def test_rate_limited_then_answers(cassette: Cassette) -> None:
     chat = model(
-        [error(429, "Rate limit reached for requests", "requests", retry_after="3"), echo("ru")]
+        [error(429, "Rate limit reached for requests", "requests", retry_after="3"), drafts("ru")]
     )
     sleeps: list[float] = []
     j = job(chat, "ru", sleeps)
@@ -120,7 +120,7 @@ def test_rate_limited_then_answers(cassette: Cassette) -> None:
 
 
 def test_server_error_then_answers(cassette: Cassette) -> None:
-    chat = model([error(500, "The server had an error", "server_error"), echo("zh")])
+    chat = model([error(500, "The server had an error", "server_error"), drafts("zh")])
     j = job(chat, "zh", [])
     assert j.ask(
         "personas", "personas", _personas(), persona_count=1, scope="s", themes=_themes(j)
@@ -142,7 +142,7 @@ class _TimeoutOnce(httpx2.HTTPTransport):
 
 def test_timeout_then_answers(cassette: Cassette) -> None:
     transport = _TimeoutOnce()
-    chat = model([echo("th")], transport=transport if not _authoring() else None)
+    chat = model([drafts("th")], transport=transport if not _authoring() else None)
     j = job(chat, "th", [])
     assert j.ask(
         "personas", "personas", _personas(), persona_count=1, scope="s", themes=_themes(j)
@@ -153,7 +153,7 @@ def test_timeout_then_answers(cassette: Cassette) -> None:
 
 
 def test_malformed_json_is_reasked(cassette: Cassette) -> None:
-    chat = model([completion('{"personas": [{"name": "Занятой'), echo("ru")])
+    chat = model([completion('{"personas": [{"name": "Занятой'), drafts("ru")])
     j = job(chat, "ru")
     assert j.ask(
         "personas", "personas", _personas(), persona_count=1, scope="s", themes=_themes(j)
@@ -164,7 +164,7 @@ def test_malformed_json_is_reasked(cassette: Cassette) -> None:
 
 def test_truncated_output_is_split(cassette: Cassette) -> None:
     half = completion('{"actions": ["Клиент ждёт', finish_reason="length")
-    chat = model([echo("ru"), half, echo("ru"), echo("ru"), echo("ru"), echo("ru")])
+    chat = model([drafts("ru"), half, drafts("ru"), drafts("ru"), drafts("ru"), drafts("ru")])
     journey = draft(job(chat, "ru"))
     sent = [b["messages"][1]["content"] for b in bodies(cassette)]
     # The delivery lanes were cut off, then asked for as two halves of its themes.
@@ -180,7 +180,7 @@ def test_a_non_json_200_is_a_bad_reply_and_retried(cassette: Cassette) -> None:
     page = (200, {"content-type": "text/html"}, b"<html><body>upstream timed out</body></html>")
     broken = (200, {"content-type": "application/json"}, b'{"choices": [ oops')
     sleeps: list[float] = []
-    chat = model([page, broken, echo("ru")])
+    chat = model([page, broken, drafts("ru")])
     j = job(chat, "ru", sleeps)
     part = j.ask("personas", "personas", _personas(), persona_count=1, scope="s", themes=_themes(j))
     assert part.personas and j.asked.calls[0].attempts == 3
@@ -198,7 +198,7 @@ def test_refusal_fails_readably(cassette: Cassette) -> None:
 
 
 def test_wrong_language_is_reasked(cassette: Cassette) -> None:
-    english = EchoDrafts("en")
+    english = FakeDrafter("en")
     wrong = answer(
         {
             "personas": [
@@ -214,7 +214,7 @@ def test_wrong_language_is_reasked(cassette: Cassette) -> None:
             ]
         }
     )
-    chat = model([wrong, echo("fa")])
+    chat = model([wrong, drafts("fa")])
     items = {e.id: e for e in scenario.evidence().items}
     personas = LLMDrafter(job(chat, "fa")).personas(scenario.analysis(), items, "scope", 1)
     assert personas[0].name.text.startswith("مشتری")
@@ -249,7 +249,7 @@ FABRICATED = {
 
 
 def test_fabricated_evidence_is_reasked(cassette: Cassette) -> None:
-    chat = model([echo("en"), answer(FABRICATED), echo("en"), echo("en"), echo("en")])
+    chat = model([drafts("en"), answer(FABRICATED), drafts("en"), drafts("en"), drafts("en")])
     journey = draft(job(chat, "en"))
     reask = bodies(cassette)[2]["messages"][3]["content"]
     assert "ev_made_up does not exist" in reask
@@ -260,7 +260,7 @@ def test_fabricated_evidence_is_reasked(cassette: Cassette) -> None:
 
 
 def test_fabrications_exhaust_the_attempts(cassette: Cassette) -> None:
-    chat = model([echo("en"), answer(FABRICATED), answer(FABRICATED), answer(FABRICATED)])
+    chat = model([drafts("en"), answer(FABRICATED), answer(FABRICATED), answer(FABRICATED)])
     with pytest.raises(DraftFailed) as failed:
         draft(job(chat, "en", attempts=3))
     assert failed.value.task == "lanes:delivery" and failed.value.attempts == 3
@@ -297,7 +297,7 @@ def test_function_calling(cassette: Cassette) -> None:
 
 
 def test_json_mode_puts_the_schema_in_the_prompt(cassette: Cassette) -> None:
-    chat = model([echo("zh", "personas")], llm_output_method="json_mode")
+    chat = model([drafts("zh", "personas")], llm_output_method="json_mode")
     j = job(chat, "zh")
     j.ask("personas", "personas", _personas(), persona_count=1, scope="s", themes=_themes(j))
     sent = bodies(cassette)[0]
@@ -351,7 +351,7 @@ def _themes(j: LLMJob) -> str:
 def test_azure_openai_deployment(cassette: Cassette, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AZURE_OPENAI_API_KEY", "azure-secret-key")
     chat = model(
-        [echo("th", "personas")],
+        [drafts("th", "personas")],
         llm_base_url="https://llm.example.test",
         llm_azure_api_version="2024-10-21",
         llm_model="cx-drafts",

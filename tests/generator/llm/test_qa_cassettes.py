@@ -13,7 +13,7 @@ from vcr.cassette import Cassette
 
 from generator.llm.interface import ChatRequest, Message
 from generator.qa.answer import Asker
-from generator.qa.fake_answerer import SENTENCE, EchoAnswers
+from generator.qa.fake_answerer import SENTENCE, FakeAnswerer
 from generator.qa.scope import scope_maps
 from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.settings import Settings
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 def answering(lang: str, wrong_first: str | None = None) -> list[Any]:
-    fake = EchoAnswers(lang)
+    fake = FakeAnswerer(lang)
 
     def respond(body: dict[str, Any]) -> Wire:
         messages = tuple(Message(m["role"], m["content"]) for m in body["messages"])

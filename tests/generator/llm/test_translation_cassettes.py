@@ -12,7 +12,7 @@ import pytest
 from vcr.cassette import Cassette
 
 from generator.llm.interface import ChatRequest, Message
-from generator.translation.fake_translator import EchoTranslations
+from generator.translation.fake_translator import FakeTranslator
 from generator.translation.fields import skeleton
 from generator.translation.service import translate_map
 from knowledge.journey.review.repository import MapRepository
@@ -29,7 +29,7 @@ LANGS = ("fa", "ru", "th", "zh", "en")
 
 
 def translator(target: str, use_glossary: bool = True) -> Any:
-    fake = EchoTranslations(target, use_glossary)
+    fake = FakeTranslator(target, use_glossary)
 
     def respond(body: dict[str, Any]) -> Wire:
         messages = tuple(Message(m["role"], m["content"]) for m in body["messages"])

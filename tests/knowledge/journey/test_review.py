@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from generator.drafting.fake_drafter import EchoDrafts
+from generator.drafting.fake_drafter import FakeDrafter
 from generator.drafting.llm_draft import DraftSpec, LLMDrafter
 from generator.llm.fakes import FunctionModel
 from generator.llm.job import LLMJob
@@ -30,7 +30,7 @@ STAGE = "stages/delivery"
 
 def drafted(lang: str = "fa") -> JourneyMap:
     job = LLMJob(
-        model=FunctionModel(EchoDrafts(lang)),
+        model=FunctionModel(FakeDrafter(lang)),
         policy=CallPolicy(sleep=lambda s: None),
         deadline=Deadline(60),
         lang=lang,
