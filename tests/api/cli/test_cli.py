@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from api.cli.main import app
 from knowledge.platform.settings import Settings
-from tests.conftest import FIXTURES
+from tests.helpers.paths import FIXTURES
 
 runner = CliRunner()
 
@@ -138,7 +138,7 @@ def test_demo_ingests_the_sample_research_and_searches_it(
 
 
 def test_analyze_and_draft_from_the_command_line(settings: Settings, tmp_path: Path) -> None:
-    from tests.conftest import SAMPLES
+    from tests.helpers.paths import SAMPLES
 
     runner.invoke(app, ["ingest", str(SAMPLES / "reviews.csv"), "--kind", "review", "-w", "s"])
     analysis = runner.invoke(
@@ -174,7 +174,7 @@ def test_draft_with_a_model_shows_progress_and_fails_readably(
 ) -> None:
     from generator.drafting.fake_drafter import FakeDrafter
     from generator.llm.fakes import FunctionModel
-    from tests.conftest import SAMPLES
+    from tests.helpers.paths import SAMPLES
 
     runner.invoke(app, ["ingest", str(SAMPLES / "reviews.csv"), "--kind", "review", "-w", "s"])
     monkeypatch.setattr(
@@ -246,8 +246,8 @@ def test_translate_command(
     from generator.translation.fake_translator import FakeTranslator
     from knowledge.journey.review.repository import MapRepository
     from knowledge.store import Database
-    from tests.generator.llm import scenario
-    from tests.knowledge.journey.test_review import drafted
+    from tests.helpers import scenario
+    from tests.helpers.maps import drafted
 
     repo = MapRepository(Database(settings))
     scenario.store(repo.db, "cx")
@@ -277,8 +277,8 @@ def test_ask_command(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Non
     from generator.qa.fake_answerer import FakeAnswerer
     from knowledge.journey.review.repository import MapRepository
     from knowledge.store import Database
-    from tests.generator.llm import scenario
-    from tests.knowledge.journey.test_review import drafted
+    from tests.helpers import scenario
+    from tests.helpers.maps import drafted
 
     repo = MapRepository(Database(settings))
     scenario.store(repo.db, "cx")

@@ -16,9 +16,9 @@ from generator.llm.fakes import FunctionModel
 from knowledge.platform.jobs import JobStore
 from knowledge.platform.settings import Settings
 from knowledge.store import Database
-from tests.conftest import SAMPLES
-from tests.generator.llm import scenario
-from tests.knowledge.journey.test_review import PAIN, drafted
+from tests.helpers import scenario
+from tests.helpers.maps import PAIN, drafted
+from tests.helpers.paths import SAMPLES
 
 runner = CliRunner()
 

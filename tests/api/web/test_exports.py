@@ -24,20 +24,11 @@ from knowledge.journey.model import JourneyMap
 from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.settings import Settings
 from knowledge.store import Database
-from tests.api.http.test_http_maps import key
-from tests.api.web.conftest import require
-from tests.generator.llm import scenario
-from tests.knowledge.journey.test_review import drafted
-
-BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
-# PDF text comes back in shaped order: an Arabic-script vowel mark may land beside its letter,
-# and the lam-alef ligature (لا, one glyph) is read back as alef-lam. Everything else (letters,
-# their order, ZWNJ, Thai marks) is compared exactly.
-MARKS = re.compile("[\u064b-\u065f\u0670]")
-
-
-def readable(text: str) -> str:
-    return " ".join(MARKS.sub("", BIDI.sub("", text)).replace("لا", "ال").split())
+from tests.helpers import scenario
+from tests.helpers.exports import readable
+from tests.helpers.http import key
+from tests.helpers.maps import drafted
+from tests.helpers.needs import require
 
 
 def test_json_round_trips_and_validates_against_the_published_schema() -> None:

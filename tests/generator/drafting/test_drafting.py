@@ -27,7 +27,7 @@ from generator.llm.structured import CallPolicy, Deadline
 from knowledge.journey.model import JourneyMap, Text
 from knowledge.journey.review.integrity import is_verbatim
 from knowledge.platform.errors import UserInputError
-from tests.generator.llm import scenario
+from tests.helpers import scenario
 
 LANGS = ["fa", "ru", "th", "zh", "en"]
 

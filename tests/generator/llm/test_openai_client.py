@@ -1,11 +1,11 @@
 """The real OpenAI-compatible client, through cassettes: every path a draft can take.
 
 Replay-only, network blocked. Cassettes: tests/cassettes/llm/<test>.yaml. Re-author them with
-``python -m tests.generator.llm.author_cassettes``;
+``python -m tests.helpers.llm.author_cassettes``;
 re-record the recordable ones against a real endpoint
 with ``CJM_RECORD_CASSETTES=1 CJM_LLM_BASE_URL=... CJM_LLM_MODEL=... OPENAI_API_KEY=...
 pytest tests/generator/llm/test_openai_client.py -m recordable``
-(see tests/generator/llm/cassettes.py).
+(see tests/helpers/llm/cassettes.py).
 """
 
 from __future__ import annotations
@@ -23,13 +23,11 @@ from generator.drafting.llm_draft import DraftSpec, LLMDrafter
 from generator.llm.errors import DraftFailed
 from generator.llm.interface import ChatRequest, Message
 from generator.llm.job import LLMJob
-from generator.llm.openai_chat import OpenAIChatModel
-from generator.llm.structured import CallPolicy, Deadline
 from knowledge.journey.model import JourneyMap
 from knowledge.journey.review.integrity import is_verbatim
-from tests.generator.llm import scenario
-from tests.generator.llm.cassettes import make_vcr
-from tests.generator.llm.wire import Wire, answer, authoring, completion, error, model
+from tests.helpers import scenario
+from tests.helpers.llm.cassettes import make_vcr
+from tests.helpers.llm.wire import Wire, answer, authoring, completion, error, job, model
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -46,17 +44,6 @@ def drafts(lang: str, task: str | None = None) -> Any:
         return answer(drafter(request))
 
     return respond
-
-
-def job(
-    chat: OpenAIChatModel, lang: str, sleeps: list[float] | None = None, attempts: int = 4
-) -> LLMJob:
-    policy = CallPolicy(
-        max_attempts=attempts,
-        timeout_s=30,
-        sleep=(sleeps.append if sleeps is not None else lambda s: None),
-    )
-    return LLMJob(model=chat, policy=policy, deadline=Deadline(600), lang=lang)
 
 
 def draft(j: LLMJob, personas: int = 1) -> JourneyMap:
@@ -328,7 +315,7 @@ def test_a_cassette_not_fully_played_is_detected() -> None:
 
 
 def _authoring() -> bool:
-    from tests.generator.llm.wire import authoring
+    from tests.helpers.llm.wire import authoring
 
     return authoring()
 

@@ -29,7 +29,7 @@ from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.settings import Settings
 from knowledge.search.library import Library
 from knowledge.store import ChunkRow
-from tests.knowledge.journey.test_review import drafted
+from tests.helpers.maps import drafted
 
 TOP = {
     "ru": "Какие проблемы самые главные на этапе доставки?",

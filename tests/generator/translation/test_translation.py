@@ -27,8 +27,8 @@ from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.settings import Settings
 from knowledge.store import Database
 from knowledge.translation.glossary import Glossary
-from tests.generator.llm import scenario
-from tests.knowledge.journey.test_review import drafted
+from tests.helpers import scenario
+from tests.helpers.maps import drafted
 
 LANGS = ("fa", "ru", "th", "zh", "en")
 MAPS = {lang: drafted(lang) for lang in LANGS}

@@ -1,7 +1,7 @@
 """A minimal OpenAI-compatible chat endpoint on loopback, answering every drafting task with
 ``FakeDrafter`` — to try the re-record command end to end without a real model:
 
-    python -m tests.generator.llm.local_endpoint 8765 &
+    python -m tests.helpers.llm.local_endpoint 8765 &
     CJM_RECORD_CASSETTES=1 CJM_LLM_BASE_URL=http://127.0.0.1:8765/v1 CJM_LLM_MODEL=echo \\
         pytest tests/generator/llm/test_openai_client.py -m recordable
 
@@ -24,7 +24,7 @@ from typing import Any
 from generator.drafting.fake_drafter import FakeDrafter
 from generator.llm.interface import ChatRequest, Message
 from prompts.fencing import LANGUAGE_NAMES
-from tests.generator.llm.wire import completion
+from tests.helpers.llm.wire import completion
 
 
 class _Handler(BaseHTTPRequestHandler):
