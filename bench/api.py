@@ -34,7 +34,7 @@ import uvicorn
 from api.http.app import create_app
 from bench.common import percentile
 from generator.analysis.request import AnalysisRequest
-from generator.drafting.fake_drafter import EchoDrafts
+from generator.drafting.fake_drafter import FakeDrafter
 from generator.drafting.llm_draft import DraftSpec
 from generator.drafting.pipeline import draft_map
 from generator.llm.fakes import FunctionModel
@@ -72,7 +72,7 @@ def prepare(home: Path) -> tuple[str, list[str]]:
             options,
             "fa",
             DraftSpec(personas=3),
-            FunctionModel(EchoDrafts("fa")),
+            FunctionModel(FakeDrafter("fa")),
             settings,
         )
         repo = MapRepository(library.db)
@@ -184,7 +184,12 @@ def job_throughput(home: Path, key: str, jobs: int) -> None:
             workspace=WORKSPACE, framework="six_stage", rating_scale=5
         ).options()
         draft_map(
-            library, options, "ru", DraftSpec(personas=3), FunctionModel(EchoDrafts("ru")), settings
+            library,
+            options,
+            "ru",
+            DraftSpec(personas=3),
+            FunctionModel(FakeDrafter("ru")),
+            settings,
         )
     direct = time.perf_counter() - began
     library.close()
@@ -193,7 +198,7 @@ def job_throughput(home: Path, key: str, jobs: int) -> None:
     from knowledge.platform.settings import get_settings
 
     get_settings.cache_clear()
-    app = create_app(model_factory=lambda s: FunctionModel(EchoDrafts("ru")))
+    app = create_app(model_factory=lambda s: FunctionModel(FakeDrafter("ru")))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -4,7 +4,7 @@
 
 Drafts a current-state map (six_stage framework, 3 personas, English) from random subsets of
 1k, 4k and 16k items of shared/data/research, with the function-driven fake
-(``generator.drafting.fake_drafter.EchoDrafts``) answering every
+(``generator.drafting.fake_drafter.FakeDrafter``) answering every
 part, so the sizes are those of real
 prompts and of terse, valid answers. Target: the 16k draft sends <= 2x the characters of the
 1k draft, because the model sees themes (capped per stage), never the corpus.
@@ -23,7 +23,7 @@ import numpy as np
 from bench.common import require_shared
 from generator.analysis.analyze import AnalysisOptions, analyze_evidence
 from generator.analysis.evidence import EvidenceSet, load_evidence
-from generator.drafting.fake_drafter import EchoDrafts
+from generator.drafting.fake_drafter import FakeDrafter
 from generator.drafting.llm_draft import DraftSpec, LLMDrafter
 from generator.llm.fakes import FunctionModel
 from generator.llm.job import LLMJob
@@ -70,7 +70,7 @@ def main() -> None:
         subset = EvidenceSet([full.items[i] for i in pick], full.vectors[pick])
         analysis = analyze_evidence(library, subset, options)
         started = time.perf_counter()
-        job = LLMJob.from_settings(FunctionModel(EchoDrafts("en")), settings, "en")
+        job = LLMJob.from_settings(FunctionModel(FakeDrafter("en")), settings, "en")
         journey = LLMDrafter(job).draft(analysis, subset, framework, scope, DraftSpec())
         seconds = time.perf_counter() - started
         calls = journey.provenance.calls

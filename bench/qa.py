@@ -41,7 +41,7 @@ from generator.drafting.pipeline import draft_map
 from generator.llm.fakes import FunctionModel
 from generator.qa.answer import Asker
 from generator.qa.elements import Element, elements_of
-from generator.qa.fake_answerer import EchoAnswers
+from generator.qa.fake_answerer import FakeAnswerer
 from generator.qa.retrieval import ElementIndex
 from generator.qa.scope import scope_maps
 from knowledge.journey.review.repository import MapRepository
@@ -186,7 +186,7 @@ def main() -> None:
     for name, model in (("answer, no model", None), ("answer, instant fake model", "fake")):
         times = []
         for q in questions:
-            chat = FunctionModel(EchoAnswers(q["lang"])) if model else None
+            chat = FunctionModel(FakeAnswerer(q["lang"])) if model else None
             began = time.perf_counter()
             Asker(library, chat, settings).ask(q["question"], maps, q["lang"])
             times.append((time.perf_counter() - began) * 1000)

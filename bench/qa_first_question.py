@@ -29,7 +29,7 @@ from generator.llm.structured import CallPolicy, Deadline
 from generator.qa.answer import Asker
 from generator.qa.scope import scope_maps
 from generator.qa.vectors import element_texts, store_element_vectors
-from generator.translation.fake_translator import EchoTranslations
+from generator.translation.fake_translator import FakeTranslator
 from generator.translation.translate import Translator
 from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.settings import Settings
@@ -51,7 +51,7 @@ def ten_maps(library: Library) -> int:
             if lang == m.journey.language:
                 continue
             job = LLMJob(
-                model=FunctionModel(EchoTranslations(lang)),
+                model=FunctionModel(FakeTranslator(lang)),
                 policy=CallPolicy(sleep=lambda s: None),
                 deadline=Deadline(600),
                 lang=lang,

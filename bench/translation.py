@@ -17,12 +17,12 @@ import time
 from pathlib import Path
 
 from generator.analysis.request import AnalysisRequest
-from generator.drafting.fake_drafter import EchoDrafts
+from generator.drafting.fake_drafter import FakeDrafter
 from generator.drafting.llm_draft import DraftSpec
 from generator.drafting.pipeline import draft_map
 from generator.llm.fakes import FunctionModel
 from generator.llm.job import LLMJob
-from generator.translation.fake_translator import EchoTranslations
+from generator.translation.fake_translator import FakeTranslator
 from generator.translation.service import translate_map
 from knowledge.journey.review.patches import FieldPatch
 from knowledge.journey.review.repository import MapRepository
@@ -50,7 +50,12 @@ def main() -> None:
             workspace="bench", framework="six_stage", rating_scale=5
         ).options()
         journey = draft_map(
-            library, options, "fa", DraftSpec(personas=3), FunctionModel(EchoDrafts("fa")), settings
+            library,
+            options,
+            "fa",
+            DraftSpec(personas=3),
+            FunctionModel(FakeDrafter("fa")),
+            settings,
         )
         repo = MapRepository(library.db)
         source = repo.create("bench", journey, "bench")
@@ -60,7 +65,7 @@ def main() -> None:
         )
         full: dict[str, tuple[int, int]] = {}
         for target in ("ru", "th", "zh", "en"):
-            model = FunctionModel(EchoTranslations(target))
+            model = FunctionModel(FakeTranslator(target))
             began = time.perf_counter()
             done = translate_map(
                 repo, "bench", source.id, LLMJob.from_settings(model, settings, target), "bench"
@@ -79,7 +84,7 @@ def main() -> None:
         print(f"\nrefresh after editing {path} in the source")
         print(f"{'target':<8}{'texts':>7}{'chars':>9}{'prompt chars':>14}{'vs full':>9}")
         for target in ("ru", "th", "zh", "en"):
-            model = FunctionModel(EchoTranslations(target))
+            model = FunctionModel(FakeTranslator(target))
             done = translate_map(
                 repo, "bench", source.id, LLMJob.from_settings(model, settings, target), "bench"
             )

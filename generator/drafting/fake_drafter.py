@@ -1,7 +1,7 @@
 """A stand-in model for every drafting task, for tests, benchmarks and trying the pipeline
 without an endpoint: it answers from the prompt alone — the ids it lists, the fenced evidence it
 shows — with fixed sentences in the requested language and quotes cut from the evidence. Use it
-as ``FunctionModel(EchoDrafts("fa"))``. Its answers are grounded and valid, and sized like a
+as ``FunctionModel(FakeDrafter("fa"))``. Its answers are grounded and valid, and sized like a
 terse model's, which is what the prompt-size benchmark needs."""
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def _quote(text: str) -> str:
     return text[:40].strip() or text
 
 
-class EchoDrafts:
+class FakeDrafter:
     def __init__(self, lang: str = "en") -> None:
         self.s = SENTENCES[lang]
 
@@ -205,4 +205,4 @@ class EchoDrafts:
                     for b in _BLOCK.finditer(prompt)
                 ]
             }
-        raise ValueError(f"EchoDrafts does not know the task {request.task!r}")
+        raise ValueError(f"FakeDrafter does not know the task {request.task!r}")

@@ -25,7 +25,7 @@ ELEMENT = re.compile(
 FACTS = re.compile(r"authoritative for numbers\):\n(.*?)\n\nMap elements", re.S)
 
 
-class EchoAnswers:
+class FakeAnswerer:
     def __init__(self, lang: str) -> None:
         self.lang = lang
 

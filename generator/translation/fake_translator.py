@@ -28,7 +28,7 @@ def _number(text: str) -> int:
     return int(hashlib.sha256(text.encode("utf-8")).hexdigest()[:8], 16) % 100000
 
 
-class EchoTranslations:
+class FakeTranslator:
     def __init__(self, target: str, use_glossary: bool = True) -> None:
         self.target = target
         self.use_glossary = use_glossary

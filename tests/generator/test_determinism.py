@@ -14,7 +14,7 @@ from knowledge.platform.settings import Settings
 from knowledge.research.ingest import IngestOptions, Ingestor
 from knowledge.research.readers.base import Kind
 from knowledge.search.library import Library
-from tests.conftest import SAMPLES
+from tests.helpers.paths import SAMPLES
 
 # the draft's own id and clock are the only things allowed to differ between two drafts
 VARYING = {"id", "created_at", "seconds"}

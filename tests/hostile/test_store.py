@@ -36,10 +36,9 @@ from knowledge.journey.strings import MAX_LABEL, MAX_TEXT
 from knowledge.platform.keys import create_key
 from knowledge.platform.settings import Settings, get_settings
 from knowledge.store import Base, ChunkRow, Database, MapVersionRow
-from tests.conftest import NO_POSTGRES, absent
-from tests.generator.llm import scenario
-from tests.knowledge.journey.test_review import PAIN, drafted
-from tests.knowledge.journey.test_review import repo as repo  # noqa: F401 - the fixture (sqlite, postgres)
+from tests.helpers import scenario
+from tests.helpers.maps import PAIN, drafted
+from tests.helpers.needs import NO_POSTGRES, absent
 
 MAPS = "/v1/workspaces/cx-ir/maps"
 HOSTILE = "a\x00b\x07c\x1bd\x7fe\x85f\x9fg"  # C0, DEL and C1 controls

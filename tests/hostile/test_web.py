@@ -37,10 +37,11 @@ from knowledge.platform.bounded_yaml import MAX_DEPTH, check_bounds
 from knowledge.platform.keys import create_key
 from knowledge.platform.settings import Settings, get_settings
 from knowledge.store import ChunkRow, Database
-from tests.api.http.test_http_maps import client, key  # noqa: F401 - the fixture
-from tests.api.web.conftest import require, serving
-from tests.generator.llm import scenario
-from tests.knowledge.journey.test_review import drafted
+from tests.helpers import scenario
+from tests.helpers.browser import serving
+from tests.helpers.http import key, signed_in
+from tests.helpers.maps import drafted
+from tests.helpers.needs import require
 
 DEEP_FLOW = "terms: " + "[" * 5000 + "]" * 5000 + "\n"
 DEEP_BLOCK = "terms:\n" + "".join(" " * (i + 1) + "- \n" for i in range(200))
@@ -72,7 +73,7 @@ def test_bounds_allow_ordinary_documents_and_shared_anchors() -> None:
 
 
 @pytest.mark.parametrize("name", HOSTILE_YAML)
-def test_hostile_yaml_is_a_422_naming_the_problem(client: TestClient, name: str) -> None:  # noqa: F811
+def test_hostile_yaml_is_a_422_naming_the_problem(client: TestClient, name: str) -> None:
     text = HOSTILE_YAML[name]
     editor, viewer = key("editor"), key("viewer")
     started = time.monotonic()
@@ -111,7 +112,7 @@ BAD_FRAMEWORKS = {
 
 
 @pytest.mark.parametrize("name", BAD_GLOSSARY_FILES)
-def test_a_broken_glossary_file_is_a_422(client: TestClient, name: str) -> None:  # noqa: F811
+def test_a_broken_glossary_file_is_a_422(client: TestClient, name: str) -> None:
     filename, data = BAD_GLOSSARY_FILES[name]
     sent = client.put(
         f"{GLOSSARIES}/g/file", headers=key("editor"), files={"file": (filename, data, "x")}
@@ -121,7 +122,7 @@ def test_a_broken_glossary_file_is_a_422(client: TestClient, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", BAD_FRAMEWORKS)
-def test_a_broken_framework_or_codebook_is_a_422(client: TestClient, name: str) -> None:  # noqa: F811
+def test_a_broken_framework_or_codebook_is_a_422(client: TestClient, name: str) -> None:
     for field in ("framework_yaml", "codebook_yaml"):
         sent = client.post(
             "/v1/workspaces/cx-ir/analyses",
@@ -213,20 +214,8 @@ def hostile_map(lang: str = "fa", title: str = HOSTILE_TITLE) -> JourneyMap:
     return journey
 
 
-def signed_in(client: TestClient, secret: str, **headers: str) -> Any:  # noqa: F811
-    form = client.get("/review/login")
-    token = re.search(r'name=csrf value="([^"]+)"', form.text)
-    assert token is not None
-    return client.post(
-        "/review/login",
-        data={"key": secret, "csrf": token[1], "next": "/review/cx-ir"},
-        headers=headers,
-        follow_redirects=False,
-    )
-
-
 @pytest.fixture
-def hostile(client: TestClient) -> dict[str, Any]:  # noqa: F811
+def hostile(client: TestClient) -> dict[str, Any]:
     repo = MapRepository(Database(get_settings()))
     map_id = stored_hostile_map(repo.db)
     stored = repo.version("cx-ir", map_id).journey  # the store cleans control characters
@@ -289,7 +278,7 @@ def _check_disposition(header: str, title: str) -> str:
 
 @pytest.mark.parametrize("case", TITLES)
 def test_exports_of_any_title_download_with_a_safe_name(
-    client: TestClient,  # noqa: F811
+    client: TestClient,
     case: str,
 ) -> None:
     title = TITLES[case]
@@ -308,7 +297,7 @@ def test_exports_of_any_title_download_with_a_safe_name(
 
 
 @pytest.mark.parametrize("case", TITLES)
-def test_the_review_pages_serve_any_title(client: TestClient, case: str) -> None:  # noqa: F811
+def test_the_review_pages_serve_any_title(client: TestClient, case: str) -> None:
     title = TITLES[case]
     db = Database(get_settings())
     repo = MapRepository(db)
@@ -387,7 +376,7 @@ def _review_cookie(response: Any) -> bool:
     return any(c.startswith("cjm_key=") for c in response.headers.get_list("set-cookie"))
 
 
-def test_the_sign_in_form_refuses_cross_site_posts(client: TestClient) -> None:  # noqa: F811
+def test_the_sign_in_form_refuses_cross_site_posts(client: TestClient) -> None:
     secret, _ = create_key(Database(get_settings()), "cx-ir", "editor", "attacker")
     forged = client.post(
         "/review/login", data={"key": secret, "next": "/review/cx-ir"}, follow_redirects=False
@@ -512,7 +501,7 @@ def test_evidence_addressed_to_an_ai_is_counted_in_the_teams_language(lang: str)
 
 
 def test_a_browser_that_fails_makes_the_export_unavailable_not_a_server_error(
-    client: TestClient,  # noqa: F811
+    client: TestClient,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from api.cli.main import app
 from knowledge.platform.settings import Settings
-from tests.conftest import FIXTURES
+from tests.helpers.paths import FIXTURES
 
 runner = CliRunner()
 
@@ -138,7 +138,7 @@ def test_demo_ingests_the_sample_research_and_searches_it(
 
 
 def test_analyze_and_draft_from_the_command_line(settings: Settings, tmp_path: Path) -> None:
-    from tests.conftest import SAMPLES
+    from tests.helpers.paths import SAMPLES
 
     runner.invoke(app, ["ingest", str(SAMPLES / "reviews.csv"), "--kind", "review", "-w", "s"])
     analysis = runner.invoke(
@@ -172,12 +172,14 @@ def test_analyze_and_draft_from_the_command_line(settings: Settings, tmp_path: P
 def test_draft_with_a_model_shows_progress_and_fails_readably(
     settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator.drafting.fake_drafter import EchoDrafts
+    from generator.drafting.fake_drafter import FakeDrafter
     from generator.llm.fakes import FunctionModel
-    from tests.conftest import SAMPLES
+    from tests.helpers.paths import SAMPLES
 
     runner.invoke(app, ["ingest", str(SAMPLES / "reviews.csv"), "--kind", "review", "-w", "s"])
-    monkeypatch.setattr("api.cli.draft.configured_model", lambda s: FunctionModel(EchoDrafts("ru")))
+    monkeypatch.setattr(
+        "api.cli.draft.configured_model", lambda s: FunctionModel(FakeDrafter("ru"))
+    )
     target = tmp_path / "map.json"
     result = runner.invoke(
         app,
@@ -241,11 +243,11 @@ def test_translate_command(
     settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from generator.llm.fakes import FunctionModel
-    from generator.translation.fake_translator import EchoTranslations
+    from generator.translation.fake_translator import FakeTranslator
     from knowledge.journey.review.repository import MapRepository
     from knowledge.store import Database
-    from tests.generator.llm import scenario
-    from tests.knowledge.journey.test_review import drafted
+    from tests.helpers import scenario
+    from tests.helpers.maps import drafted
 
     repo = MapRepository(Database(settings))
     scenario.store(repo.db, "cx")
@@ -253,7 +255,7 @@ def test_translate_command(
     no_model = runner.invoke(app, ["translate", map_id, "--to", "fa", "-w", "cx"])
     assert no_model.exit_code == 2 and "needs a language model" in no_model.stderr
     monkeypatch.setattr(
-        "api.cli.translate.configured_model", lambda s: FunctionModel(EchoTranslations("fa"))
+        "api.cli.translate.configured_model", lambda s: FunctionModel(FakeTranslator("fa"))
     )
     glossary = tmp_path / "terms.csv"
     glossary.write_text("zh,fa\n骑手,پیک\n", encoding="utf-8")
@@ -272,11 +274,11 @@ def test_translate_command(
 
 def test_ask_command(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     from generator.llm.fakes import FunctionModel
-    from generator.qa.fake_answerer import EchoAnswers
+    from generator.qa.fake_answerer import FakeAnswerer
     from knowledge.journey.review.repository import MapRepository
     from knowledge.store import Database
-    from tests.generator.llm import scenario
-    from tests.knowledge.journey.test_review import drafted
+    from tests.helpers import scenario
+    from tests.helpers.maps import drafted
 
     repo = MapRepository(Database(settings))
     scenario.store(repo.db, "cx")
@@ -289,7 +291,7 @@ def test_ask_command(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Non
     assert map_id not in data.stdout and "delivery" not in data.stdout  # names, not ids
     # the map was stored without element vectors: the first question says it embeds them
     assert "map elements not embedded yet" in data.stderr
-    monkeypatch.setattr("api.cli.ask.configured_model", lambda s: FunctionModel(EchoAnswers("ru")))
+    monkeypatch.setattr("api.cli.ask.configured_model", lambda s: FunctionModel(FakeAnswerer("ru")))
     written = runner.invoke(
         app,
         [

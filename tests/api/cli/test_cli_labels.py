@@ -17,7 +17,7 @@ from api.cli.main import app
 from knowledge.platform.errors import BadFileError
 from knowledge.platform.settings import Settings
 from knowledge.research.corrections.files import LabelFileLimits, parse_labels, read_labels
-from tests.conftest import FIXTURES, SAMPLES
+from tests.helpers.paths import FIXTURES, SAMPLES
 
 runner = CliRunner()
 W = ["-w", "cx"]

@@ -11,14 +11,14 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from api.cli.main import app
-from generator.drafting.fake_drafter import EchoDrafts
+from generator.drafting.fake_drafter import FakeDrafter
 from generator.llm.fakes import FunctionModel
 from knowledge.platform.jobs import JobStore
 from knowledge.platform.settings import Settings
 from knowledge.store import Database
-from tests.conftest import SAMPLES
-from tests.generator.llm import scenario
-from tests.knowledge.journey.test_review import PAIN, drafted
+from tests.helpers import scenario
+from tests.helpers.maps import PAIN, drafted
+from tests.helpers.paths import SAMPLES
 
 runner = CliRunner()
 
@@ -184,7 +184,9 @@ def test_a_future_state_from_a_stored_chinese_map(
     path = Path(settings.home) / "zh.json"
     path.write_text(drafted("zh").model_dump_json(), encoding="utf-8")
     current = ok("maps", "import", str(path), "-w", "cn")["id"]
-    monkeypatch.setattr("api.cli.draft.configured_model", lambda s: FunctionModel(EchoDrafts("zh")))
+    monkeypatch.setattr(
+        "api.cli.draft.configured_model", lambda s: FunctionModel(FakeDrafter("zh"))
+    )
     wrong = refused(
         "draft", "--type", "future_state", "--from-map", current, "-w", "cn", "-l", "fa",
         "--goal", "سریع‌تر",

@@ -8,13 +8,13 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.cli.main import app
-from tests.api.http.test_http_maps import client, key  # noqa: F401 - the fixture
-from tests.knowledge.translation.test_glossary import CSV, YAML
+from tests.helpers.glossaries import CSV, YAML
+from tests.helpers.http import key
 
 BASE = "/v1/workspaces/cx-ir/glossaries"
 
 
-def test_glossaries_over_http(client: TestClient) -> None:  # noqa: F811
+def test_glossaries_over_http(client: TestClient) -> None:
     editor, viewer, other = key("editor"), key("viewer"), key("editor", "cx-th")
     terms = [{"en": "courier", "fa": "پیک", "th": "ไรเดอร์"}]
     created = client.put(f"{BASE}/delivery", headers=editor, json={"terms": terms})

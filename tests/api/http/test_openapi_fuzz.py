@@ -26,8 +26,8 @@ from knowledge.journey.review.paths import resolve
 from knowledge.platform.keys import create_key
 from knowledge.platform.settings import get_settings
 from knowledge.store import Database
-from tests.generator.llm import scenario
-from tests.knowledge.journey.test_review import PAIN, drafted
+from tests.helpers import scenario
+from tests.helpers.maps import PAIN, drafted
 
 WORKSPACE = "fuzz"
 EXAMPLES = int(os.environ.get("CJM_FUZZ_EXAMPLES", "25"))

@@ -24,20 +24,11 @@ from knowledge.journey.model import JourneyMap
 from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.settings import Settings
 from knowledge.store import Database
-from tests.api.http.test_http_maps import key
-from tests.api.web.conftest import require
-from tests.generator.llm import scenario
-from tests.knowledge.journey.test_review import drafted
-
-BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
-# PDF text comes back in shaped order: an Arabic-script vowel mark may land beside its letter,
-# and the lam-alef ligature (لا, one glyph) is read back as alef-lam. Everything else (letters,
-# their order, ZWNJ, Thai marks) is compared exactly.
-MARKS = re.compile("[\u064b-\u065f\u0670]")
-
-
-def readable(text: str) -> str:
-    return " ".join(MARKS.sub("", BIDI.sub("", text)).replace("لا", "ال").split())
+from tests.helpers import scenario
+from tests.helpers.exports import readable
+from tests.helpers.http import key
+from tests.helpers.maps import drafted
+from tests.helpers.needs import require
 
 
 def test_json_round_trips_and_validates_against_the_published_schema() -> None:
@@ -158,7 +149,7 @@ def test_a_stale_translation_says_so_in_its_exports(settings: Settings) -> None:
     from generator.llm.fakes import FunctionModel
     from generator.llm.job import LLMJob
     from generator.llm.structured import CallPolicy, Deadline
-    from generator.translation.fake_translator import EchoTranslations
+    from generator.translation.fake_translator import FakeTranslator
     from generator.translation.service import translate_map
     from knowledge.journey.review.patches import FieldPatch
 
@@ -166,7 +157,7 @@ def test_a_stale_translation_says_so_in_its_exports(settings: Settings) -> None:
     scenario.store(repo.db, "cx")
     source = repo.create("cx", drafted("fa"), "a").id
     job = LLMJob(
-        model=FunctionModel(EchoTranslations("th")),
+        model=FunctionModel(FakeTranslator("th")),
         policy=CallPolicy(sleep=lambda s: None),
         deadline=Deadline(60),
         lang="th",

@@ -16,8 +16,8 @@ from api.web.exports import ExportOptions, export_file
 from api.web.render import render_html
 from api.web.snapshot import MAX_HEIGHT, cuts
 from knowledge.platform.errors import UserInputError
-from tests.api.web.conftest import require
-from tests.api.web.realistic_map import realistic_map
+from tests.helpers.needs import require
+from tests.helpers.realistic_map import realistic_map
 
 
 def size(png: bytes) -> tuple[int, int]:

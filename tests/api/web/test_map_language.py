@@ -27,9 +27,10 @@ from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.keys import create_key
 from knowledge.platform.settings import Settings, get_settings
 from knowledge.store import Database
-from tests.api.web.conftest import require, serving
-from tests.generator.llm import scenario
-from tests.knowledge.journey.test_review import drafted
+from tests.helpers import scenario
+from tests.helpers.browser import serving
+from tests.helpers.maps import drafted
+from tests.helpers.needs import require
 
 # what the English page says about these values; none of it may show in a Thai or Persian map
 ENGLISH = (
@@ -216,17 +217,6 @@ COLOURED = """async ([src, top, height]) => {
   }
   return n;
 }"""
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    chromium = require("chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        yield b
-        b.close()
 
 
 def coloured(page: Any, png: bytes, top: int = 0, height: int = 10_000) -> int:

@@ -21,12 +21,12 @@ from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.errors import UserInputError
 from knowledge.platform.settings import Settings
 from knowledge.store import Database
-from tests.api.http.test_http_maps import key
-from tests.api.web.conftest import require
-from tests.api.web.realistic_map import realistic_map
-from tests.api.web.test_exports import readable
-from tests.generator.llm import scenario
-from tests.knowledge.journey.test_review import drafted
+from tests.helpers import scenario
+from tests.helpers.exports import readable
+from tests.helpers.http import key
+from tests.helpers.maps import drafted
+from tests.helpers.needs import require
+from tests.helpers.realistic_map import realistic_map
 
 PT_PER_MM = 72 / 25.4
 FOOTER_PT = 45  # the page number, in the bottom margin

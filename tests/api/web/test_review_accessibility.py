@@ -16,10 +16,9 @@ from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.keys import create_key
 from knowledge.platform.settings import Settings, get_settings
 from knowledge.store import Database
-from tests.api.web.conftest import serving
-from tests.api.web.test_review_page import browser, sign_in  # noqa: F401 - the fixture
-from tests.generator.llm import scenario
-from tests.knowledge.journey.test_review import PAIN, drafted
+from tests.helpers import scenario
+from tests.helpers.browser import serving, sign_in
+from tests.helpers.maps import PAIN, drafted
 
 AXE = Path(__file__).parent / "axe" / "axe.min.js"
 SERIOUS = ("serious", "critical")
@@ -56,7 +55,7 @@ def serious_violations(page: Any) -> list[str]:
 @pytest.mark.parametrize("lang", ["fa", "th"])
 def test_no_serious_accessibility_violations(
     server: dict[str, Any],
-    browser: Any,  # noqa: F811
+    browser: Any,
     artifacts: Path,
     lang: str,
     role: str,
@@ -91,7 +90,7 @@ def has_visible_focus(page: Any) -> bool:
 
 def test_an_editor_comments_and_submits_with_the_keyboard_only(
     server: dict[str, Any],
-    browser: Any,  # noqa: F811
+    browser: Any,
     artifacts: Path,
 ) -> None:
     map_id, repo = server["maps"]["th"], server["repo"]
@@ -129,7 +128,7 @@ def test_an_editor_comments_and_submits_with_the_keyboard_only(
 
 def test_escape_closes_a_label_menu_and_returns_the_focus(
     server: dict[str, Any],
-    browser: Any,  # noqa: F811
+    browser: Any,
 ) -> None:
     map_id = server["maps"]["fa"]
     page = sign_in(browser, server["base"], server["keys"]["editor"], f"/review/cx/{map_id}")

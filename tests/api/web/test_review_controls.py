@@ -16,9 +16,8 @@ from knowledge.journey.review.repository import MapRepository
 from knowledge.journey.review.transitions import ROLE, TRANSITIONS, Action
 from knowledge.platform.settings import get_settings
 from knowledge.store import Database
-from tests.api.http.test_http_maps import client, key  # noqa: F401 - the fixture
-from tests.hostile.test_web import signed_in
-from tests.knowledge.journey.test_review import PAIN, drafted
+from tests.helpers.http import key, signed_in
+from tests.helpers.maps import PAIN, drafted
 
 ROLES = ("viewer", "editor", "reviewer")
 # status -> the transitions that lead there from a fresh draft
@@ -45,7 +44,7 @@ OFFERED = {
 }
 
 
-def page_as(client: TestClient, role: str, map_id: str) -> str:  # noqa: F811
+def page_as(client: TestClient, role: str, map_id: str) -> str:
     secret = key(role)["Authorization"].removeprefix("Bearer ")
     assert signed_in(client, secret).status_code == 303
     got = client.get(f"/review/cx-ir/{map_id}")
@@ -59,7 +58,7 @@ def offered_buttons(html: str) -> set[str]:
 
 @pytest.mark.parametrize("status", list(PATHS))
 def test_the_actions_offered_follow_the_status_and_the_role(
-    client: TestClient,  # noqa: F811
+    client: TestClient,
     status: str,
 ) -> None:
     repo = MapRepository(Database(get_settings()))
@@ -81,7 +80,7 @@ def test_the_actions_offered_follow_the_status_and_the_role(
 
 
 def test_an_action_the_page_does_not_offer_is_refused_by_the_api(
-    client: TestClient,  # noqa: F811
+    client: TestClient,
 ) -> None:
     repo = MapRepository(Database(get_settings()))
     map_id = repo.create("cx-ir", drafted("fa"), "a").id
@@ -97,7 +96,7 @@ def test_an_action_the_page_does_not_offer_is_refused_by_the_api(
 
 @pytest.mark.parametrize("lang", ["fa", "th"])
 def test_comments_name_their_element_in_the_maps_language(
-    client: TestClient,  # noqa: F811
+    client: TestClient,
     lang: str,
 ) -> None:
     repo = MapRepository(Database(get_settings()))
@@ -115,7 +114,7 @@ def test_comments_name_their_element_in_the_maps_language(
 
 
 def test_the_export_links_print_only_where_the_server_can(
-    client: TestClient,  # noqa: F811
+    client: TestClient,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

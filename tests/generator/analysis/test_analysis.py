@@ -27,7 +27,7 @@ from knowledge.research.ingest import IngestOptions, Ingestor
 from knowledge.search.filters import EvidenceFilter
 from knowledge.search.library import Library
 from knowledge.store import ChunkRow
-from tests.conftest import FIXTURES, SAMPLES
+from tests.helpers.paths import FIXTURES, SAMPLES
 
 FRAMEWORK = FIXTURES / "delivery_framework.yaml"
 

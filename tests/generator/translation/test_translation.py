@@ -18,7 +18,7 @@ from generator.llm.fakes import FunctionModel, ScriptedModel
 from generator.llm.interface import ChatRequest
 from generator.llm.job import LLMJob
 from generator.llm.structured import CallPolicy, Deadline
-from generator.translation.fake_translator import WORD, EchoTranslations
+from generator.translation.fake_translator import WORD, FakeTranslator
 from generator.translation.fields import skeleton, translatable
 from generator.translation.service import translate_map, translation_source
 from generator.translation.translate import BIDI_CONTROLS
@@ -28,8 +28,8 @@ from knowledge.platform.errors import UserInputError
 from knowledge.platform.settings import Settings
 from knowledge.store import Database
 from knowledge.translation.glossary import Glossary
-from tests.generator.llm import scenario
-from tests.knowledge.journey.test_review import drafted
+from tests.helpers import scenario
+from tests.helpers.maps import drafted
 
 LANGS = ("fa", "ru", "th", "zh", "en")
 MAPS = {lang: drafted(lang) for lang in LANGS}
@@ -58,7 +58,7 @@ def test_every_direction_keeps_the_map_and_translates_its_texts(
     repo: MapRepository, source: str, target: str
 ) -> None:
     info = repo.create("cx", MAPS[source], "a")
-    done = translate_map(repo, "cx", info.id, job_for(target, EchoTranslations(target)), "b")
+    done = translate_map(repo, "cx", info.id, job_for(target, FakeTranslator(target)), "b")
     before = repo.version("cx", info.id).content
     after = repo.version("cx", done.info.id).content
     assert skeleton(after) == skeleton(before)  # ids, structure, numbers, counts, evidence
@@ -84,7 +84,7 @@ def test_every_direction_keeps_the_map_and_translates_its_texts(
 
 def test_persian_output_is_rtl_ready_and_keeps_zwnj(repo: MapRepository) -> None:
     info = repo.create("cx", MAPS["zh"], "a")
-    done = translate_map(repo, "cx", info.id, job_for("fa", EchoTranslations("fa")), "b")
+    done = translate_map(repo, "cx", info.id, job_for("fa", FakeTranslator("fa")), "b")
     title = repo.version("cx", done.info.id).journey.title.text
     assert "\u200c" in title  # ZWNJ is part of the Persian word
     assert not BIDI_CONTROLS.search(title)  # the marks the model added are gone
@@ -99,7 +99,7 @@ def test_glossary_terms_are_enforced_and_misses_reported(
     glossary = Glossary(name="team", terms=[{"ru": term, "th": "ไรเดอร์"}])
     info = repo.create("cx", source, "a")
 
-    obeying = EchoTranslations("th")
+    obeying = FakeTranslator("th")
     done = translate_map(repo, "cx", info.id, job_for("th", obeying), "b", glossary)
     assert done.result.glossary_misses == []
     prompts = [r.messages[-1].content for r in obeying.requests]
@@ -107,7 +107,7 @@ def test_glossary_terms_are_enforced_and_misses_reported(
     pain = repo.version("cx", done.info.id).content["stages"][0]["pain_points"][0]
     assert "ไรเดอร์" in pain["title"]["text"]
 
-    ignoring = EchoTranslations("th", use_glossary=False)
+    ignoring = FakeTranslator("th", use_glossary=False)
     other_db = Database(Settings(home=tmp_path / "cx2"))  # a workspace without that memory
     scenario.store(other_db, "cx2")
     other = MapRepository(other_db)
@@ -122,12 +122,12 @@ def test_a_translation_in_the_wrong_language_or_missing_items_is_re_asked_then_f
     repo: MapRepository,
 ) -> None:
     info = repo.create("cx", MAPS["en"], "a")
-    echo = EchoTranslations("zh")
+    translator = FakeTranslator("zh")
     calls = {"n": 0}
 
     def first_wrong(request: ChatRequest) -> dict[str, Any]:
         calls["n"] += 1
-        answer = echo(request)
+        answer = translator(request)
         if calls["n"] == 1:
             answer["items"] = [
                 {"id": i["id"], "text": "translated text here"} for i in answer["items"]
@@ -138,7 +138,7 @@ def test_a_translation_in_the_wrong_language_or_missing_items_is_re_asked_then_f
     assert done.result.sent > 0 and calls["n"] >= 2
 
     def drops_one(request: ChatRequest) -> dict[str, Any]:
-        answer = echo(request)
+        answer = translator(request)
         answer["items"] = answer["items"][1:]
         return answer
 
@@ -150,7 +150,7 @@ def test_stale_translations_refresh_only_changed_texts_and_keep_team_edits(
     repo: MapRepository,
 ) -> None:
     info = repo.create("cx", MAPS["fa"], "a")
-    first = translate_map(repo, "cx", info.id, job_for("ru", EchoTranslations("ru")), "b")
+    first = translate_map(repo, "cx", info.id, job_for("ru", FakeTranslator("ru")), "b")
     link = repo.link("cx", first.info.id)
     assert link is not None and not link.stale
     target_path = "stages/delivery/pain_points/pp-delivery-1/description"
@@ -159,7 +159,7 @@ def test_stale_translations_refresh_only_changed_texts_and_keep_team_edits(
     link = repo.link("cx", first.info.id)
     assert link is not None and link.stale and (link.source_version, link.source_head) == (1, 2)
 
-    fake = EchoTranslations("ru")
+    fake = FakeTranslator("ru")
     again = translate_map(repo, "cx", info.id, job_for("ru", fake), "b")
     assert again.refreshed and again.info.id == first.info.id and again.info.head == 3
     assert again.result.sent == 1 and again.result.reused > first.result.sent
@@ -188,10 +188,10 @@ def test_a_translation_is_not_translated_again_and_same_language_is_refused(
 ) -> None:
     info = repo.create("cx", MAPS["th"], "a")
     with pytest.raises(Exception, match="already in th"):
-        translate_map(repo, "cx", info.id, job_for("th", EchoTranslations("th")), "b")
-    done = translate_map(repo, "cx", info.id, job_for("en", EchoTranslations("en")), "b")
+        translate_map(repo, "cx", info.id, job_for("th", FakeTranslator("th")), "b")
+    done = translate_map(repo, "cx", info.id, job_for("en", FakeTranslator("en")), "b")
     with pytest.raises(Exception, match="translate the source map"):
-        translate_map(repo, "cx", done.info.id, job_for("zh", EchoTranslations("zh")), "b")
+        translate_map(repo, "cx", done.info.id, job_for("zh", FakeTranslator("zh")), "b")
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))

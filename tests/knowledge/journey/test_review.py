@@ -2,66 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from generator.drafting.fake_drafter import EchoDrafts
-from generator.drafting.llm_draft import DraftSpec, LLMDrafter
-from generator.llm.fakes import FunctionModel
-from generator.llm.job import LLMJob
-from generator.llm.structured import CallPolicy, Deadline
-from knowledge.journey.model import JourneyMap
 from knowledge.journey.review.actions import regeneration_base
 from knowledge.journey.review.errors import MapNotFound, StaleVersion, TransitionRefused
 from knowledge.journey.review.patches import FieldPatch
 from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.errors import UserInputError
-from knowledge.platform.settings import Settings
-from knowledge.store import Base, Database
-from tests.conftest import NO_POSTGRES, absent
-from tests.generator.llm import scenario
+from tests.helpers.maps import PAIN, drafted
 
-PAIN = "stages/delivery/pain_points/pp-delivery-1"
 STAGE = "stages/delivery"
-
-
-def drafted(lang: str = "fa") -> JourneyMap:
-    job = LLMJob(
-        model=FunctionModel(EchoDrafts(lang)),
-        policy=CallPolicy(sleep=lambda s: None),
-        deadline=Deadline(60),
-        lang=lang,
-    )
-    return LLMDrafter(job).draft(
-        scenario.analysis(),
-        scenario.evidence(),
-        scenario.framework(),
-        scenario.scope(),
-        DraftSpec(personas=1),
-    )
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def repo(request: pytest.FixtureRequest, settings: Settings) -> Iterator[MapRepository]:
-    if request.param == "sqlite":
-        db = Database(settings)
-        scenario.store(db, "cx")
-        yield MapRepository(db)
-        return
-    url = os.environ.get("CJM_TEST_DATABASE_URL")
-    if not url:
-        absent(NO_POSTGRES)
-    db = Database(settings.model_copy(update={"database_url": url}))
-    Base.metadata.drop_all(db.engine)
-    Base.metadata.create_all(db.engine)
-    scenario.store(db, "cx")
-    yield MapRepository(db)
-    Base.metadata.drop_all(db.engine)
-    db.dispose()
 
 
 def test_a_full_review_cycle_is_versioned_and_audited(repo: MapRepository) -> None:

@@ -18,7 +18,7 @@ from knowledge.search.filters import EvidenceFilter
 from knowledge.search.library import Library
 from knowledge.search.searcher import Searcher
 from knowledge.store import ChunkRow, DocumentRow, SourceRow
-from tests.conftest import FIXTURES, SAMPLES
+from tests.helpers.paths import FIXTURES, SAMPLES
 
 
 def _counts(library: Library) -> tuple[int, int, int]:

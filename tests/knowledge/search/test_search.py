@@ -17,7 +17,7 @@ from knowledge.search.filters import EvidenceFilter
 from knowledge.search.fusion import Mode
 from knowledge.search.library import Library
 from knowledge.search.searcher import Searcher
-from tests.conftest import FIXTURES
+from tests.helpers.paths import FIXTURES
 
 
 @pytest.fixture

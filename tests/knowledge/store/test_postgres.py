@@ -19,7 +19,8 @@ from knowledge.search.filters import EvidenceFilter
 from knowledge.search.library import Library
 from knowledge.search.searcher import Searcher
 from knowledge.store import Base, ChunkRow
-from tests.conftest import FIXTURES, NO_POSTGRES, absent
+from tests.helpers.needs import NO_POSTGRES, absent
+from tests.helpers.paths import FIXTURES
 
 URL = os.environ.get("CJM_TEST_DATABASE_URL")
 

@@ -5,21 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.translation.glossary import Glossary, GlossaryError, parse_glossary
-
-CSV = (
-    "\ufeffen,fa,ru,th,zh\n"
-    "courier,پیک,курьер,ไรเดอร์,骑手\n"
-    "delivery time,زمان‌تحویل,время доставки,เวลาจัดส่ง,配送时间\n"
-    "\n"
-    "refund,بازپرداخت,,คืนเงิน,\n"
-)
-YAML = """\
-terms:
-  - {en: courier, fa: پیک, zh: 骑手}
-  - en: delivery time
-    fa: زمان‌تحویل
-    th: เวลาจัดส่ง
-"""
+from tests.helpers.glossaries import CSV, YAML
 
 
 def test_csv_and_yaml_glossaries_keep_terms_as_written() -> None:

@@ -1,7 +1,7 @@
 """A minimal OpenAI-compatible chat endpoint on loopback, answering every drafting task with
-``EchoDrafts`` — to try the re-record command end to end without a real model:
+``FakeDrafter`` — to try the re-record command end to end without a real model:
 
-    python -m tests.generator.llm.local_endpoint 8765 &
+    python -m tests.helpers.llm.local_endpoint 8765 &
     CJM_RECORD_CASSETTES=1 CJM_LLM_BASE_URL=http://127.0.0.1:8765/v1 CJM_LLM_MODEL=echo \\
         pytest tests/generator/llm/test_openai_client.py -m recordable
 
@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from generator.drafting.fake_drafter import EchoDrafts
+from generator.drafting.fake_drafter import FakeDrafter
 from generator.llm.interface import ChatRequest, Message
 from prompts.fencing import LANGUAGE_NAMES
-from tests.generator.llm.wire import completion
+from tests.helpers.llm.wire import completion
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -34,7 +34,7 @@ class _Handler(BaseHTTPRequestHandler):
         lang = next((k for k, v in LANGUAGE_NAMES.items() if f"in {v}" in system), "en")
         task = body["response_format"]["json_schema"]["name"]
         messages = tuple(Message(m["role"], m["content"]) for m in body["messages"])
-        answer = EchoDrafts(lang)(ChatRequest(task, messages, object, 1, 1))  # type: ignore[arg-type]
+        answer = FakeDrafter(lang)(ChatRequest(task, messages, object, 1, 1))  # type: ignore[arg-type]
         status, headers, payload = completion(json.dumps(answer, ensure_ascii=False))
         data = json.dumps(payload, ensure_ascii=False).encode()
         self.send_response(status)

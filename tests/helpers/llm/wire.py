@@ -1,6 +1,7 @@
 """The OpenAI chat-completions wire format, for authoring cassettes without an endpoint: a
 test lists the responses it expects; when cassettes are authored, a mock transport serves them
-to the real openai client while vcrpy records both sides."""
+to the real openai client while vcrpy records both sides. ``model`` is that client, ``job`` an
+LLM job around it."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from typing import Any
 
 import httpx2
 
+from generator.llm.job import LLMJob
 from generator.llm.openai_chat import OpenAIChatModel
+from generator.llm.structured import CallPolicy, Deadline
 from knowledge.platform.settings import Settings
-from tests.generator.llm.cassettes import AUTHORED_BASE_URL, AUTHORED_MODEL, recording
+from tests.helpers.llm.cassettes import AUTHORED_BASE_URL, AUTHORED_MODEL, recording
 
 Wire = tuple[int, dict[str, str], Any]
 Responder = Wire | Callable[[dict[str, Any]], Wire]
@@ -134,3 +137,14 @@ def model(
     if transport is not None:
         return OpenAIChatModel(settings(**overrides), httpx2.Client(transport=transport))
     return OpenAIChatModel(settings(**overrides))
+
+
+def job(
+    chat: OpenAIChatModel, lang: str, sleeps: list[float] | None = None, attempts: int = 4
+) -> LLMJob:
+    policy = CallPolicy(
+        max_attempts=attempts,
+        timeout_s=30,
+        sleep=(sleeps.append if sleeps is not None else lambda s: None),
+    )
+    return LLMJob(model=chat, policy=policy, deadline=Deadline(600), lang=lang)

@@ -13,7 +13,7 @@ Re-record against a real endpoint (replaces the authored cassettes of the record
 
 Re-author every cassette in the OpenAI wire format without an endpoint:
 
-    python -m tests.generator.llm.author_cassettes
+    python -m tests.helpers.llm.author_cassettes
 """
 
 from __future__ import annotations
@@ -41,14 +41,14 @@ HEADER = (
     "# Authored in the exact OpenAI chat-completions wire format (no endpoint was available to\n"
     "# record against): requests are what the openai client sent; responses carry usage,\n"
     "# finish_reason and refusal fields as the API returns them. See\n"
-    "# tests/generator/llm/cassettes.py\n"
+    "# tests/helpers/llm/cassettes.py\n"
     "# for the command that re-records against a real endpoint.\n"
 )
 
 
 RECORDED = (
     "# Recorded against a real OpenAI-compatible endpoint (URL rewritten to the placeholder\n"
-    "# host, secrets scrubbed). See tests/generator/llm/cassettes.py to re-record.\n"
+    "# host, secrets scrubbed). See tests/helpers/llm/cassettes.py to re-record.\n"
 )
 
 

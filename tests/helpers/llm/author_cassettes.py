@@ -1,6 +1,7 @@
-"""Author every cassette of tests/generator/llm in the OpenAI wire format, without an endpoint:
+"""Author every cassette of the tests in tests/generator/llm in the OpenAI wire format,
+without an endpoint:
 
-    python -m tests.generator.llm.author_cassettes
+    python -m tests.helpers.llm.author_cassettes
 
 Runs the cassette tests with CJM_AUTHOR_CASSETTES=1: each test's listed responses are served
 to the real openai client by a mock transport while vcrpy records requests and responses."""
@@ -12,7 +13,7 @@ import sys
 
 import pytest
 
-from tests.generator.llm.cassettes import CASSETTES
+from tests.helpers.llm.cassettes import CASSETTES
 
 if __name__ == "__main__":
     os.environ["CJM_AUTHOR_CASSETTES"] = "1"

@@ -1,0 +1,53 @@
+"""The HTTP API in tests: the ``client`` fixture (the app, with the scripted scenario's
+evidence in workspace ``cx-ir``; a plugin: see ``tests/conftest.py``; a module may define its
+own ``client``), ``key`` (an API key's header), ``wait`` (a job polled until it finishes) and
+``signed_in`` (a review-page sign-in)."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.http.app import create_app
+from knowledge.platform.keys import create_key
+from knowledge.platform.settings import Settings, get_settings
+from knowledge.store import Database
+from tests.helpers import scenario
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app()) as c:
+        scenario.store(Database(get_settings()), "cx-ir")
+        yield c
+
+
+def key(role: str, workspace: str = "cx-ir", name: str = "") -> dict[str, str]:
+    secret, _ = create_key(Database(get_settings()), workspace, role, name or role)
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def wait(client: TestClient, url: str, headers: dict[str, str]) -> dict[str, Any]:
+    for _ in range(600):
+        job = client.get(url, headers=headers).json()
+        if job["status"] in ("succeeded", "failed"):
+            return job  # type: ignore[no-any-return]
+        time.sleep(0.1)
+    raise AssertionError(f"job did not finish: {job}")
+
+
+def signed_in(client: TestClient, secret: str, **headers: str) -> Any:
+    form = client.get("/review/login")
+    token = re.search(r'name=csrf value="([^"]+)"', form.text)
+    assert token is not None
+    return client.post(
+        "/review/login",
+        data={"key": secret, "csrf": token[1], "next": "/review/cx-ir"},
+        headers=headers,
+        follow_redirects=False,
+    )

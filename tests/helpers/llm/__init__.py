@@ -1,0 +1,2 @@
+"""Helpers for the tests of the OpenAI-compatible client: cassettes, the wire format, a
+loopback endpoint."""
