@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, get_args
+from typing import Annotated
 
 import typer
 
@@ -32,13 +32,13 @@ from generator.llm.factory import configured_model
 from generator.llm.failures import save_failure
 from generator.llm.job import LLMJob
 from generator.qa.vectors import store_element_vectors
-from knowledge.journey.model import JourneyMap, MapType
+from knowledge.journey.model import JourneyMap
 from knowledge.journey.review import actions as review
 from knowledge.journey.review.repository import MapRepository
+from knowledge.journey.vocabulary import MAP_LANGUAGES, MAP_TYPES
 from knowledge.platform.errors import UserInputError
 from knowledge.platform.keys import Principal
 from knowledge.platform.settings import get_settings
-from knowledge.text.languages import SUPPORTED_LANGUAGES
 
 HOW_TO_CONFIGURE = (
     "No language model is configured, so this is an evidence-only draft: stages, themes with "
@@ -49,7 +49,6 @@ HOW_TO_CONFIGURE = (
     "CJM_LLM_API_KEY_ENV=OPENAI_API_KEY\n"
     "  (local servers that ignore json_schema: CJM_LLM_OUTPUT_METHOD=json_mode)"
 )
-MAP_TYPES = get_args(MapType)
 
 
 def _progress(message: str) -> None:
@@ -168,8 +167,8 @@ def draft_command(
 
     Progress is shown per part on stderr; --output also writes the map JSON to a file (cjm
     maps show ID --json prints it later)."""
-    if lang not in SUPPORTED_LANGUAGES:
-        err.print(f"[red]error:[/red] --lang must be one of {', '.join(SUPPORTED_LANGUAGES)}")
+    if lang not in MAP_LANGUAGES:
+        err.print(f"[red]error:[/red] --lang must be one of {', '.join(MAP_LANGUAGES)}")
         raise typer.Exit(2)
     if map_type not in MAP_TYPES:
         err.print(f"[red]error:[/red] --type must be one of {', '.join(MAP_TYPES)}")

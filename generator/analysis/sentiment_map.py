@@ -15,10 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import get_args
 
+from knowledge.journey.vocabulary import EVIDENCE_KINDS
 from knowledge.platform.errors import UserInputError
-from knowledge.research.readers.base import Kind
 
 POLARITIES = ("negative", "positive", "neutral", "mixed")
 ALL_KINDS = "*"
@@ -37,9 +36,10 @@ def parse_scale(text: str) -> tuple[str, tuple[float, float]]:
             "e.g. 5, 0-10, survey=0-10"
         )
     kind = m["kind"] or ALL_KINDS
-    kinds = get_args(Kind)
-    if kind != ALL_KINDS and kind not in kinds:
-        raise UserInputError(f"rating scale {text!r}: the kind must be one of {', '.join(kinds)}")
+    if kind != ALL_KINDS and kind not in EVIDENCE_KINDS:
+        raise UserInputError(
+            f"rating scale {text!r}: the kind must be one of {', '.join(EVIDENCE_KINDS)}"
+        )
     low, high = (1.0, float(m["low"])) if m["high"] is None else (float(m["low"]), float(m["high"]))
     if high <= low:
         raise UserInputError(

@@ -34,12 +34,12 @@ from generator.qa.intent import Intent, read_intent
 from generator.qa.numbers import shown_numbers, shown_text
 from generator.qa.phrases import KIND_NAMES, LANG_NAMES, PHRASES, STATUS_NAMES
 from generator.qa.retrieval import ElementIndex, EvidenceText
+from knowledge.journey.vocabulary import MAP_LANGUAGES, PROMPT_NAMES
 from knowledge.platform.errors import UserInputError
 from knowledge.platform.settings import Settings
 from knowledge.search.library import Library
 from knowledge.text.hygiene import addresses_ai
-from knowledge.text.languages import SUPPORTED_LANGUAGES, detect_language
-from prompts.fencing import LANGUAGE_NAMES
+from knowledge.text.languages import detect_language
 
 ELEMENTS_SHOWN = 8
 EVIDENCE_SHOWN = 8
@@ -97,11 +97,11 @@ def numbers_in(text: str) -> set[str]:
 
 def asker_language(question: str, lang: str | None) -> str:
     if lang:
-        if lang not in SUPPORTED_LANGUAGES:
-            raise UserInputError(f"--lang must be one of {', '.join(SUPPORTED_LANGUAGES)}")
+        if lang not in MAP_LANGUAGES:
+            raise UserInputError(f"--lang must be one of {', '.join(MAP_LANGUAGES)}")
         return lang
     found = detect_language(question)
-    return found if found in SUPPORTED_LANGUAGES else "en"
+    return found if found in MAP_LANGUAGES else "en"
 
 
 def _shows(id_: str, text: str) -> bool:
@@ -376,7 +376,7 @@ class Asker:
                 if not part.citations:
                     errors.append("cite the element refs the answer rests on")
                 if not in_language(without_names(part.answer, in_scope), lang):
-                    errors.append(f"write the answer in {LANGUAGE_NAMES.get(lang, lang)}")
+                    errors.append(f"write the answer in {PROMPT_NAMES.get(lang, lang)}")
                 guessed = sorted(numbers_in(part.answer) - allowed)
                 if guessed:
                     errors.append(

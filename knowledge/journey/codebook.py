@@ -31,9 +31,9 @@ from pydantic import (
     model_validator,
 )
 
+from knowledge.journey.vocabulary import MAP_LANGUAGES
 from knowledge.platform import bounded_yaml
 from knowledge.platform.errors import UserInputError
-from knowledge.text.languages import SUPPORTED_LANGUAGES
 
 BUILTIN_CODEBOOKS = ("cx_general",)
 DEFAULT_CODEBOOK = "cx_general"
@@ -47,9 +47,9 @@ class CodebookError(UserInputError):
 
 
 def _texts_by_language(value: dict[str, str]) -> dict[str, str]:
-    unknown = [k for k in value if k not in SUPPORTED_LANGUAGES]
+    unknown = [k for k in value if k not in MAP_LANGUAGES]
     if unknown:
-        raise ValueError(f"unknown language {unknown[0]!r}; use {', '.join(SUPPORTED_LANGUAGES)}")
+        raise ValueError(f"unknown language {unknown[0]!r}; use {', '.join(MAP_LANGUAGES)}")
     if any(not isinstance(v, str) or not v.strip() for v in value.values()):
         raise ValueError("texts must not be empty")
     return value

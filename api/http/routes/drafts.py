@@ -22,6 +22,7 @@ from knowledge.journey.frameworks import BUILTIN
 from knowledge.journey.review import actions as review
 from knowledge.journey.review.errors import StaleVersion
 from knowledge.journey.review.repository import MapRepository
+from knowledge.journey.vocabulary import MapType
 from knowledge.platform.errors import UserInputError
 from knowledge.platform.settings import get_settings
 
@@ -34,9 +35,7 @@ NEEDS_MODEL = (
 
 class DraftIn(EvidenceScopeIn):
     lang: Lang = Field(default="en", description="Language of the map.")
-    map_type: Literal["current_state", "future_state", "day_in_the_life", "service_blueprint"] = (
-        "current_state"
-    )
+    map_type: MapType = "current_state"
     personas: int = Field(default=3, ge=0, le=8)
     goal: str | None = Field(
         default=None,
