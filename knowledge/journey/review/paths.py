@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from knowledge.journey.elements import is_quote, is_text
 from knowledge.platform.errors import UserInputError
 
 
@@ -73,10 +74,6 @@ def assign(doc: dict[str, Any], path: str, value: Any) -> None:
     raise PathError(f"{path}: cannot set {last!r}")
 
 
-def is_text(node: Any) -> bool:
-    return isinstance(node, dict) and set(node) == {"text", "origin"}
-
-
 def walk_texts(node: Any, prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
     """Every Text field with its path."""
     out: list[tuple[str, dict[str, Any]]] = []
@@ -90,13 +87,6 @@ def walk_texts(node: Any, prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
             key = item["id"] if isinstance(item, dict) and "id" in item else str(n)
             out += walk_texts(item, f"{prefix}/{key}")
     return out
-
-
-QUOTE_KEYS = frozenset({"evidence_id", "quote", "lang", "kind", "translation"})
-
-
-def is_quote(node: Any) -> bool:
-    return isinstance(node, dict) and set(node) == QUOTE_KEYS
 
 
 def walk_quotes(node: Any, prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
