@@ -1,0 +1,59 @@
+"""The map's vocabulary, said once: what the model, prompts and pages take from it."""
+
+from __future__ import annotations
+
+from typing import get_args
+
+from knowledge.journey.model import EvidenceRef, JourneyMap, Stage
+from knowledge.journey.vocabulary import (
+    EARLY_LANES,
+    ENGLISH_NAMES,
+    EVIDENCE_KINDS,
+    LANGUAGE_CODES,
+    LATE_LANES,
+    MAP_LANGUAGES,
+    MAP_TYPES,
+    PROMPT_NAMES,
+    SHARED_LANES,
+    STAGE_LANES,
+)
+
+
+def test_prompts_name_each_language_as_they_always_have() -> None:
+    """Recorded model exchanges replay exact requests: the names in prompts never change."""
+    assert PROMPT_NAMES == {
+        "en": "English",
+        "fa": "Persian (فارسی)",
+        "ru": "Russian (русский)",
+        "th": "Thai (ไทย)",
+        "zh": "Simplified Chinese (简体中文)",
+    }
+    assert ENGLISH_NAMES == {
+        "fa": "Persian",
+        "ru": "Russian",
+        "th": "Thai",
+        "zh": "Chinese",
+        "en": "English",
+    }
+
+
+def test_the_model_takes_its_values_from_the_vocabulary() -> None:
+    fields = JourneyMap.model_fields
+    assert (
+        get_args(fields["language"].annotation) == MAP_LANGUAGES == ("fa", "ru", "th", "zh", "en")
+    )
+    assert get_args(fields["map_type"].annotation) == MAP_TYPES
+    ref = EvidenceRef.model_fields
+    assert get_args(ref["kind"].annotation) == EVIDENCE_KINDS
+    assert get_args(ref["lang"].annotation) == LANGUAGE_CODES == (*MAP_LANGUAGES, "other")
+
+
+def test_stage_lanes_in_page_order() -> None:
+    lists_of_texts = [
+        name
+        for name, f in Stage.model_fields.items()
+        if str(f.annotation) in ("list[Text]", "list[knowledge.journey.model.Text]")
+    ]
+    assert list(STAGE_LANES) == lists_of_texts
+    assert (*EARLY_LANES, *LATE_LANES) == STAGE_LANES
+    assert SHARED_LANES == ("actions", "thoughts", "moments_of_truth", "opportunities")
