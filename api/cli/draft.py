@@ -35,7 +35,7 @@ from generator.qa.vectors import store_element_vectors
 from knowledge.journey.model import JourneyMap
 from knowledge.journey.review import actions as review
 from knowledge.journey.review.repository import MapRepository
-from knowledge.journey.vocabulary import MAP_LANGUAGES, MAP_TYPES
+from knowledge.journey.vocabulary import MAP_LANGUAGES, MAP_TYPES, ONE_OF
 from knowledge.platform.errors import UserInputError
 from knowledge.platform.keys import Principal
 from knowledge.platform.settings import get_settings
@@ -120,7 +120,7 @@ def draft_command(
         ),
     ] = "current_state",
     lang: Annotated[
-        str, typer.Option("--lang", "-l", help="Language of the map: fa, ru, th, zh or en.")
+        str, typer.Option("--lang", "-l", help=f"Language of the map: {ONE_OF}.")
     ] = "en",
     personas: Annotated[
         int, typer.Option("--personas", min=0, max=8, help="Personas to draft.")

@@ -16,6 +16,8 @@ MAP_LANGUAGES: tuple[str, ...] = get_args(MapLanguage)
 OTHER = "other"  # customers write in any language: the ones outside the five
 LanguageCode = Literal[MapLanguage, "other"]
 LANGUAGE_CODES: tuple[str, ...] = get_args(LanguageCode)
+LISTED = ", ".join(MAP_LANGUAGES)  # fa, ru, th, zh, en
+ONE_OF = f"{', '.join(MAP_LANGUAGES[:-1])} or {MAP_LANGUAGES[-1]}"  # fa, ru, th, zh or en
 
 
 class LanguageName(NamedTuple):
