@@ -35,7 +35,7 @@ from generator.qa.vectors import store_element_vectors
 from knowledge.journey.model import JourneyMap
 from knowledge.journey.review import actions as review
 from knowledge.journey.review.repository import MapRepository
-from knowledge.journey.vocabulary import MAP_LANGUAGES, MAP_TYPES, ONE_OF
+from knowledge.journey.vocabulary import MAP_TYPES, ONE_OF, SUPPORTED_LANGUAGES
 from knowledge.platform.errors import UserInputError
 from knowledge.platform.keys import Principal
 from knowledge.platform.settings import get_settings
@@ -167,8 +167,8 @@ def draft_command(
 
     Progress is shown per part on stderr; --output also writes the map JSON to a file (cjm
     maps show ID --json prints it later)."""
-    if lang not in MAP_LANGUAGES:
-        err.print(f"[red]error:[/red] --lang must be one of {', '.join(MAP_LANGUAGES)}")
+    if lang not in SUPPORTED_LANGUAGES:
+        err.print(f"[red]error:[/red] --lang must be one of {', '.join(SUPPORTED_LANGUAGES)}")
         raise typer.Exit(2)
     if map_type not in MAP_TYPES:
         err.print(f"[red]error:[/red] --type must be one of {', '.join(MAP_TYPES)}")

@@ -16,7 +16,7 @@ from generator.qa.vectors import store_element_vectors
 from generator.translation.glossaries import resolve_glossary
 from generator.translation.service import translate_map
 from knowledge.journey.review.repository import MapRepository
-from knowledge.journey.vocabulary import MAP_LANGUAGES, ONE_OF
+from knowledge.journey.vocabulary import ONE_OF, SUPPORTED_LANGUAGES
 from knowledge.platform.settings import get_settings
 
 
@@ -38,8 +38,8 @@ def translate_command(
     The first time it is a new map (a draft for that team); again later, a refresh that sends
     only changed texts and keeps the team's edits. Ids, numbers and evidence stay; quotes stay
     verbatim with a translation alongside."""
-    if to not in MAP_LANGUAGES:
-        err.print(f"[red]error:[/red] --to must be one of {', '.join(MAP_LANGUAGES)}")
+    if to not in SUPPORTED_LANGUAGES:
+        err.print(f"[red]error:[/red] --to must be one of {', '.join(SUPPORTED_LANGUAGES)}")
         raise typer.Exit(2)
     settings = get_settings()
     model = configured_model(settings)

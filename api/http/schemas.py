@@ -10,7 +10,12 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from knowledge.journey.model import JourneyMap
 from knowledge.journey.review.patches import MapPatch
 from knowledge.journey.strings import clean_text
-from knowledge.journey.vocabulary import EVIDENCE_KINDS, MAP_LANGUAGES, EvidenceKind, MapLanguage
+from knowledge.journey.vocabulary import (
+    EVIDENCE_KINDS,
+    SUPPORTED_LANGUAGES,
+    EvidenceKind,
+    MapLanguage,
+)
 
 T = TypeVar("T")
 
@@ -61,7 +66,7 @@ class EvidenceScopeIn(Body):
     kinds: list[EvidenceKind] = Field(default_factory=list, max_length=len(EVIDENCE_KINDS))
     evidence_langs: list[Lang] = Field(
         default_factory=list,
-        max_length=len(MAP_LANGUAGES),
+        max_length=len(SUPPORTED_LANGUAGES),
         description="Only evidence in these languages.",
     )
     product: str | None = Field(default=None, max_length=200)

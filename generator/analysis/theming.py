@@ -23,7 +23,7 @@ from generator.analysis.themes import ThemeParams, cluster_stage, language_scale
 from generator.analysis.titles import clause_title
 from knowledge.journey.codebook import Codebook
 from knowledge.journey.frameworks import NONE_STAGE
-from knowledge.journey.vocabulary import MAP_LANGUAGES
+from knowledge.journey.vocabulary import SUPPORTED_LANGUAGES
 from knowledge.search.dense import normalise
 from knowledge.text.segment import tokenize
 
@@ -159,7 +159,9 @@ class ThemeBuilder:
         if code is not None and self.codebook is not None:
             definition = self.codebook.code(code)
             titles = {
-                lang: definition.names[lang] for lang in MAP_LANGUAGES if lang in definition.names
+                lang: definition.names[lang]
+                for lang in SUPPORTED_LANGUAGES
+                if lang in definition.names
             }
         else:
             titles = self._clause_titles(order, phrases)

@@ -34,7 +34,7 @@ from generator.qa.intent import Intent, read_intent
 from generator.qa.numbers import shown_numbers, shown_text
 from generator.qa.phrases import KIND_NAMES, LANG_NAMES, PHRASES, STATUS_NAMES
 from generator.qa.retrieval import ElementIndex, EvidenceText
-from knowledge.journey.vocabulary import MAP_LANGUAGES, PROMPT_NAMES
+from knowledge.journey.vocabulary import PROMPT_NAMES, SUPPORTED_LANGUAGES
 from knowledge.platform.errors import UserInputError
 from knowledge.platform.settings import Settings
 from knowledge.search.library import Library
@@ -97,11 +97,11 @@ def numbers_in(text: str) -> set[str]:
 
 def asker_language(question: str, lang: str | None) -> str:
     if lang:
-        if lang not in MAP_LANGUAGES:
-            raise UserInputError(f"--lang must be one of {', '.join(MAP_LANGUAGES)}")
+        if lang not in SUPPORTED_LANGUAGES:
+            raise UserInputError(f"--lang must be one of {', '.join(SUPPORTED_LANGUAGES)}")
         return lang
     found = detect_language(question)
-    return found if found in MAP_LANGUAGES else "en"
+    return found if found in SUPPORTED_LANGUAGES else "en"
 
 
 def _shows(id_: str, text: str) -> bool:

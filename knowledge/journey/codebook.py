@@ -31,7 +31,7 @@ from pydantic import (
     model_validator,
 )
 
-from knowledge.journey.vocabulary import MAP_LANGUAGES
+from knowledge.journey.vocabulary import SUPPORTED_LANGUAGES
 from knowledge.platform import bounded_yaml
 from knowledge.platform.errors import UserInputError
 
@@ -47,9 +47,9 @@ class CodebookError(UserInputError):
 
 
 def _texts_by_language(value: dict[str, str]) -> dict[str, str]:
-    unknown = [k for k in value if k not in MAP_LANGUAGES]
+    unknown = [k for k in value if k not in SUPPORTED_LANGUAGES]
     if unknown:
-        raise ValueError(f"unknown language {unknown[0]!r}; use {', '.join(MAP_LANGUAGES)}")
+        raise ValueError(f"unknown language {unknown[0]!r}; use {', '.join(SUPPORTED_LANGUAGES)}")
     if any(not isinstance(v, str) or not v.strip() for v in value.values()):
         raise ValueError("texts must not be empty")
     return value

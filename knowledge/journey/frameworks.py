@@ -34,7 +34,7 @@ from knowledge.journey.codebook import (
     node_line,
     validation_problems,
 )
-from knowledge.journey.vocabulary import MAP_LANGUAGES
+from knowledge.journey.vocabulary import SUPPORTED_LANGUAGES
 from knowledge.platform.errors import UserInputError
 
 BUILTIN = ("aida", "six_stage", "purchase", "food_delivery")
@@ -67,9 +67,11 @@ class StageDefinition(BaseModel):
     @field_validator("names", "descriptions")
     @classmethod
     def _languages(cls, value: dict[str, str]) -> dict[str, str]:
-        unknown = [k for k in value if k not in MAP_LANGUAGES]
+        unknown = [k for k in value if k not in SUPPORTED_LANGUAGES]
         if unknown:
-            raise ValueError(f"unknown language {unknown[0]!r}; use {', '.join(MAP_LANGUAGES)}")
+            raise ValueError(
+                f"unknown language {unknown[0]!r}; use {', '.join(SUPPORTED_LANGUAGES)}"
+            )
         if any(not isinstance(v, str) or not v.strip() for v in value.values()):
             raise ValueError("texts must not be empty")
         return value

@@ -12,12 +12,13 @@ EVIDENCE_KINDS: tuple[str, ...] = get_args(EvidenceKind)
 
 # the languages the product serves: a map is written in one, detection tells them apart
 MapLanguage = Literal["fa", "ru", "th", "zh", "en"]
-MAP_LANGUAGES: tuple[str, ...] = get_args(MapLanguage)
+SUPPORTED_LANGUAGES: tuple[str, ...] = get_args(MapLanguage)
 OTHER = "other"  # customers write in any language: the ones outside the five
 LanguageCode = Literal[MapLanguage, "other"]
 LANGUAGE_CODES: tuple[str, ...] = get_args(LanguageCode)
-LISTED = ", ".join(MAP_LANGUAGES)  # fa, ru, th, zh, en
-ONE_OF = f"{', '.join(MAP_LANGUAGES[:-1])} or {MAP_LANGUAGES[-1]}"  # fa, ru, th, zh or en
+# the five as help texts list them: "fa, ru, th, zh, en" and "fa, ru, th, zh or en"
+LISTED = ", ".join(SUPPORTED_LANGUAGES)
+ONE_OF = f"{', '.join(SUPPORTED_LANGUAGES[:-1])} or {SUPPORTED_LANGUAGES[-1]}"
 
 
 class LanguageName(NamedTuple):
@@ -38,7 +39,7 @@ NAMES: dict[str, LanguageName] = {
     "th": LanguageName("Thai", "Thai", "ไทย"),
     "zh": LanguageName("Chinese", "Simplified Chinese", "简体中文"),
 }
-ENGLISH_NAMES: dict[str, str] = {code: NAMES[code].english for code in MAP_LANGUAGES}
+ENGLISH_NAMES: dict[str, str] = {code: NAMES[code].english for code in SUPPORTED_LANGUAGES}
 PROMPT_NAMES: dict[str, str] = {code: name.in_prompts for code, name in NAMES.items()}
 
 # the lists of texts of a stage, in page order (touchpoints, emotion, pain points and

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from knowledge.journey.strings import clean_text
-from knowledge.journey.vocabulary import MAP_LANGUAGES
+from knowledge.journey.vocabulary import SUPPORTED_LANGUAGES
 from knowledge.platform import bounded_yaml
 from knowledge.platform.errors import UserInputError
 
@@ -73,9 +73,9 @@ def check_term(term: Any, where: str) -> Term:
         raise GlossaryError(f"{where}: a term maps language codes to words, e.g. en: order")
     clean: Term = {}
     for lang, word in term.items():
-        if lang not in MAP_LANGUAGES:
+        if lang not in SUPPORTED_LANGUAGES:
             raise GlossaryError(
-                f"{where}: {lang!r} is not a language code ({', '.join(MAP_LANGUAGES)})"
+                f"{where}: {lang!r} is not a language code ({', '.join(SUPPORTED_LANGUAGES)})"
             )
         if word is None or (isinstance(word, str) and not clean_text(word).strip()):
             continue  # a term may be missing in some languages
@@ -112,9 +112,9 @@ def _from_csv(text: str) -> list[tuple[int, Term]]:
         raise GlossaryError("line 1: the file is empty")
     header = [h.strip().lower() for h in rows[0]]
     for h in header:
-        if h and h not in MAP_LANGUAGES:
+        if h and h not in SUPPORTED_LANGUAGES:
             raise GlossaryError(
-                f"line 1: header {h!r} is not a language code ({', '.join(MAP_LANGUAGES)})"
+                f"line 1: header {h!r} is not a language code ({', '.join(SUPPORTED_LANGUAGES)})"
             )
     terms = []
     for line, row in enumerate(rows[1:], 2):

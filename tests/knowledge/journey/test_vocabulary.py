@@ -11,11 +11,11 @@ from knowledge.journey.vocabulary import (
     EVIDENCE_KINDS,
     LANGUAGE_CODES,
     LATE_LANES,
-    MAP_LANGUAGES,
     MAP_TYPES,
     PROMPT_NAMES,
     SHARED_LANES,
     STAGE_LANES,
+    SUPPORTED_LANGUAGES,
 )
 
 
@@ -40,12 +40,14 @@ def test_prompts_name_each_language_as_they_always_have() -> None:
 def test_the_model_takes_its_values_from_the_vocabulary() -> None:
     fields = JourneyMap.model_fields
     assert (
-        get_args(fields["language"].annotation) == MAP_LANGUAGES == ("fa", "ru", "th", "zh", "en")
+        get_args(fields["language"].annotation)
+        == SUPPORTED_LANGUAGES
+        == ("fa", "ru", "th", "zh", "en")
     )
     assert get_args(fields["map_type"].annotation) == MAP_TYPES
     ref = EvidenceRef.model_fields
     assert get_args(ref["kind"].annotation) == EVIDENCE_KINDS
-    assert get_args(ref["lang"].annotation) == LANGUAGE_CODES == (*MAP_LANGUAGES, "other")
+    assert get_args(ref["lang"].annotation) == LANGUAGE_CODES == (*SUPPORTED_LANGUAGES, "other")
 
 
 def test_stage_lanes_in_page_order() -> None:
