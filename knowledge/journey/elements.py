@@ -3,7 +3,8 @@ quotes, each stage and its lanes, emotion, touchpoints, pain points, delighters,
 competitor notes, each recommendation, and every text inside them — in document order (the
 order of the map's JSON), each with its kind and its readable path
 (``knowledge.journey.review.paths``: list items that have an id are named by it, others by
-position). Exports, answers, translations and diffs take the map's elements from here.
+position). The CSV export, the answers' elements, the translation fields and the map's health
+take the map's elements from here; a diff names list items by their kinds (``ITEM_KINDS``).
 
 The map's scope, framework, coverage, provenance and translation link describe the map; they
 are not elements."""

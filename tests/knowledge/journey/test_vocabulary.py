@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import get_args
 
+from api.web import terms
+from api.web.labels import LABELS
 from knowledge.journey.model import EvidenceRef, JourneyMap, Stage
 from knowledge.journey.vocabulary import (
     EARLY_LANES,
@@ -59,3 +61,13 @@ def test_stage_lanes_in_page_order() -> None:
     assert list(STAGE_LANES) == lists_of_texts
     assert (*EARLY_LANES, *LATE_LANES) == STAGE_LANES
     assert SHARED_LANES == ("actions", "thoughts", "moments_of_truth", "opportunities")
+
+
+def test_every_page_language_words_the_whole_vocabulary() -> None:
+    """The pages' word tables are translations of the vocabulary, not restatements of it: each
+    says every kind, map type and lane in every language."""
+    assert set(terms.EVIDENCE_KINDS) == set(terms.MAP_TYPES) == set(SUPPORTED_LANGUAGES)
+    for lang in SUPPORTED_LANGUAGES:
+        assert set(terms.EVIDENCE_KINDS[lang]) == set(EVIDENCE_KINDS), lang
+        assert set(terms.MAP_TYPES[lang]) == set(MAP_TYPES), lang
+        assert set(STAGE_LANES) <= set(LABELS[lang]), lang
