@@ -42,9 +42,10 @@ from generator.llm.language import in_language
 from knowledge.journey.frameworks import codebook_for, load_framework
 from knowledge.journey.model import Delighter, PainPoint, Scope
 from knowledge.journey.review.integrity import quoted_part
+from knowledge.journey.vocabulary import EvidenceKind
 from knowledge.platform.settings import Settings
 from knowledge.research.ingest import IngestOptions, Ingestor
-from knowledge.research.readers.base import Kind, ReadOptions
+from knowledge.research.readers.base import ReadOptions
 from knowledge.research.readers.subtitles import read_subtitles
 from knowledge.research.readers.transcript import parse_transcript
 from knowledge.search.filters import EvidenceFilter
@@ -141,7 +142,7 @@ class Key:
 
 
 def ingest(library: Library, root: Path) -> None:
-    parts: tuple[tuple[str, Kind], ...] = (
+    parts: tuple[tuple[str, EvidenceKind], ...] = (
         ("*/interview_*", "interview"),
         ("survey/*.csv", "survey"),
         ("competitor/*.md", "competitor"),

@@ -9,14 +9,6 @@ import secrets
 
 from knowledge.text.hygiene import ADDRESSES_AI
 
-LANGUAGE_NAMES = {
-    "en": "English",
-    "fa": "Persian (فارسی)",
-    "ru": "Russian (русский)",
-    "th": "Thai (ไทย)",
-    "zh": "Simplified Chinese (简体中文)",
-}
-
 
 class Fence:
     def __init__(self, token: str | None = None) -> None:

@@ -13,6 +13,7 @@ from generator.analysis.analyze import analyze
 from generator.analysis.request import AnalysisRequest
 from generator.analysis.result import Analysis
 from generator.analysis.sentiment_map import LabelPair, RatingScale
+from knowledge.journey.vocabulary import LISTED
 
 FrameworkOption = Annotated[
     str,
@@ -120,7 +121,7 @@ def analyze_command(
     codebook: CodebookOption = None,
     title_lang: Annotated[
         str,
-        typer.Option("--titles", help="Language of the theme titles shown (fa, ru, th, zh, en)."),
+        typer.Option("--titles", help=f"Language of the theme titles shown ({LISTED})."),
     ] = "en",
     json_output: JsonOption = False,
 ) -> None:

@@ -14,11 +14,12 @@ from generator.llm.failures import save_failure
 from generator.qa.answer import Asker
 from generator.qa.scope import scope_maps
 from knowledge.journey.review.repository import MapRepository
+from knowledge.journey.vocabulary import LISTED
 from knowledge.platform.settings import get_settings
 
 
 def ask_command(
-    question: Annotated[str, typer.Argument(help="The question, in any of fa, ru, th, zh, en.")],
+    question: Annotated[str, typer.Argument(help=f"The question, in any of {LISTED}.")],
     map_id: Annotated[
         list[str] | None,
         typer.Option("--map", help="A map to ask about (repeatable); default: all approved maps."),

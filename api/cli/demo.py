@@ -21,8 +21,8 @@ from knowledge.journey.model import JourneyMap, Scope
 from knowledge.journey.review import actions as review
 from knowledge.journey.review.errors import MapNotFound
 from knowledge.journey.review.repository import MapInfo, MapRepository
+from knowledge.journey.vocabulary import EvidenceKind
 from knowledge.research.ingest import IngestOptions, Ingestor, IngestReport
-from knowledge.research.readers.base import Kind
 from knowledge.search.filters import EvidenceFilter
 from knowledge.search.library import Library
 from knowledge.search.searcher import Searcher
@@ -30,7 +30,7 @@ from knowledge.text.segment import clip
 
 WORKSPACE = "sample"
 MAP_ID = "sample-food-delivery"  # one sample map: every run adds a version to it
-SAMPLE_KINDS: tuple[tuple[str, Kind], ...] = (
+SAMPLE_KINDS: tuple[tuple[str, EvidenceKind], ...] = (
     ("reviews.csv", "review"),
     ("support_tickets.jsonl", "support"),
     ("survey.tsv", "survey"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, get_args
+from typing import Annotated
 
 import typer
 
@@ -35,13 +35,13 @@ from generator.llm.factory import configured_model
 from generator.llm.failures import save_failure
 from generator.llm.job import LLMJob
 from generator.qa.vectors import store_element_vectors
-from knowledge.journey.model import JourneyMap, MapType
+from knowledge.journey.model import JourneyMap
 from knowledge.journey.review import actions as review
 from knowledge.journey.review.repository import MapRepository
+from knowledge.journey.vocabulary import MAP_TYPES, ONE_OF, SUPPORTED_LANGUAGES
 from knowledge.platform.errors import UserInputError
 from knowledge.platform.keys import Principal
 from knowledge.platform.settings import get_settings
-from knowledge.text.languages import SUPPORTED_LANGUAGES
 
 HOW_TO_CONFIGURE = (
     "No language model is configured, so this is an evidence-only draft: stages, themes with "
@@ -52,7 +52,6 @@ HOW_TO_CONFIGURE = (
     "CJM_LLM_API_KEY_ENV=OPENAI_API_KEY\n"
     "  (local servers that ignore json_schema: CJM_LLM_OUTPUT_METHOD=json_mode)"
 )
-MAP_TYPES = get_args(MapType)
 
 
 def _progress(message: str) -> None:
@@ -124,7 +123,7 @@ def draft_command(
         ),
     ] = "current_state",
     lang: Annotated[
-        str, typer.Option("--lang", "-l", help="Language of the map: fa, ru, th, zh or en.")
+        str, typer.Option("--lang", "-l", help=f"Language of the map: {ONE_OF}.")
     ] = "en",
     personas: Annotated[
         int, typer.Option("--personas", min=0, max=8, help="Personas to draft.")

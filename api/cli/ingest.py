@@ -17,8 +17,8 @@ from rich.progress import (
 from rich.table import Table
 
 from api.cli.common import JsonOption, WorkspaceOption, err, open_library, out, print_json
+from knowledge.journey.vocabulary import EVIDENCE_KINDS, EvidenceKind
 from knowledge.research.ingest import IngestOptions, Ingestor, IngestReport, reindex
-from knowledge.research.readers.base import KINDS, Kind
 
 
 class BarProgress:
@@ -87,7 +87,8 @@ def _print_report(report: IngestReport, base: Path | None = None) -> None:
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (walked recursively).")],
     kind: Annotated[
-        str, typer.Option("--kind", "-k", help=f"What the research is: {', '.join(KINDS)}.")
+        str,
+        typer.Option("--kind", "-k", help=f"What the research is: {', '.join(EVIDENCE_KINDS)}."),
     ],
     workspace: WorkspaceOption = "default",
     product: Annotated[str | None, typer.Option(help="Product the research is about.")] = None,
@@ -110,10 +111,12 @@ def ingest(
     json_output: JsonOption = False,
 ) -> None:
     """Ingest research files into the library; exit status 1 if any file failed."""
-    if kind not in KINDS:
-        err.print(f"[red]error:[/red] unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+    if kind not in EVIDENCE_KINDS:
+        err.print(
+            f"[red]error:[/red] unknown kind {kind!r}; use one of {', '.join(EVIDENCE_KINDS)}"
+        )
         raise typer.Exit(2)
-    kind_value: Kind = kind  # type: ignore[assignment]
+    kind_value: EvidenceKind = kind  # type: ignore[assignment]
     options = IngestOptions(
         kind=kind_value,
         workspace=workspace,

@@ -20,12 +20,13 @@ from api.cli.search import search
 from api.cli.server import keys, serve
 from api.cli.status import status
 from api.cli.translate import translate_command
+from knowledge.journey.vocabulary import LISTED
 
 app = typer.Typer(
     name="cjm",
     help=(
         "Multilingual, evidence-grounded customer journey maps from raw research "
-        "(fa, ru, th, zh, en). Data lives in CJM_HOME (default ~/.cjm)."
+        f"({LISTED}). Data lives in CJM_HOME (default ~/.cjm)."
     ),
     no_args_is_help=True,
     add_completion=False,

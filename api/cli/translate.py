@@ -16,13 +16,13 @@ from generator.qa.vectors import store_element_vectors
 from generator.translation.glossaries import resolve_glossary
 from generator.translation.service import translate_map
 from knowledge.journey.review.repository import MapRepository
+from knowledge.journey.vocabulary import ONE_OF, SUPPORTED_LANGUAGES
 from knowledge.platform.settings import get_settings
-from knowledge.text.languages import SUPPORTED_LANGUAGES
 
 
 def translate_command(
     map_id: Annotated[str, typer.Argument(help="The stored map to translate (its id).")],
-    to: Annotated[str, typer.Option("--to", help="Target language: fa, ru, th, zh or en.")],
+    to: Annotated[str, typer.Option("--to", help=f"Target language: {ONE_OF}.")],
     workspace: WorkspaceOption = "default",
     glossary: Annotated[
         str | None,

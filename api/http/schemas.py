@@ -10,6 +10,12 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from knowledge.journey.model import JourneyMap
 from knowledge.journey.review.patches import MapPatch
 from knowledge.journey.strings import clean_text
+from knowledge.journey.vocabulary import (
+    EVIDENCE_KINDS,
+    SUPPORTED_LANGUAGES,
+    EvidenceKind,
+    MapLanguage,
+)
 
 T = TypeVar("T")
 
@@ -28,7 +34,7 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-Lang = Literal["fa", "ru", "th", "zh", "en"]
+Lang = MapLanguage
 MAX_FRAMEWORK_CHARS = 200_000
 
 
@@ -57,11 +63,11 @@ class EvidenceScopeIn(Body):
         description="Your own codebook as YAML text (as for cjm analyze --codebook FILE); "
         "replaces codebook.",
     )
-    kinds: list[Literal["feedback", "review", "survey", "support", "interview", "competitor"]] = (
-        Field(default_factory=list, max_length=6)
-    )
+    kinds: list[EvidenceKind] = Field(default_factory=list, max_length=len(EVIDENCE_KINDS))
     evidence_langs: list[Lang] = Field(
-        default_factory=list, max_length=5, description="Only evidence in these languages."
+        default_factory=list,
+        max_length=len(SUPPORTED_LANGUAGES),
+        description="Only evidence in these languages.",
     )
     product: str | None = Field(default=None, max_length=200)
     segment: str | None = Field(default=None, max_length=200)

@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from api.web.labels import LABELS
-from knowledge.journey.review.paths import PathError, is_text, resolve, split
+from knowledge.journey.elements import is_text
+from knowledge.journey.review.paths import PathError, resolve, split
 from knowledge.text.segment import clip
 
 SEPARATOR = " › "

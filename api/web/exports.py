@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import groupby
 from typing import Any, Literal
 
 from api.web.filenames import download_name, stem
@@ -22,7 +23,20 @@ from api.web.render import render_html
 from api.web.snapshot import numbered_zip, to_pngs
 from api.web.terms import CSV_HEADERS
 from api.web.wording import MapWords
-from knowledge.journey.model import EvidenceRef, JourneyMap
+from knowledge.journey.elements import Element, iter_elements
+from knowledge.journey.model import (
+    Delighter,
+    Emotion,
+    EvidenceRef,
+    JourneyMap,
+    PainPoint,
+    Persona,
+    Recommendation,
+    Stage,
+    Text,
+    Touchpoint,
+)
+from knowledge.journey.vocabulary import SHARED_LANES, STAGE_LANES
 from knowledge.platform.errors import UserInputError
 
 Format = Literal["json", "md", "csv", "html", "pdf", "png"]
@@ -73,81 +87,94 @@ def _quotes(refs: list[EvidenceRef]) -> tuple[str, str]:
     return " | ".join(r.evidence_id for r in refs), " | ".join(r.quote for r in refs)
 
 
-def csv_rows(j: JourneyMap) -> Iterator[dict[str, Any]]:
-    def row(element: str, kind: str, stage: str, text: Any, **more: Any) -> dict[str, Any]:
-        return {
-            "element": element,
-            "kind": kind,
-            "stage": stage,
-            "text": text.text,
-            "origin": text.origin,
-            **more,
-        }
+# the rows of a stage: its name, its lanes, then touchpoints, emotion, pain points, delighters
+STAGE_ROWS = {kind: n for n, kind in enumerate(("stage", *STAGE_LANES, "touchpoint", "emotion"))}
+STAGE_ROWS |= {"pain_point": len(STAGE_ROWS), "delighter": len(STAGE_ROWS) + 1}
 
-    yield row("title", "title", "", j.title)
-    for p in j.personas:
-        ids, quotes = _quotes(p.evidence)
-        base = f"personas/{p.id}"
-        yield row(f"{base}/name", "persona", "", p.name, evidence_ids=ids, quotes=quotes)
-        yield row(f"{base}/description", "persona_description", "", p.description)
-        for lane in ("goals", "frustrations"):
-            for n, t in enumerate(getattr(p, lane)):
-                yield row(f"{base}/{lane}/{n}", lane[:-1], "", t)
-    for s in j.stages:
-        base = f"stages/{s.id}"
-        yield row(f"{base}/name", "stage", s.id, s.name)
-        for lane in ("actions", "thoughts", "moments_of_truth", "opportunities", "frontstage",
-                     "backstage", "support_processes", "outside_brand"):  # fmt: skip
-            for n, t in enumerate(getattr(s, lane)):
-                yield row(f"{base}/{lane}/{n}", lane, s.id, t)
-        for t in s.touchpoints:
-            yield row(
-                f"{base}/touchpoints/{t.id}",
-                "touchpoint",
-                s.id,
-                t.name,
-                owner_team=t.owner_team.text if t.owner_team else "",
-                kpi="",
-                status=t.channel.text,
-            )
-        if s.emotion:
-            yield row(f"{base}/emotion", "emotion", s.id, s.emotion.label, severity=s.emotion.score)
-        for pp in s.pain_points:
-            ids, quotes = _quotes(pp.evidence)
-            yield row(
-                f"{base}/pain_points/{pp.id}",
-                "pain_point",
-                s.id,
-                pp.title,
-                frequency=pp.frequency,
-                severity=pp.severity,
-                priority=pp.priority,
-                evidence_ids=ids,
-                quotes=quotes,
-            )
-        for d in s.delighters:
-            ids, quotes = _quotes(d.evidence)
-            yield row(
-                f"{base}/delighters/{d.id}",
-                "delighter",
-                s.id,
-                d.title,
-                frequency=d.frequency,
-                evidence_ids=ids,
-                quotes=quotes,
-            )
-    for r in j.recommendations:
-        yield row(
-            f"recommendations/{r.id}",
+
+def csv_rows(j: JourneyMap) -> Iterator[dict[str, Any]]:
+    """A row per element of ``knowledge.journey.elements`` a person reads on its own (a
+    persona's name and description are two), in document order but within a stage in
+    ``STAGE_ROWS`` order; texts inside an element, quotes, changes and competitor notes are
+    not rows of their own."""
+    for _, group in groupby(iter_elements(j), key=lambda e: e.stage and e.stage.id):
+        for e in sorted(group, key=lambda e: STAGE_ROWS.get(e.kind, 0)):
+            yield from _rows(e)
+
+
+def _row(element: str, kind: str, stage: str, text: Text, **more: Any) -> dict[str, Any]:
+    return {
+        "element": element,
+        "kind": kind,
+        "stage": stage,
+        "text": text.text,
+        "origin": text.origin,
+        **more,
+    }
+
+
+def _rows(e: Element) -> Iterator[dict[str, Any]]:
+    v, stage = e.value, e.stage.id if e.stage else ""
+    if e.kind == "title" and isinstance(v, Text):
+        yield _row("title", "title", "", v)
+    elif isinstance(v, Persona):
+        ids, quotes = _quotes(v.evidence)
+        yield _row(f"{e.path}/name", "persona", "", v.name, evidence_ids=ids, quotes=quotes)
+        yield _row(f"{e.path}/description", "persona_description", "", v.description)
+    elif e.kind in ("goal", "frustration") and isinstance(v, Text):
+        yield _row(e.path, e.kind, "", v)
+    elif isinstance(v, Stage):
+        yield _row(f"{e.path}/name", "stage", stage, v.name)
+    elif e.kind in STAGE_LANES and isinstance(v, Text):
+        yield _row(e.path, e.kind, stage, v)
+    elif isinstance(v, Touchpoint):
+        yield _row(
+            e.path,
+            "touchpoint",
+            stage,
+            v.name,
+            owner_team=v.owner_team.text if v.owner_team else "",
+            kpi="",
+            status=v.channel.text,
+        )
+    elif isinstance(v, Emotion):
+        yield _row(e.path, "emotion", stage, v.label, severity=v.score)
+    elif isinstance(v, PainPoint):
+        ids, quotes = _quotes(v.evidence)
+        yield _row(
+            e.path,
+            "pain_point",
+            stage,
+            v.title,
+            frequency=v.frequency,
+            severity=v.severity,
+            priority=v.priority,
+            evidence_ids=ids,
+            quotes=quotes,
+        )
+    elif isinstance(v, Delighter):
+        ids, quotes = _quotes(v.evidence)
+        yield _row(
+            e.path,
+            "delighter",
+            stage,
+            v.title,
+            frequency=v.frequency,
+            evidence_ids=ids,
+            quotes=quotes,
+        )
+    elif isinstance(v, Recommendation):
+        yield _row(
+            e.path,
             "recommendation",
             "",
-            r.action,
-            owner_team=r.owner_team.text if r.owner_team else "",
-            effort=r.effort or "",
-            impact=r.impact or "",
-            kpi=r.kpi.text if r.kpi else "",
-            status=r.status,
-            evidence_ids=" | ".join(r.addresses),
+            v.action,
+            owner_team=v.owner_team.text if v.owner_team else "",
+            effort=v.effort or "",
+            impact=v.impact or "",
+            kpi=v.kpi.text if v.kpi else "",
+            status=v.status,
+            evidence_ids=" | ".join(v.addresses),
         )
 
 
@@ -197,7 +224,7 @@ def to_markdown(j: JourneyMap, info: ExportInfo | None = None) -> str:
     out += [f"## {L['journey']}", ""]
     for s in j.stages:
         out += [f"### {_md(s.name.text)}", ""]
-        for lane in ("actions", "thoughts", "moments_of_truth", "opportunities"):
+        for lane in SHARED_LANES:
             items = getattr(s, lane)
             if items:
                 out.append(f"- **{L[lane]}**: " + "; ".join(_md(t.text) for t in items))

@@ -11,17 +11,9 @@ from api.web.labels import LABELS, RTL
 from api.web.paper import Paper, page_groups
 from api.web.wording import MapWords
 from knowledge.journey.model import JourneyMap, Stage
+from knowledge.journey.vocabulary import EARLY_LANES, LATE_LANES, STAGE_LANES
 from knowledge.platform.errors import UserInputError
 
-TEXT_LANES = ("actions", "thoughts")
-LATE_LANES = (
-    "moments_of_truth",
-    "opportunities",
-    "frontstage",
-    "backstage",
-    "support_processes",
-    "outside_brand",
-)
 PARTS = ("personas", "journey", "recommendations", "coverage")
 STAGE_PX = 220  # a stage column on screen and in images
 SOLE_STAGE_PX = 640  # one stage shown alone (an image of that section)
@@ -56,7 +48,7 @@ def render_html(
     groups = page_groups(stages, paper.stages_per_page) if paper else [stages]
     lanes = {
         lane: any(getattr(s, lane) for s in journey.stages)
-        for lane in (*TEXT_LANES, *LATE_LANES, "touchpoints")
+        for lane in (*STAGE_LANES, "touchpoints")
     }
     pain_titles = {p.id: p.title.text for s in journey.stages for p in s.pain_points}
     labels = LABELS[journey.language]
@@ -83,7 +75,7 @@ def render_html(
         shown=shown,
         paper=paper,
         column_px=STAGE_PX if len(stages) > 1 or not section else SOLE_STAGE_PX,
-        text_lanes=TEXT_LANES,
+        text_lanes=EARLY_LANES,
         late_lanes=LATE_LANES,
         lane_used=lanes,
         pain_titles=pain_titles,

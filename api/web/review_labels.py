@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from api.web.labels import CORRECTION_LABELS
-from knowledge.journey.model import JourneyMap
-from knowledge.journey.review.paths import walk_quotes
+from knowledge.journey.elements import iter_elements
+from knowledge.journey.model import EvidenceRef, JourneyMap
 from knowledge.platform.errors import KnowledgeError
 from knowledge.research.corrections.store import CorrectionStore
 from knowledge.research.corrections.target import label_target
@@ -34,7 +34,9 @@ def label_config(
                 ([c.id, c.name(lang)] for c in target.codebook.codes),
                 key=lambda pair: (pair[1].casefold(), pair[0]),
             )
-    shown = {q.get("evidence_id") for _, q in walk_quotes(journey.model_dump(mode="json"))}
+    shown = {
+        e.value.evidence_id for e in iter_elements(journey) if isinstance(e.value, EvidenceRef)
+    }
     current = {
         c.evidence_id: {
             "stage": c.stage,

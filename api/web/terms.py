@@ -5,8 +5,6 @@ JSON keeps the codes; only what a person reads is worded (``api.web.wording``)."
 
 from __future__ import annotations
 
-LANGS = ("en", "fa", "ru", "th", "zh")
-
 MAP_TYPES: dict[str, dict[str, str]] = {
     "en": {"current_state": "Current state", "future_state": "Future state",
            "day_in_the_life": "Day in the life", "service_blueprint": "Service blueprint"},

@@ -19,10 +19,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import get_args
 
+from knowledge.journey.vocabulary import EVIDENCE_KINDS
 from knowledge.platform.errors import UserInputError
-from knowledge.research.readers.base import Kind
 
 POLARITIES = ("negative", "positive", "neutral", "mixed")
 ALL_KINDS = "*"
@@ -33,7 +32,7 @@ _SCALE = re.compile(r"^(?:(?P<kind>[a-z]+)=)?(?P<low>\d+(?:\.\d+)?)(?:-(?P<high>
 
 
 def _checked_kind(kind: str, shown: str) -> str:
-    kinds = get_args(Kind)
+    kinds = EVIDENCE_KINDS
     if kind != ALL_KINDS and kind not in kinds:
         raise UserInputError(f"rating scale {shown}: the kind must be one of {', '.join(kinds)}")
     return kind

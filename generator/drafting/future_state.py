@@ -14,6 +14,7 @@ from generator.drafting.parts import FutureStagePart
 from generator.drafting.wording import phrase
 from generator.llm.job import LLMJob
 from knowledge.journey.model import Emotion, JourneyMap, Provenance, Stage, StageChange, Text
+from knowledge.journey.vocabulary import SHARED_LANES
 from knowledge.platform.errors import UserInputError
 from knowledge.research.evidence import stable_id
 
@@ -57,10 +58,13 @@ def draft_future_state(job: LLMJob, current: JourneyMap, goals: str | None) -> J
                         (f"changes[{i}].gap", c.gap),
                     ]
                 )
-            lanes = ("actions", "thoughts", "moments_of_truth", "opportunities")
             errors += grounding.texts(
                 [("emotion_label", part.emotion_label)]
-                + [(f"{lane}[{i}]", t) for lane in lanes for i, t in enumerate(getattr(part, lane))]
+                + [
+                    (f"{lane}[{i}]", t)
+                    for lane in SHARED_LANES
+                    for i, t in enumerate(getattr(part, lane))
+                ]
                 + [(f"touchpoints[{i}].name", t.name) for i, t in enumerate(part.touchpoints)]
             )
             return errors

@@ -13,9 +13,8 @@ from generator.analysis.evidence import Evidence
 from generator.drafting.parts import Quote
 from generator.llm.language import in_language
 from knowledge.journey.review.integrity import is_verbatim
+from knowledge.journey.vocabulary import ENGLISH_NAMES
 from knowledge.text.hygiene import ADDRESSES_AI
-
-LANGUAGE_NAMES = {"fa": "Persian", "ru": "Russian", "th": "Thai", "zh": "Chinese", "en": "English"}
 
 
 @dataclass
@@ -64,7 +63,7 @@ class Grounding:
         )
 
     def texts(self, fields: Iterable[tuple[str, str | None]]) -> list[str]:
-        name = LANGUAGE_NAMES.get(self.lang, self.lang)
+        name = ENGLISH_NAMES.get(self.lang, self.lang)
         return [
             f"{where}: {text[:60]!r} is not in {name}; write it in {name}"
             for where, text in fields

@@ -31,7 +31,6 @@ from knowledge.journey.model import (
     Emotion,
     EvidenceRef,
     JourneyMap,
-    MapType,
     PainPoint,
     Persona,
     Provenance,
@@ -41,6 +40,7 @@ from knowledge.journey.model import (
     Text,
     Touchpoint,
 )
+from knowledge.journey.vocabulary import STAGE_LANES, MapType
 from knowledge.text.segment import words
 from prompts.templates import get_template
 
@@ -356,16 +356,7 @@ def _scope_text(scope: Scope, framework: StageFramework, lang: str) -> str:
 
 def _lane_texts(part: StageLanesPart) -> list[tuple[str, str | None]]:
     out: list[tuple[str, str | None]] = [("emotion_label", part.emotion_label)]
-    for lane in (
-        "actions",
-        "thoughts",
-        "moments_of_truth",
-        "opportunities",
-        "frontstage",
-        "backstage",
-        "support_processes",
-        "outside_brand",
-    ):
+    for lane in STAGE_LANES:
         out += [(f"{lane}[{i}]", t) for i, t in enumerate(getattr(part, lane))]
     for i, t in enumerate(part.touchpoints):
         out += [

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from generator.analysis.analyze import AnalysisOptions
 from generator.analysis.request import AnalysisRequest
 from generator.drafting.llm_draft import DraftSpec
-from knowledge.journey.model import MapType
+from knowledge.journey.vocabulary import MapType
 from knowledge.platform.errors import UserInputError
 
 STAGE_METHODS = ("offline", "llm")

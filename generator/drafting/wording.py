@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from knowledge.journey.vocabulary import ENGLISH_NAMES
 from knowledge.text.localise import counted
 
 PHRASES: dict[str, dict[str, str]] = {
@@ -102,7 +103,7 @@ COUNTED: dict[str, dict[str, dict[str, str]]] = {
 
 # a language's name as it reads inside the "only_in" phrase of each map language
 LANGUAGE_IN: dict[str, dict[str, str]] = {
-    "en": {"fa": "Persian", "ru": "Russian", "th": "Thai", "zh": "Chinese", "en": "English"},
+    "en": ENGLISH_NAMES,
     "fa": {"fa": "فارسی", "ru": "روسی", "th": "تایلندی", "zh": "چینی", "en": "انگلیسی"},
     "ru": {
         "fa": "персидском",

@@ -22,10 +22,10 @@ from generator.analysis.evidence import load_evidence
 from generator.analysis.sentiment import SentimentEstimator
 from generator.analysis.sentiment_map import SourceMapping
 from generator.llm.language import in_language
-from knowledge.journey.model import JourneyMap
+from knowledge.journey.elements import iter_elements
+from knowledge.journey.model import EvidenceRef, JourneyMap, Text
 from knowledge.journey.notices import coverage_warnings
 from knowledge.journey.review.integrity import is_verbatim, stored_chunks
-from knowledge.journey.review.paths import walk_quotes, walk_texts
 from knowledge.platform.errors import UserInputError
 from knowledge.search.filters import EvidenceFilter
 from knowledge.search.library import Library
@@ -134,9 +134,9 @@ def evaluate_map(
     own scope; the HTTP API always passes the caller's)."""
     workspace = workspace or journey.scope.workspace
     health = MapHealth(map_id=journey.id, language=journey.language)
-    doc = journey.model_dump(mode="json")
-    quotes = walk_quotes(doc)
-    ids = {q["evidence_id"] for _, q in quotes}
+    elements = list(iter_elements(journey))
+    quotes = [(e.path, e.value) for e in elements if isinstance(e.value, EvidenceRef)]
+    ids = {q.evidence_id for _, q in quotes}
     stored = _stored(library, workspace, ids)
     health.evidence_ids = len(ids)
     health.evidence_ids_resolved = sum(1 for i in ids if i in stored)
@@ -144,8 +144,8 @@ def evaluate_map(
         health.unresolved.append(Finding("evidence", f"evidence {i} is not in the workspace", i))
     for path, q in quotes:
         health.quotes += 1
-        row = stored.get(q["evidence_id"])
-        quote = q["quote"]
+        row = stored.get(q.evidence_id)
+        quote = q.quote
         if row is None:
             continue
         if is_verbatim(quote, row.text) and not marker_spans(quote):
@@ -161,7 +161,9 @@ def evaluate_map(
         if hygiene.flags:
             health.flagged.append(Finding(path, ", ".join(hygiene.flags), row.id))
     _references(journey, health)
-    _texts(doc, journey.language, health)
+    _texts(
+        [(e.path, e.value) for e in elements if isinstance(e.value, Text)], journey.language, health
+    )
     _thin_stages(journey, stored, health)
     judged = _polarity(library, journey, workspace, ids) if polarity and ids else None
     if judged is None:
@@ -201,15 +203,15 @@ def _references(journey: JourneyMap, health: MapHealth) -> None:
                     )
 
 
-def _texts(doc: dict[str, Any], lang: str, health: MapHealth) -> None:
-    for path, text in walk_texts(doc):
+def _texts(texts: list[tuple[str, Text]], lang: str, health: MapHealth) -> None:
+    for path, text in texts:
         if "/competitor_notes/" in f"/{path}/":
             continue  # a competitor note is the research's own words
         health.texts += 1
-        if in_language(text["text"], lang):
+        if in_language(text.text, lang):
             health.texts_in_language += 1
         else:
-            health.other_language.append(Finding(path, text["text"][:80]))
+            health.other_language.append(Finding(path, text.text[:80]))
 
 
 def _thin_stages(journey: JourneyMap, stored: dict[str, ChunkRow], health: MapHealth) -> None:

@@ -18,8 +18,9 @@ from pydantic import BaseModel
 from generator.llm.interface import ChatModel
 from generator.llm.screening import Screen
 from generator.llm.structured import Asked, CallPolicy, Deadline, ask
+from knowledge.journey.vocabulary import PROMPT_NAMES
 from knowledge.platform.settings import Settings
-from prompts.fencing import LANGUAGE_NAMES, Fence
+from prompts.fencing import Fence
 from prompts.templates import get_template, load_templates
 
 T = TypeVar("T", bound=BaseModel)
@@ -97,7 +98,7 @@ class LLMJob:
         asked again for shorter."""
         prompt = get_template(template)
         if "language_name" in prompt.variables:
-            values["language_name"] = LANGUAGE_NAMES.get(self.lang, self.lang)
+            values["language_name"] = PROMPT_NAMES.get(self.lang, self.lang)
         rendered = prompt.render(fence=self.fence.token, canary=self.canary, **values)
         secrets = (self.canary, self.fence.token)
         if screened:

@@ -34,12 +34,12 @@ from generator.qa.intent import Intent, read_intent
 from generator.qa.numbers import shown_numbers, shown_text
 from generator.qa.phrases import KIND_NAMES, LANG_NAMES, PHRASES, STATUS_NAMES
 from generator.qa.retrieval import ElementIndex, EvidenceText
+from knowledge.journey.vocabulary import PROMPT_NAMES, SUPPORTED_LANGUAGES
 from knowledge.platform.errors import UserInputError
 from knowledge.platform.settings import Settings
 from knowledge.search.library import Library
 from knowledge.text.hygiene import addresses_ai
-from knowledge.text.languages import SUPPORTED_LANGUAGES, detect_language
-from prompts.fencing import LANGUAGE_NAMES
+from knowledge.text.languages import detect_language
 
 ELEMENTS_SHOWN = 8
 EVIDENCE_SHOWN = 8
@@ -376,7 +376,7 @@ class Asker:
                 if not part.citations:
                     errors.append("cite the element refs the answer rests on")
                 if not in_language(without_names(part.answer, in_scope), lang):
-                    errors.append(f"write the answer in {LANGUAGE_NAMES.get(lang, lang)}")
+                    errors.append(f"write the answer in {PROMPT_NAMES.get(lang, lang)}")
                 guessed = sorted(numbers_in(part.answer) - allowed)
                 if guessed:
                     errors.append(

@@ -6,7 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from knowledge.journey.model import EvidenceRef, JourneyMap
+from knowledge.journey.elements import iter_elements
+from knowledge.journey.model import (
+    Delighter,
+    EvidenceRef,
+    JourneyMap,
+    PainPoint,
+    Persona,
+    Recommendation,
+    Stage,
+)
 
 
 @dataclass(frozen=True)
@@ -57,109 +66,112 @@ def stage_name(maps: list[ScopedMap], stage: str, lang: str | None = None) -> st
 
 
 def elements_of(scoped: ScopedMap) -> list[Element]:
+    """The map's personas, stages, pain points, delighters and recommendations
+    (``knowledge.journey.elements``), in document order."""
     j, mid, v, lang = scoped.journey, scoped.map_id, scoped.version, scoped.journey.language
+    stage_of = {pp.id: s.id for s in j.stages for pp in s.pain_points}
+    name_of = {s.id: s.name.text for s in j.stages}
     out: list[Element] = []
-    for p in j.personas:
-        out.append(
-            Element(
-                f"{mid}:personas/{p.id}",
-                mid,
-                v,
-                "persona",
-                None,
-                lang,
-                p.name.text,
-                _words(p.name, p.description, p.goals, p.frustrations),
-                list(p.evidence),
-            )
-        )
-    for s in j.stages:
-        base = f"stages/{s.id}"
-        out.append(
-            Element(
-                f"{mid}:{base}",
-                mid,
-                v,
-                "stage",
-                s.id,
-                lang,
-                s.name.text,
-                _words(
-                    s.name,
-                    s.actions,
-                    s.thoughts,
-                    s.emotion.label if s.emotion else None,
-                    [t.name for t in s.touchpoints],
-                    s.moments_of_truth,
-                    s.opportunities,
-                ),
-                numbers={"emotion": s.emotion.score if s.emotion else None},
-                stage_name=s.name.text,
-            )
-        )
-        for pp in s.pain_points:
+    for e in iter_elements(j):
+        ref, x, s = f"{mid}:{e.path}", e.value, e.stage
+        if isinstance(x, Persona):
             out.append(
                 Element(
-                    f"{mid}:{base}/pain_points/{pp.id}",
+                    ref,
+                    mid,
+                    v,
+                    "persona",
+                    None,
+                    lang,
+                    x.name.text,
+                    _words(x.name, x.description, x.goals, x.frustrations),
+                    list(x.evidence),
+                )
+            )
+        elif isinstance(x, Stage):
+            out.append(
+                Element(
+                    ref,
+                    mid,
+                    v,
+                    "stage",
+                    x.id,
+                    lang,
+                    x.name.text,
+                    _words(
+                        x.name,
+                        x.actions,
+                        x.thoughts,
+                        x.emotion.label if x.emotion else None,
+                        [t.name for t in x.touchpoints],
+                        x.moments_of_truth,
+                        x.opportunities,
+                    ),
+                    numbers={"emotion": x.emotion.score if x.emotion else None},
+                    stage_name=x.name.text,
+                )
+            )
+        elif isinstance(x, PainPoint) and s is not None:
+            out.append(
+                Element(
+                    ref,
                     mid,
                     v,
                     "pain_point",
                     s.id,
                     lang,
-                    pp.title.text,
-                    _words(pp.title, pp.description),
-                    list(pp.evidence),
+                    x.title.text,
+                    _words(x.title, x.description),
+                    list(x.evidence),
                     {
-                        "frequency": pp.frequency,
-                        "severity": pp.severity,
-                        "priority": pp.priority,
-                        "by_language": {c.lang: c.count for c in pp.language_counts},
+                        "frequency": x.frequency,
+                        "severity": x.severity,
+                        "priority": x.priority,
+                        "by_language": {c.lang: c.count for c in x.language_counts},
                     },
                     s.name.text,
                 )
             )
-        for d in s.delighters:
+        elif isinstance(x, Delighter) and s is not None:
             out.append(
                 Element(
-                    f"{mid}:{base}/delighters/{d.id}",
+                    ref,
                     mid,
                     v,
                     "delighter",
                     s.id,
                     lang,
-                    d.title.text,
-                    _words(d.title, d.description),
-                    list(d.evidence),
+                    x.title.text,
+                    _words(x.title, x.description),
+                    list(x.evidence),
                     {
-                        "frequency": d.frequency,
-                        "by_language": {c.lang: c.count for c in d.language_counts},
+                        "frequency": x.frequency,
+                        "by_language": {c.lang: c.count for c in x.language_counts},
                     },
                     s.name.text,
                 )
             )
-    stage_of = {pp.id: s.id for s in j.stages for pp in s.pain_points}
-    name_of = {s.id: s.name.text for s in j.stages}
-    for r in j.recommendations:
-        stages = {stage_of[a] for a in r.addresses if a in stage_of}
-        stage = next(iter(stages)) if len(stages) == 1 else None
-        out.append(
-            Element(
-                f"{mid}:recommendations/{r.id}",
-                mid,
-                v,
-                "recommendation",
-                stage,
-                lang,
-                r.action.text,
-                _words(r.action, r.owner_team, r.kpi),
-                numbers={
-                    "owner_team": r.owner_team.text if r.owner_team else None,
-                    "status": r.status,
-                    "effort": r.effort,
-                    "impact": r.impact,
-                    "addresses": list(r.addresses),
-                },
-                stage_name=name_of.get(stage) if stage else None,
+        elif isinstance(x, Recommendation):
+            stages = {stage_of[a] for a in x.addresses if a in stage_of}
+            stage = next(iter(stages)) if len(stages) == 1 else None
+            out.append(
+                Element(
+                    ref,
+                    mid,
+                    v,
+                    "recommendation",
+                    stage,
+                    lang,
+                    x.action.text,
+                    _words(x.action, x.owner_team, x.kpi),
+                    numbers={
+                        "owner_team": x.owner_team.text if x.owner_team else None,
+                        "status": x.status,
+                        "effort": x.effort,
+                        "impact": x.impact,
+                        "addresses": list(x.addresses),
+                    },
+                    stage_name=name_of.get(stage) if stage else None,
+                )
             )
-        )
     return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from knowledge.journey.vocabulary import ENGLISH_NAMES
+
 PHRASES: dict[str, dict[str, str]] = {
     "en": {
         "resolved": "Pain points resolved (a recommendation done): {k} of {n}",
@@ -122,7 +124,7 @@ KIND_NAMES = {
     },
 }
 LANG_NAMES = {
-    "en": {"fa": "Persian", "ru": "Russian", "th": "Thai", "zh": "Chinese", "en": "English"},
+    "en": ENGLISH_NAMES,
     "fa": {"fa": "فارسی", "ru": "روس", "th": "تایلندی", "zh": "چینی", "en": "انگلیسی"},
     "ru": {
         "fa": "персидский",

@@ -7,8 +7,8 @@ import copy
 from dataclasses import dataclass
 from typing import Any, Literal
 
-# fields that describe the map rather than say something in its language
-NOT_TRANSLATED = {"provenance", "framework", "scope", "coverage", "translation_of"}
+from knowledge.journey.elements import is_quote, is_text, iter_elements
+from knowledge.journey.model import EvidenceRef, JourneyMap, Text
 
 
 @dataclass(frozen=True)
@@ -19,38 +19,16 @@ class TextField:
     source_lang: str
 
 
-def is_text(node: Any) -> bool:
-    return isinstance(node, dict) and set(node) == {"text", "origin"}
-
-
-def is_quote(node: Any) -> bool:
-    return isinstance(node, dict) and "quote" in node and "translation" in node
-
-
-def _walk(node: Any, path: str, lang: str, target: str, out: list[TextField]) -> None:
-    if is_text(node):
-        if node["text"].strip():
-            out.append(TextField(path, node["text"], "text", lang))
-        return
-    if is_quote(node):
-        if node["lang"] != target and node["quote"].strip():
-            out.append(TextField(f"{path}/translation", node["quote"], "quote", node["lang"]))
-        return
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if not path and key in NOT_TRANSLATED:
-                continue
-            _walk(value, f"{path}/{key}" if path else key, lang, target, out)
-    elif isinstance(node, list):
-        for n, item in enumerate(node):
-            name = item["id"] if isinstance(item, dict) and isinstance(item.get("id"), str) else n
-            _walk(item, f"{path}/{name}", lang, target, out)
-
-
 def translatable(content: dict[str, Any], target: str) -> list[TextField]:
-    """Every text of the map and every quote not already in ``target``, in document order."""
+    """Every text of the map and every quote not already in ``target``, in document order
+    (``knowledge.journey.elements``)."""
+    journey = JourneyMap.model_validate(content)
     out: list[TextField] = []
-    _walk(content, "", content["language"], target, out)
+    for e in iter_elements(journey):
+        if isinstance(e.value, Text) and e.value.text.strip():
+            out.append(TextField(e.path, e.value.text, "text", journey.language))
+        elif isinstance(e.value, EvidenceRef) and e.value.lang != target and e.value.quote.strip():
+            out.append(TextField(f"{e.path}/translation", e.value.quote, "quote", e.value.lang))
     return out
 
 

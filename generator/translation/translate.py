@@ -26,11 +26,11 @@ from generator.llm.screening import contacts_in, reveals_instructions
 from generator.llm.splitting import split_on_truncation
 from generator.translation.fields import TextField, skeleton, translatable
 from knowledge.journey.model import JourneyMap
+from knowledge.journey.vocabulary import PROMPT_NAMES
 from knowledge.platform.errors import UserInputError
 from knowledge.text.hygiene import addresses_ai
 from knowledge.translation.glossary import Glossary
 from knowledge.translation.memory import TranslationMemory
-from prompts.fencing import LANGUAGE_NAMES
 
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
 MAX_BATCH_CHARS = 3000
@@ -163,7 +163,7 @@ class Translator:
                 if not text:
                     errors.append(f"item {item.id} is empty")
                 elif not in_language(text, self.target):
-                    errors.append(f"item {item.id} is not in {LANGUAGE_NAMES[self.target]}")
+                    errors.append(f"item {item.id} is not in {PROMPT_NAMES[self.target]}")
                 errors += added(item.id, ids[item.id].source, text)
                 for term, expected in self._terms(ids[item.id]):
                     if not contains(text, expected):
@@ -188,7 +188,7 @@ class Translator:
             screened=False,  # each item is checked against its own source (``added``)
             splittable=len(fields) > 1,
             source_language_name=", ".join(
-                sorted({LANGUAGE_NAMES.get(f.source_lang, f.source_lang) for f in fields})
+                sorted({PROMPT_NAMES.get(f.source_lang, f.source_lang) for f in fields})
             ),
             glossary=self._glossary_text(fields),
             items=items,

@@ -17,12 +17,9 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from knowledge.journey.strings import MAX_LABEL, Id, Label, LongText, MapId, Quote, Translation
+from knowledge.journey.vocabulary import EvidenceKind, LanguageCode, MapLanguage, MapType
 
 Origin = Literal["evidence", "inferred", "human"]
-MapType = Literal["current_state", "future_state", "day_in_the_life", "service_blueprint"]
-MapLanguage = Literal["fa", "ru", "th", "zh", "en"]
-LanguageCode = Literal["fa", "ru", "th", "zh", "en", "other"]  # customers write in any language
-EvidenceKind = Literal["feedback", "review", "survey", "support", "interview", "competitor"]
 Level = Literal["low", "medium", "high"]
 Polarity = Literal["negative", "positive", "neutral", "mixed"]
 

@@ -19,12 +19,12 @@ from typing import Any, Literal, Protocol
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from knowledge.journey.vocabulary import EvidenceKind
 from knowledge.platform.errors import BadFileError
 from knowledge.research.evidence import EvidenceChunk, Extraction, extract_evidence, stable_id
 from knowledge.research.folders import link_problem, shown, walk
 from knowledge.research.readers import SUPPORTED_EXTENSIONS, ParsedDocument, ReadOptions, read_file
 from knowledge.research.readers.archives import ArchiveLimits
-from knowledge.research.readers.base import Kind
 from knowledge.search.dense import add_to_centroids
 from knowledge.search.embeddings import text_hash
 from knowledge.search.library import Library
@@ -47,7 +47,7 @@ class Progress(Protocol):
 
 @dataclass(frozen=True)
 class IngestOptions:
-    kind: Kind
+    kind: EvidenceKind
     workspace: str = "default"
     product: str | None = None
     segment: str | None = None

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from knowledge.journey.vocabulary import EVIDENCE_KINDS, LANGUAGE_CODES
 from knowledge.platform.errors import UserInputError
-from knowledge.research.readers.base import KINDS
-from knowledge.text.languages import ALL_LANGUAGES
 
 
 @dataclass(frozen=True)
@@ -26,14 +25,14 @@ class EvidenceFilter:
     labels: tuple[str, ...] = ()
 
     def validate(self) -> None:
-        bad = [lang for lang in self.langs if lang not in ALL_LANGUAGES]
+        bad = [lang for lang in self.langs if lang not in LANGUAGE_CODES]
         if bad:
             raise UserInputError(
-                f"unknown language {bad[0]!r}; use one of {', '.join(ALL_LANGUAGES)}"
+                f"unknown language {bad[0]!r}; use one of {', '.join(LANGUAGE_CODES)}"
             )
-        bad = [k for k in self.kinds if k not in KINDS]
+        bad = [k for k in self.kinds if k not in EVIDENCE_KINDS]
         if bad:
-            raise UserInputError(f"unknown kind {bad[0]!r}; use one of {', '.join(KINDS)}")
+            raise UserInputError(f"unknown kind {bad[0]!r}; use one of {', '.join(EVIDENCE_KINDS)}")
         for d in (self.date_from, self.date_to):
             if d is not None and not _is_iso_date(d):
                 raise UserInputError(f"date {d!r} is not in YYYY-MM-DD form")

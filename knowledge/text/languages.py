@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
-from typing import Any, Literal, get_args
+from typing import Any
 
-Language = Literal["fa", "ru", "th", "zh", "en", "other"]
-SUPPORTED_LANGUAGES: tuple[str, ...] = ("fa", "ru", "th", "zh", "en")
-ALL_LANGUAGES: tuple[str, ...] = get_args(Language)
+from knowledge.journey.vocabulary import LanguageCode
 
 _PERSIAN_LETTERS = frozenset("پچژگیک")  # letters Arabic does not use
 _ARABIC_ONLY = frozenset("ةيكى")  # common in Arabic, folded away in proper Persian
@@ -121,7 +119,7 @@ def _best_of(text: str, candidates: tuple[str, ...]) -> str:
     return candidates[0]
 
 
-def detect_language(text: str) -> Language:
+def detect_language(text: str) -> LanguageCode:
     """Detect fa/ru/th/zh/en (else ``"other"``) from the dominant writing system."""
     scripts = script_counts(text)
     if not scripts:

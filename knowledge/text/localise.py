@@ -17,13 +17,15 @@ from functools import cache
 from babel import Locale
 from babel.numbers import format_decimal, format_percent
 
+from knowledge.journey.vocabulary import SUPPORTED_LANGUAGES
+
 # a counted phrase: plural category -> template with ``{n}`` (and any other named values)
 Forms = Mapping[str, str]
 
 
 @cache
 def _locale(lang: str) -> Locale:
-    return Locale.parse(lang if lang in ("fa", "ru", "th", "zh") else "en")
+    return Locale.parse(lang if lang in SUPPORTED_LANGUAGES else "en")
 
 
 def number(value: float, lang: str, decimals: int | None = None) -> str:

@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from knowledge.journey.vocabulary import EvidenceKind as Kind
 from knowledge.platform.settings import Settings
 from knowledge.research.ingest import IngestOptions, Ingestor
-from knowledge.research.readers.base import Kind
 from knowledge.search.library import Library
 from tests.helpers.paths import SAMPLES
 

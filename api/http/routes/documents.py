@@ -3,7 +3,7 @@ result while the rest goes in)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile, status
 
@@ -12,6 +12,7 @@ from api.http.launcher import JobContext, JobLauncherDep
 from api.http.problems import WRITE, TooLarge, documented
 from api.http.schemas import JobOut
 from api.http.uploads import public_summary, store, uploaded_name
+from knowledge.journey.vocabulary import EvidenceKind
 from knowledge.platform.errors import KnowledgeError
 from knowledge.research.ingest import IngestOptions, Ingestor
 
@@ -29,9 +30,7 @@ def upload(
         list[UploadFile],
         File(description="Research files (csv, xlsx, json, jsonl, txt, md, docx, pdf, srt, vtt)."),
     ],
-    kind: Annotated[
-        Literal["feedback", "review", "survey", "support", "interview", "competitor"], Form()
-    ],
+    kind: Annotated[EvidenceKind, Form()],
     launcher: JobLauncherDep,
     library: LibraryDep,
     settings: SettingsDep,

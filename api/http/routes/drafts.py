@@ -23,6 +23,7 @@ from generator.qa.vectors import store_element_vectors
 from knowledge.journey.frameworks import BUILTIN
 from knowledge.journey.review import actions as review
 from knowledge.journey.review.repository import MapRepository
+from knowledge.journey.vocabulary import MapType
 from knowledge.platform.errors import UserInputError
 
 router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["drafts"], responses=WRITE)
@@ -30,9 +31,7 @@ router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["drafts"], respons
 
 class DraftIn(EvidenceScopeIn):
     lang: Lang = Field(default="en", description="Language of the map.")
-    map_type: Literal["current_state", "future_state", "day_in_the_life", "service_blueprint"] = (
-        "current_state"
-    )
+    map_type: MapType = "current_state"
     personas: int = Field(default=3, ge=0, le=8)
     goal: str | None = Field(
         default=None,

@@ -9,16 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from knowledge.journey.review.paths import is_text
+from knowledge.journey.elements import ITEM_KINDS, is_text
 
-KINDS = {
-    "stages": "stage",
-    "pain_points": "pain point",
-    "delighters": "delighter",
-    "personas": "persona",
-    "recommendations": "recommendation",
-    "touchpoints": "touchpoint",
-}
+# a list item as a change names it: stage «Delivery», pain point «Late»
+KINDS = {key: kind.replace("_", " ") for key, kind in ITEM_KINDS.items()}
 
 
 @dataclass(frozen=True)

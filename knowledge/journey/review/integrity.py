@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, get_args
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from knowledge.journey.model import EvidenceKind, LanguageCode
 from knowledge.journey.review.paths import walk_quotes
+from knowledge.journey.vocabulary import EVIDENCE_KINDS, LANGUAGE_CODES, OTHER
 from knowledge.platform.errors import UserInputError
 from knowledge.store import ChunkRow, MapRow, MapVersionRow
 
@@ -63,11 +63,11 @@ def is_verbatim(quote: str, text: str) -> bool:
 
 
 def stored_lang(row: ChunkRow) -> str:
-    return row.lang if row.lang in get_args(LanguageCode) else "other"
+    return row.lang if row.lang in LANGUAGE_CODES else OTHER
 
 
 def stored_kind(row: ChunkRow) -> str | None:
-    return row.kind if row.kind in get_args(EvidenceKind) else None
+    return row.kind if row.kind in EVIDENCE_KINDS else None
 
 
 def stored_chunks(s: Session, workspace: str, ids: Iterable[str]) -> dict[str, ChunkRow]:

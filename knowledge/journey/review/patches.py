@@ -26,6 +26,7 @@ from pydantic import (
     field_validator,
 )
 
+from knowledge.journey.elements import is_quote, is_text
 from knowledge.journey.model import JourneyMap
 from knowledge.journey.review.integrity import (
     Broken,
@@ -37,8 +38,6 @@ from knowledge.journey.review.integrity import (
 from knowledge.journey.review.paths import (
     PathError,
     assign,
-    is_quote,
-    is_text,
     resolve,
     split,
     walk_quotes,

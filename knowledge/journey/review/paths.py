@@ -9,8 +9,10 @@ that have an id are named by it, others by position.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
+from knowledge.journey.elements import is_quote, is_text
 from knowledge.platform.errors import UserInputError
 
 
@@ -73,42 +75,28 @@ def assign(doc: dict[str, Any], path: str, value: Any) -> None:
     raise PathError(f"{path}: cannot set {last!r}")
 
 
-def is_text(node: Any) -> bool:
-    return isinstance(node, dict) and set(node) == {"text", "origin"}
+def _walk(
+    node: Any, prefix: str, found: Callable[[Any], bool]
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """A document under edit (a map, or a part of one, in JSON form, not necessarily valid
+    yet): every node ``found`` picks, with its path. A valid map's elements, with what they
+    are: ``knowledge.journey.elements.iter_elements``."""
+    if found(node):
+        yield prefix, node
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            yield from _walk(v, f"{prefix}/{k}" if prefix else k, found)
+    elif isinstance(node, list):
+        for n, item in enumerate(node):
+            key = item["id"] if isinstance(item, dict) and "id" in item else str(n)
+            yield from _walk(item, f"{prefix}/{key}", found)
 
 
 def walk_texts(node: Any, prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
     """Every Text field with its path."""
-    out: list[tuple[str, dict[str, Any]]] = []
-    if is_text(node):
-        return [(prefix, node)]
-    if isinstance(node, dict):
-        for k, v in node.items():
-            out += walk_texts(v, f"{prefix}/{k}" if prefix else k)
-    elif isinstance(node, list):
-        for n, item in enumerate(node):
-            key = item["id"] if isinstance(item, dict) and "id" in item else str(n)
-            out += walk_texts(item, f"{prefix}/{key}")
-    return out
-
-
-QUOTE_KEYS = frozenset({"evidence_id", "quote", "lang", "kind", "translation"})
-
-
-def is_quote(node: Any) -> bool:
-    return isinstance(node, dict) and set(node) == QUOTE_KEYS
+    return list(_walk(node, prefix, is_text))
 
 
 def walk_quotes(node: Any, prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
     """Every evidence reference (quote) with its path."""
-    out: list[tuple[str, dict[str, Any]]] = []
-    if is_quote(node):
-        return [(prefix, node)]
-    if isinstance(node, dict):
-        for k, v in node.items():
-            out += walk_quotes(v, f"{prefix}/{k}" if prefix else k)
-    elif isinstance(node, list):
-        for n, item in enumerate(node):
-            key = item["id"] if isinstance(item, dict) and "id" in item else str(n)
-            out += walk_quotes(item, f"{prefix}/{key}")
-    return out
+    return list(_walk(node, prefix, is_quote))

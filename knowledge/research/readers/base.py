@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from knowledge.journey.vocabulary import EvidenceKind
 from knowledge.research.readers.archives import ArchiveLimits
 
-Kind = Literal["feedback", "review", "survey", "support", "interview", "competitor"]
-KINDS: tuple[str, ...] = ("feedback", "review", "survey", "support", "interview", "competitor")
 Role = Literal["customer", "interviewer"]
 
 
@@ -33,7 +32,7 @@ class ParsedDocument:
 
 @dataclass(frozen=True)
 class ReadOptions:
-    kind: Kind = "feedback"
+    kind: EvidenceKind = "feedback"
     text_field: str | None = None
     id_field: str | None = None
     encoding: str | None = None

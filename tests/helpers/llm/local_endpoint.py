@@ -23,7 +23,7 @@ from typing import Any
 
 from generator.drafting.fake_drafter import FakeDrafter
 from generator.llm.interface import ChatRequest, Message
-from prompts.fencing import LANGUAGE_NAMES
+from knowledge.journey.vocabulary import PROMPT_NAMES
 from tests.helpers.llm.wire import completion
 
 
@@ -31,7 +31,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802 - http.server's naming
         body = json.loads(self.rfile.read(int(self.headers["content-length"])))
         system = body["messages"][0]["content"]
-        lang = next((k for k, v in LANGUAGE_NAMES.items() if f"in {v}" in system), "en")
+        lang = next((k for k, v in PROMPT_NAMES.items() if f"in {v}" in system), "en")
         task = body["response_format"]["json_schema"]["name"]
         messages = tuple(Message(m["role"], m["content"]) for m in body["messages"])
         answer = FakeDrafter(lang)(ChatRequest(task, messages, object, 1, 1))  # type: ignore[arg-type]
