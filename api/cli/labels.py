@@ -24,7 +24,7 @@ from api.cli.common import JsonOption, WorkspaceOption, err, open_library, out, 
 from generator.analysis.analyze import analyze
 from generator.analysis.suggest import suggest
 from knowledge.journey.review.repository import MapRepository
-from knowledge.platform.errors import KnowledgeError
+from knowledge.platform.errors import CJMError
 from knowledge.platform.settings import Settings, get_settings
 from knowledge.research.corrections.anchors import anchors_from_map
 from knowledge.research.corrections.files import (
@@ -112,7 +112,7 @@ def _store() -> Iterator[tuple[Database, CorrectionStore]]:
     db = Database(get_settings())
     try:
         yield db, CorrectionStore(db)
-    except KnowledgeError as exc:
+    except CJMError as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(1) from exc
     finally:
@@ -423,7 +423,7 @@ def suggest_labels(
                 workspace, chosen, kind, lang, None, None, None, None, codebook
             )
             analysis, evidence = analyze(library, options)
-        except KnowledgeError as exc:
+        except CJMError as exc:
             err.print(f"[red]error:[/red] {escape(str(exc))}")
             raise typer.Exit(1) from exc
         picks = suggest(analysis, evidence, n)

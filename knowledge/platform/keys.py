@@ -31,6 +31,9 @@ MAX_NAME_CHARS = 200  # as the audit log stores it
 class RoleRequired(UserInputError):
     """The caller's role may not do this."""
 
+    http_status = 403
+    title = "Forbidden"
+
 
 @dataclass(frozen=True)
 class Principal:

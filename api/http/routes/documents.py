@@ -12,7 +12,7 @@ from api.http.jobs_common import accepted
 from api.http.problems import WRITE, TooLarge, documented
 from api.http.schemas import JobOut
 from api.http.uploads import public_summary, store, uploaded_name
-from knowledge.platform.errors import KnowledgeError
+from knowledge.platform.errors import CJMError
 from knowledge.platform.settings import get_settings
 from knowledge.research.ingest import IngestOptions, Ingestor
 
@@ -60,7 +60,7 @@ def upload(
     try:
         uploads = store(files, folder, limit)
     except Exception as exc:
-        jobs.fail(job.id, str(exc) if isinstance(exc, KnowledgeError) else "upload not stored")
+        jobs.fail(job.id, str(exc) if isinstance(exc, CJMError) else "upload not stored")
         raise
     options = IngestOptions(kind=kind, workspace=caller.workspace, product=product, segment=segment)
 

@@ -16,6 +16,7 @@ from api.http.schemas import EvidenceScopeIn, JobOut, Lang
 from generator.drafting.future_state import draft_future_state
 from generator.drafting.llm_draft import DraftSpec
 from generator.drafting.pipeline import draft_map
+from generator.llm.errors import LLMConfigError
 from generator.llm.job import LLMJob
 from generator.qa.vectors import store_element_vectors
 from knowledge.journey.frameworks import BUILTIN
@@ -60,7 +61,12 @@ class RegenerateIn(EvidenceScopeIn):
     stage_method: Literal["offline", "llm"] = "offline"
 
 
-@router.post("/drafts", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut)
+@router.post(
+    "/drafts",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=JobOut,
+    responses=documented(503),
+)
 def start_draft(
     caller: Caller,
     body: DraftIn,
@@ -77,7 +83,7 @@ def start_draft(
     settings = get_settings()
     needs_model = body.map_type == "future_state" or body.stage_method == "llm"
     if needs_model and factory(settings) is None:
-        raise UserInputError(NEEDS_MODEL)
+        raise LLMConfigError(NEEDS_MODEL)
     repo = MapRepository(library.db)
     if body.map_type == "future_state":
         if body.from_map is None:
@@ -115,7 +121,7 @@ def start_draft(
     "/maps/{map_id}/regenerate",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=JobOut,
-    responses=documented(412, 428),
+    responses=documented(412, 428, 503),
 )
 def regenerate(
     caller: Caller,
@@ -159,7 +165,7 @@ def regenerate(
     options = options_from(caller.workspace, stored)
     settings = get_settings()
     if body.stage_method == "llm" and factory(settings) is None:
-        raise UserInputError(NEEDS_MODEL)
+        raise LLMConfigError(NEEDS_MODEL)
     personas = (len(current.personas) or 3) if body.personas is None else body.personas
     spec = DraftSpec(map_type=current.map_type, personas=personas, goal=scope.goal)
     job = jobs.create(

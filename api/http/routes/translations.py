@@ -11,9 +11,10 @@ from pydantic import Field
 
 from api.http.deps import Caller, JobsDep, LibraryDep, MapsDep, ModelFactoryDep, RunnerDep, require
 from api.http.jobs_common import accepted, model_for_job
-from api.http.problems import WRITE
+from api.http.problems import WRITE, documented
 from api.http.routes.drafts import NEEDS_MODEL
 from api.http.schemas import Body, JobOut, Lang, LinkOut
+from generator.llm.errors import LLMConfigError
 from generator.llm.job import LLMJob
 from generator.qa.vectors import store_element_vectors
 from generator.translation.service import translate_map
@@ -51,7 +52,9 @@ def list_translations(caller: Caller, repo: MapsDep, map_id: str) -> list[LinkOu
     ]
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut)
+@router.post(
+    "", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut, responses=documented(503)
+)
 def translate(
     caller: Caller,
     map_id: str,
@@ -70,7 +73,7 @@ def translate(
     require(caller, "editor")
     settings = get_settings()
     if factory(settings) is None:
-        raise UserInputError(NEEDS_MODEL)
+        raise LLMConfigError(NEEDS_MODEL)
     source = repo.get(caller.workspace, map_id)
     if source.language == body.to:
         raise UserInputError(f"map {map_id} is already in {body.to}")
