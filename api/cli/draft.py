@@ -22,12 +22,13 @@ from api.cli.analysis import (
     analysis_options,
 )
 from api.cli.common import WorkspaceOption, err, open_library, out, print_json
+from api.cli.errors import fail
 from api.cli.map_review import read_map
 from api.cli.reviewer import AsOption, local_reviewer
 from generator.drafting.future_state import draft_future_state
 from generator.drafting.llm_draft import DraftSpec
 from generator.drafting.pipeline import draft_map
-from generator.llm.errors import LLMError
+from generator.llm.errors import LLMConfigError, LLMError
 from generator.llm.factory import configured_model
 from generator.llm.failures import save_failure
 from generator.llm.job import LLMJob
@@ -61,8 +62,7 @@ def _write(journey: JourneyMap, output: Path) -> None:
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        err.print(f"[red]error:[/red] cannot write {output}: {exc.strerror or exc}")
-        raise typer.Exit(2) from exc
+        raise UserInputError(f"cannot write {output}: {exc.strerror or exc}") from exc
 
 
 def _starting_map(workspace: str, from_map: str) -> JourneyMap:
@@ -177,17 +177,12 @@ def draft_command(
     if stage_method not in ("offline", "llm"):
         err.print("[red]error:[/red] --stage-method must be offline or llm")
         raise typer.Exit(2)
-    try:
-        who = local_reviewer(workspace, actor)
-    except UserInputError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+    who = local_reviewer(workspace, actor)
     settings = get_settings()
     model = configured_model(settings)
     needs_model = map_type == "future_state" or stage_method == "llm"
     if model is None and needs_model:
-        err.print(f"[red]error:[/red] this needs a language model.\n{HOW_TO_CONFIGURE}")
-        raise typer.Exit(2)
+        raise LLMConfigError(f"this needs a language model.\n{HOW_TO_CONFIGURE}")
     try:
         if map_type == "future_state":
             assert model is not None
@@ -215,13 +210,11 @@ def draft_command(
                 journey = draft_map(
                     library, options, lang, spec, model, settings, stage_method, _progress
                 )
-    except UserInputError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
     except LLMError as exc:
         saved = save_failure(settings.home, "draft", exc)
-        err.print(f"[red]draft failed:[/red] {exc}\n  details (attempts, last answer): {saved}")
-        raise typer.Exit(1) from exc
+        failed = fail(exc)
+        err.print(f"  details (attempts, last answer): {saved}", markup=False, highlight=False)
+        raise failed from exc
     finally:
         close = getattr(model, "close", None)
         if close is not None:

@@ -34,6 +34,11 @@ class Problem(BaseModel):
         description="422: what is wrong with which part of the request (for a map that would "
         "not hold: path and msg of each quote or id that does not resolve).",
     )
+    field: str | None = Field(
+        default=None,
+        description="The request field the problem is about, when it is about one.",
+        examples=["lang"],
+    )
     head: int | None = Field(default=None, description="412: the map's current version.")
     based_on: int | None = Field(default=None, description="412: the version the change named.")
     limit: int | None = Field(default=None, description="413: the size limit, in bytes.")

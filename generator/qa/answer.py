@@ -99,7 +99,9 @@ def numbers_in(text: str) -> set[str]:
 def asker_language(question: str, lang: str | None) -> str:
     if lang:
         if lang not in SUPPORTED_LANGUAGES:
-            raise UserInputError(f"--lang must be one of {', '.join(SUPPORTED_LANGUAGES)}")
+            raise UserInputError(
+                f"lang must be one of {', '.join(SUPPORTED_LANGUAGES)}", field="lang"
+            )
         return lang
     found = detect_language(question)
     return found if found in SUPPORTED_LANGUAGES else "en"
@@ -154,7 +156,9 @@ class Asker:
         if not question.strip():
             raise UserInputError("ask a question")
         if not maps:
-            raise UserInputError("no maps in scope: name maps with --map, or approve one first")
+            raise UserInputError(
+                "no maps in scope: name them with maps, or approve one first", field="maps"
+            )
         lang = asker_language(question, lang)
         chosen = one_per_map(maps, lang)
         elements = [e for m in chosen for e in elements_of(m)]
