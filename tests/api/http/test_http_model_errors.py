@@ -8,7 +8,6 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -37,7 +36,7 @@ def served(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict
         yield {"client": client, "map_id": map_id}
 
 
-def ask(served: dict[str, Any], factory: Callable[[Settings], Any]) -> httpx.Response:
+def ask(served: dict[str, Any], factory: Callable[[Settings], Any]) -> Any:
     client: TestClient = served["client"]
     client.app.state.model_factory = factory  # type: ignore[attr-defined]
     response = client.post(
