@@ -27,6 +27,7 @@ FLAGS = {
     "maps": "--map",
     "goal": "--goal",
     "text_field": "--text-field",
+    "encoding": "--encoding",
     "actor": "--as",
 }
 
