@@ -16,14 +16,14 @@ from pathlib import Path
 
 import yaml
 
-from knowledge.platform.errors import KnowledgeError
+from knowledge.platform.errors import CJMError
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 _FIELDS = {"id", "version", "description", "variables", "system", "user", "guidance"}
 
 
-class PromptError(KnowledgeError):
+class PromptError(CJMError):
     """A template file is invalid."""
 
 

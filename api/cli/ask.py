@@ -8,6 +8,7 @@ import typer
 
 from api.cli.common import JsonOption, WorkspaceOption, err, open_library, out, print_json
 from api.cli.draft import _progress
+from api.cli.errors import fail
 from generator.llm.errors import LLMError
 from generator.llm.factory import configured_model
 from generator.llm.failures import save_failure
@@ -43,8 +44,9 @@ def ask_command(
             answer = Asker(library, model, settings, _progress).ask(question, maps, lang)
     except LLMError as exc:
         saved = save_failure(settings.home, "ask", exc)
-        err.print(f"[red]answer failed:[/red] {exc}\n  details: {saved}")
-        raise typer.Exit(1) from exc
+        failed = fail(exc)
+        err.print(f"  details: {saved}", markup=False, highlight=False)
+        raise failed from exc
     finally:
         if model is not None:
             model.close()

@@ -12,7 +12,7 @@ import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
 
-from knowledge.platform.errors import LibraryError, UserInputError
+from knowledge.platform.errors import UserInputError
 from knowledge.platform.settings import get_settings
 from knowledge.search.library import Library
 
@@ -50,16 +50,10 @@ def parsed(model: type[M], what: str, value: Any) -> M:
 
 @contextmanager
 def open_library() -> Iterator[Library]:
-    """The library for this process, with user mistakes and run failures turned into a one-line
-    message and exit status 2 or 1 (no traceback)."""
+    """The library for this process, closed when done (an error the command lets through is
+    reported by ``api.cli.errors``)."""
     library = Library(get_settings())
     try:
         yield library
-    except UserInputError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    except LibraryError as exc:
-        err.print(f"[red]failed:[/red] {exc}")
-        raise typer.Exit(1) from exc
     finally:
         library.close()

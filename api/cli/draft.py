@@ -24,13 +24,14 @@ from api.cli.analysis import (
     rating_scales,
 )
 from api.cli.common import WorkspaceOption, err, open_library, out, print_json
+from api.cli.errors import fail
 from api.cli.map_review import read_map
 from api.cli.reviewer import AsOption, local_reviewer
 from generator.analysis.request import AnalysisRequest
 from generator.drafting.future_state import draft_future_state
 from generator.drafting.pipeline import draft_map
 from generator.drafting.request import STAGE_METHODS, DraftRequest
-from generator.llm.errors import LLMError
+from generator.llm.errors import LLMConfigError, LLMError
 from generator.llm.factory import configured_model
 from generator.llm.failures import save_failure
 from generator.llm.job import LLMJob
@@ -63,8 +64,7 @@ def _write(journey: JourneyMap, output: Path) -> None:
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        err.print(f"[red]error:[/red] cannot write {output}: {exc.strerror or exc}")
-        raise typer.Exit(2) from exc
+        raise UserInputError(f"cannot write {output}: {exc.strerror or exc}") from exc
 
 
 def _starting_map(workspace: str, from_map: str) -> JourneyMap:
@@ -179,11 +179,7 @@ def draft_command(
     if stage_method not in STAGE_METHODS:
         err.print("[red]error:[/red] --stage-method must be offline or llm")
         raise typer.Exit(2)
-    try:
-        who = local_reviewer(workspace, actor)
-    except UserInputError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+    who = local_reviewer(workspace, actor)
     request = DraftRequest(
         None,  # the evidence's request once the model is known to be there, below
         lang=lang,
@@ -196,8 +192,7 @@ def draft_command(
     settings = get_settings()
     model = configured_model(settings)
     if model is None and request.needs_model:
-        err.print(f"[red]error:[/red] this needs a language model.\n{HOW_TO_CONFIGURE}")
-        raise typer.Exit(2)
+        raise LLMConfigError(f"this needs a language model.\n{HOW_TO_CONFIGURE}")
     try:
         if request.map_type == "future_state":
             assert model is not None
@@ -233,13 +228,11 @@ def draft_command(
                     request.stage_method,
                     _progress,
                 )
-    except UserInputError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
     except LLMError as exc:
         saved = save_failure(settings.home, "draft", exc)
-        err.print(f"[red]draft failed:[/red] {exc}\n  details (attempts, last answer): {saved}")
-        raise typer.Exit(1) from exc
+        failed = fail(exc)
+        err.print(f"  details (attempts, last answer): {saved}", markup=False, highlight=False)
+        raise failed from exc
     finally:
         if model is not None:
             model.close()

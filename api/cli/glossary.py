@@ -25,11 +25,6 @@ def _store() -> tuple[Database, GlossaryStore]:
     return db, GlossaryStore(db)
 
 
-def _fail(exc: UserInputError) -> typer.Exit:
-    err.print(f"[red]error:[/red] {exc}")
-    return typer.Exit(2)
-
-
 @glossary.command("import")
 def import_glossary(
     file: Annotated[Path, typer.Argument(help="A .csv (header: language codes) or .yaml file.")],
@@ -43,13 +38,11 @@ def import_glossary(
         parsed = parse_glossary(text, name or file.stem, file.suffix.lstrip(".").lower())
         info, created = store.put(workspace, parsed, "cli")
     except OSError as exc:
-        err.print(f"[red]error:[/red] {file}: {exc.strerror or exc}")
-        raise typer.Exit(2) from exc
+        raise UserInputError(f"{file}: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
-        err.print(f"[red]error:[/red] {file}: not UTF-8 text")
-        raise typer.Exit(2) from exc
+        raise UserInputError(f"{file}: not UTF-8 text") from exc
     except UserInputError as exc:
-        raise _fail(UserInputError(f"{file}: {exc}")) from exc
+        raise UserInputError(f"{file}: {exc}", field=exc.field) from exc
     finally:
         db.dispose()
     verb = "created" if created else "replaced"
@@ -90,8 +83,6 @@ def show(
     db, store = _store()
     try:
         found = store.get(workspace, name)
-    except UserInputError as exc:
-        raise _fail(exc) from exc
     finally:
         db.dispose()
     if json_output:
@@ -113,8 +104,6 @@ def delete(
     db, store = _store()
     try:
         store.delete(workspace, name)
-    except UserInputError as exc:
-        raise _fail(exc) from exc
     finally:
         db.dispose()
     err.print(f"deleted glossary {name}")

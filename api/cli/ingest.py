@@ -17,6 +17,7 @@ from rich.progress import (
 from rich.table import Table
 
 from api.cli.common import JsonOption, WorkspaceOption, err, open_library, out, print_json
+from api.cli.errors import with_flag
 from knowledge.journey.vocabulary import EVIDENCE_KINDS, EvidenceKind
 from knowledge.research.ingest import IngestOptions, Ingestor, IngestReport, reindex
 
@@ -71,7 +72,9 @@ def _print_report(report: IngestReport, base: Path | None = None) -> None:
             f"[{color}]{f.status}[/{color}]",
             str(f.documents or ""),
             str(f.chunks or ""),
-            f.reason or (f"{f.skipped_records} empty records skipped" if f.skipped_records else ""),
+            with_flag(f.reason, f.field)
+            if f.reason
+            else (f"{f.skipped_records} empty records skipped" if f.skipped_records else ""),
         )
     out.print(table)
     pii = ", ".join(f"{n} {kind.lower()}" for kind, n in sorted(report.pii_redacted.items()))
@@ -130,7 +133,10 @@ def ingest(
     with open_library() as library, _bar(err.is_terminal and not json_output) as bar:
         report = Ingestor(library, BarProgress(bar)).run(paths, options)
     if json_output:
-        print_json(report.summary())
+        summary = report.summary()
+        for failure in summary["failures"]:  # the flag for an option a reason asks for
+            failure["reason"] = with_flag(failure["reason"], failure.get("field"))
+        print_json(summary)
     else:
         _print_report(report)
     if not report.ok:

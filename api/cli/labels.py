@@ -20,11 +20,11 @@ from sqlalchemy import select
 from typer.core import TyperGroup
 
 from api.cli.common import JsonOption, WorkspaceOption, err, open_library, out, print_json
+from api.cli.errors import reported
 from generator.analysis.analyze import analyze
 from generator.analysis.request import AnalysisRequest
 from generator.analysis.suggest import suggest
 from knowledge.journey.review.repository import MapRepository
-from knowledge.platform.errors import KnowledgeError
 from knowledge.platform.settings import Settings, get_settings
 from knowledge.research.corrections.anchors import anchors_from_map
 from knowledge.research.corrections.files import (
@@ -108,13 +108,11 @@ def _limits(settings: Settings) -> LabelFileLimits:
 @contextmanager
 def _store() -> Iterator[tuple[Database, CorrectionStore]]:
     """The store, with a mistake (unknown evidence, stage, code, map ...) turned into a
-    one-line message and exit status 1."""
+    one-line message and exit status 1 (a label command exits 1 when nothing was stored)."""
     db = Database(get_settings())
     try:
-        yield db, CorrectionStore(db)
-    except KnowledgeError as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}")
-        raise typer.Exit(1) from exc
+        with reported(code=1):
+            yield db, CorrectionStore(db)
     finally:
         db.dispose()
 
@@ -417,7 +415,7 @@ def suggest_labels(
     evidence in any language), each pick a different thing. Label them with `cjm label
     EVIDENCE_ID --stage ...`; the next analysis learns from them."""
     with open_library() as library:
-        try:
+        with reported(code=1):
             chosen = framework or workspace_framework(library.db, workspace)
             options = AnalysisRequest(
                 workspace=workspace,
@@ -427,9 +425,6 @@ def suggest_labels(
                 langs=tuple(lang or ()),
             ).options()
             analysis, evidence = analyze(library, options)
-        except KnowledgeError as exc:
-            err.print(f"[red]error:[/red] {escape(str(exc))}")
-            raise typer.Exit(1) from exc
         picks = suggest(analysis, evidence, n)
     if json_output:
         print_json([s.as_dict() for s in picks])

@@ -8,6 +8,7 @@ from api.cli.analysis import analyze_command
 from api.cli.ask import ask_command
 from api.cli.demo import demo
 from api.cli.draft import draft_command
+from api.cli.errors import ReportingGroup
 from api.cli.evaluate import evaluate_command
 from api.cli.export import export_command
 from api.cli.glossary import glossary
@@ -31,6 +32,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=ReportingGroup,  # an error of the product: its message and its class's exit status
 )
 app.command("demo")(demo)
 app.command("ingest")(ingest)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from api.cli.common import err, out
-from knowledge.platform.errors import UserInputError
+from knowledge.platform.errors import NotFound
 from knowledge.platform.keys import ROLES, create_key, revoke_key
 from knowledge.platform.settings import get_settings
 from knowledge.store import Database
@@ -37,9 +37,6 @@ def create(
     db = Database(get_settings())
     try:
         key, who = create_key(db, workspace, role, name)
-    except UserInputError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
     finally:
         db.dispose()
     out.print(key, highlight=False)
@@ -52,8 +49,7 @@ def revoke(key_id: Annotated[str, typer.Argument(help="The key's id (key_...).")
     db = Database(get_settings())
     try:
         if not revoke_key(db, key_id):
-            err.print(f"[red]error:[/red] no key {key_id}")
-            raise typer.Exit(2)
+            raise NotFound(f"no key {key_id}")
     finally:
         db.dispose()
     err.print(f"revoked {key_id}")

@@ -8,7 +8,8 @@ import typer
 
 from api.cli.common import JsonOption, WorkspaceOption, err, open_library, print_json
 from api.cli.draft import HOW_TO_CONFIGURE, _progress
-from generator.llm.errors import LLMError
+from api.cli.errors import fail
+from generator.llm.errors import LLMConfigError, LLMError
 from generator.llm.factory import configured_model
 from generator.llm.failures import save_failure
 from generator.llm.job import LLMJob
@@ -44,8 +45,7 @@ def translate_command(
     settings = get_settings()
     model = configured_model(settings)
     if model is None:
-        err.print(f"[red]error:[/red] translation needs a language model.\n{HOW_TO_CONFIGURE}")
-        raise typer.Exit(2)
+        raise LLMConfigError(f"translation needs a language model.\n{HOW_TO_CONFIGURE}")
     try:
         with open_library() as library:
             job = LLMJob.from_settings(model, settings, to, _progress)
@@ -61,8 +61,9 @@ def translate_command(
             )
     except LLMError as exc:
         saved = save_failure(settings.home, "translate", exc)
-        err.print(f"[red]translation failed:[/red] {exc}\n  details: {saved}")
-        raise typer.Exit(1) from exc
+        failed = fail(exc)
+        err.print(f"  details: {saved}", markup=False, highlight=False)
+        raise failed from exc
     finally:
         if model is not None:
             model.close()

@@ -19,8 +19,8 @@ from api.http.deps import Caller, JobsDep, ModelFactoryDep, RunnerDep, SettingsD
 from api.http.jobs_common import ModelFactory, accepted, model_for_job
 from api.http.runner import JobRunner
 from api.http.schemas import JobOut
+from generator.llm.errors import LLMConfigError
 from generator.llm.interface import ChatModel
-from knowledge.platform.errors import UserInputError
 from knowledge.platform.jobs import Job, JobStore
 from knowledge.platform.keys import Principal, Role
 from knowledge.platform.settings import Settings
@@ -45,7 +45,7 @@ class JobContext:
     def chat(self) -> ChatModel:
         """The model of a job launched with ``model="required"``."""
         if self.model is None:  # the launcher refused the job without one
-            raise UserInputError(NEEDS_MODEL)
+            raise LLMConfigError(NEEDS_MODEL)
         return self.model
 
 
@@ -81,7 +81,7 @@ class JobLauncher:
             return
         probe = self.factory(self.settings)
         if probe is None:
-            raise UserInputError(NEEDS_MODEL)
+            raise LLMConfigError(NEEDS_MODEL)
         probe.close()
         self._model_checked = True
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from http import HTTPStatus
 from typing import Any
 
@@ -12,16 +13,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from knowledge.journey.review.errors import (
-    MapExists,
-    MapOutdated,
-    MapTooLarge,
-    StaleVersion,
-    TransitionRefused,
-)
+from knowledge.journey.review.errors import StaleVersion
 from knowledge.journey.review.integrity import MapIntegrityError
-from knowledge.platform.errors import KnowledgeError, NotFound, Unavailable, UserInputError
-from knowledge.platform.keys import RoleRequired
+from knowledge.platform.errors import CJMError, Unavailable, UserInputError
 
 PROBLEM = "application/problem+json"
 
@@ -39,6 +33,11 @@ class Problem(BaseModel):
         default=None,
         description="422: what is wrong with which part of the request (for a map that would "
         "not hold: path and msg of each quote or id that does not resolve).",
+    )
+    field: str | None = Field(
+        default=None,
+        description="The request field the problem is about, when it is about one.",
+        examples=["lang"],
     )
     head: int | None = Field(default=None, description="412: the map's current version.")
     based_on: int | None = Field(default=None, description="412: the version the change named.")
@@ -60,8 +59,12 @@ DESCRIPTIONS = {
     413: "The request body is over its size limit, or the map would be.",
     422: "The request is not valid; errors says where.",
     428: "The change needs an If-Match header with the ETag of the version it is based on.",
-    503: "This server lacks what the request needs (PDF and PNG exports need Chromium); "
-    "the request is fine and works on a server that has it.",
+    502: "The language model answered with nothing usable (junk that never validates, a bad "
+    "reply, an answer cut off beyond recovery).",
+    503: "This server lacks what the request needs (PDF and PNG exports need Chromium; a model "
+    "task needs a configured, reachable language model that is not rate limiting it); the "
+    "request is fine and works on a server that has it (Retry-After when known).",
+    504: "The language model timed out, or the task's deadline passed.",
 }
 
 
@@ -76,6 +79,7 @@ def documented(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 READ = documented(401, 404, 422)
 WRITE = documented(401, 403, 404, 413, 422)
+MODEL = documented(502, 503, 504)  # a route that waits for a language model
 
 
 NO_IF_MATCH = 'send If-Match with the ETag of the version you edited, e.g. If-Match: "v3"'
@@ -84,57 +88,61 @@ NO_IF_MATCH = 'send If-Match with the ETag of the version you edited, e.g. If-Ma
 class PreconditionRequired(UserInputError):
     """A change was sent without If-Match."""
 
+    http_status = 428
+    title = "Precondition required"
+
 
 class TooLarge(UserInputError):
     """A request body over its size limit."""
 
-
-class Unauthenticated(Exception):
-    pass
-
-
-class Forbidden(Exception):
-    pass
+    http_status = 413
+    title = "Content too large"
 
 
-def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
+class Unauthenticated(CJMError):
+    http_status = 401
+    title = "Unauthenticated"
+    exit_code = 2
+
+
+class Forbidden(CJMError):
+    http_status = 403
+    title = "Forbidden"
+    exit_code = 2
+
+
+def problem(
+    status: int, title: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
-# most specific first
-STATUS: list[tuple[type[Exception], int, str]] = [
-    (Unauthenticated, 401, "Unauthenticated"),
-    (Forbidden, 403, "Forbidden"),
-    (RoleRequired, 403, "Forbidden"),
-    (NotFound, 404, "Not found"),
-    (PreconditionRequired, 428, "Precondition required"),
-    (TooLarge, 413, "Content too large"),
-    (MapTooLarge, 413, "Content too large"),
-    (StaleVersion, 412, "Precondition failed"),
-    (TransitionRefused, 409, "Conflict"),
-    (MapExists, 409, "Conflict"),
-    (MapOutdated, 409, "Conflict"),
-    (UserInputError, 422, "Unprocessable request"),
-    (Unavailable, 503, "Service unavailable"),
-    (KnowledgeError, 500, "Internal error"),
-]
+def product_problem(exc: CJMError) -> JSONResponse:
+    """The problem for an error of the product's tree: its class's status and title."""
+    answered = exc.answered_as()
+    extra: dict[str, Any] = {}
+    if isinstance(exc, StaleVersion):
+        extra = {"head": exc.head, "based_on": exc.based_on}
+    if isinstance(exc, MapIntegrityError):
+        extra = {"errors": exc.errors}
+    if isinstance(exc, Unavailable) and exc.works:
+        extra = {"formats": list(exc.works)}
+    if exc.field is not None:
+        extra["field"] = exc.field
+    headers = None
+    retry_after = getattr(exc, "retry_after", None)
+    if answered.http_status == 503 and isinstance(retry_after, int | float) and retry_after > 0:
+        headers = {"Retry-After": str(math.ceil(retry_after))}
+    return problem(answered.http_status, answered.title, str(exc), headers, **extra)
 
 
 def install(app: FastAPI) -> None:
     async def domain(_: Request, exc: Exception) -> JSONResponse:
-        for cls, status, title in STATUS:
-            if isinstance(exc, cls):
-                extra: dict[str, Any] = {}
-                if isinstance(exc, StaleVersion):
-                    extra = {"head": exc.head, "based_on": exc.based_on}
-                if isinstance(exc, MapIntegrityError):
-                    extra = {"errors": exc.errors}
-                if isinstance(exc, Unavailable) and exc.works:
-                    extra = {"formats": list(exc.works)}
-                return problem(status, title, str(exc), **extra)
-        return problem(500, "Internal error", "unexpected error")
+        assert isinstance(exc, CJMError)
+        return product_problem(exc)
 
     async def validation(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
@@ -167,8 +175,7 @@ def install(app: FastAPI) -> None:
             return problem(409, "Conflict", "a concurrent change got there first; try again")
         return problem(422, "Unprocessable request", "the request holds a value the store refuses")
 
-    for cls, _status, _title in STATUS:
-        app.add_exception_handler(cls, domain)
+    app.add_exception_handler(CJMError, domain)
     app.add_exception_handler(IntegrityError, store)
     app.add_exception_handler(DataError, store)
     app.add_exception_handler(RequestValidationError, validation)

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from generator.llm.errors import DraftFailed
-from knowledge.platform.errors import KnowledgeError
+from generator.llm.errors import ModelTaskFailed
+from knowledge.platform.errors import CJMError
 from knowledge.platform.jobs import Job, JobStore
 
 log = logging.getLogger("cjm.jobs")
@@ -26,9 +26,9 @@ class JobRunner:
             self.store.start(job.id)
             try:
                 result = work(lambda message: self.store.progress(job.id, message))
-            except DraftFailed as exc:
+            except ModelTaskFailed as exc:
                 self.store.fail(job.id, str(exc), {"failure": exc.as_dict()})
-            except KnowledgeError as exc:
+            except CJMError as exc:
                 self.store.fail(job.id, str(exc))
             except Exception as exc:  # noqa: BLE001 - recorded, and logged with its traceback
                 log.exception("job %s failed", job.id)

@@ -10,7 +10,7 @@ from typing import Any
 from api.web.labels import CORRECTION_LABELS
 from knowledge.journey.elements import iter_elements
 from knowledge.journey.model import EvidenceRef, JourneyMap
-from knowledge.platform.errors import KnowledgeError
+from knowledge.platform.errors import CJMError
 from knowledge.research.corrections.store import CorrectionStore
 from knowledge.research.corrections.target import label_target
 from knowledge.store import Database
@@ -25,7 +25,7 @@ def label_config(
     codes: list[list[str]] = []
     try:
         target = label_target(db, workspace, map_id=map_id)
-    except KnowledgeError:
+    except CJMError:
         target = None  # labels cannot be checked here; the API says why on a change
     if target is not None:
         stage_ids = [s for s in target.stage_ids if s in names] or list(target.stage_ids)

@@ -111,7 +111,7 @@ def load_evidence(library: Library, scope: EvidenceFilter) -> EvidenceSet:
             vectors.append(np.frombuffer(blob, dtype=np.float32))
     if not items:
         raise UserInputError(
-            f"workspace {scope.workspace!r} has no evidence in scope; ingest research first "
-            "(`cjm ingest PATH --kind KIND --workspace W`) or widen the filters"
+            f"workspace {scope.workspace!r} has no evidence in scope; ingest research into it "
+            "first or widen the filters"
         )
     return EvidenceSet(items, np.stack(vectors).astype(np.float32))

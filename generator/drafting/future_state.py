@@ -37,7 +37,7 @@ def draft_future_state(job: LLMJob, current: JourneyMap, goals: str | None) -> J
     check_future_state_language(current, job.lang)
     goals = goals or current.scope.goal
     if not goals:
-        raise UserInputError("a future-state map needs goals: pass --goal")
+        raise UserInputError("a future-state map needs goals: pass goal", field="goal")
     started = time.monotonic()
     grounding = Grounding({}, job.lang)
     stages: list[Stage] = []

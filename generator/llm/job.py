@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
+from generator.llm.errors import ModelTask
 from generator.llm.interface import ChatModel
 from generator.llm.screening import Screen
 from generator.llm.structured import Asked, CallPolicy, Deadline, ask
@@ -88,6 +89,7 @@ class LLMJob:
         known_words: Iterable[str] = (),
         numbers: bool = False,
         splittable: bool = True,
+        kind: ModelTask = "draft",
         **values: object,
     ) -> T:
         """Ask for ``output``; the answer must pass ``validate`` and the screen of its prompt
@@ -95,7 +97,8 @@ class LLMJob:
         are screened — for tasks that check their own texts, like translation). ``numbers``
         screens numbers too; ``known_words`` are words of unflagged evidence outside the
         prompt. ``splittable`` False: the caller cannot split the part, so a cut-off answer is
-        asked again for shorter."""
+        asked again for shorter. ``kind``: the task the part belongs to (a draft, a translation,
+        an answer), named by its failure."""
         prompt = get_template(template)
         if "language_name" in prompt.variables:
             values["language_name"] = PROMPT_NAMES.get(self.lang, self.lang)
@@ -123,4 +126,5 @@ class LLMJob:
             deadline=self.deadline,
             asked=self.asked,
             splittable=splittable,
+            kind=kind,
         )

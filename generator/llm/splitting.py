@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from generator.llm.errors import DraftFailed, OutputTruncated
+from generator.llm.errors import ModelTaskFailed, OutputTruncated
 
 I = TypeVar("I")  # noqa: E741
 R = TypeVar("R")
@@ -19,13 +19,15 @@ def split_on_truncation(items: Sequence[I], run: Callable[[Sequence[I]], R]) -> 
         return [run(items)]
     except OutputTruncated as exc:
         if len(items) <= 1:
-            raise DraftFailed(
+            raise ModelTaskFailed.of(
+                exc.kind,
                 exc.task,
                 "the answer was cut off at the output-token limit even for the smallest part; "
                 "raise CJM_LLM_MAX_OUTPUT_TOKENS",
                 1,
                 exc.raw[-2000:],
                 [],
+                cause=OutputTruncated,
             ) from exc
         half = (len(items) + 1) // 2
         return split_on_truncation(items[:half], run) + split_on_truncation(items[half:], run)

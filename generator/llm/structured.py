@@ -24,8 +24,10 @@ from pydantic import BaseModel, ValidationError
 from generator.llm.errors import (
     BadReply,
     DeadlineExceeded,
-    DraftFailed,
+    LLMError,
     LLMRequestError,
+    ModelTask,
+    ModelTaskFailed,
     OutputTruncated,
     TransientLLMError,
 )
@@ -118,6 +120,7 @@ def ask(
     deadline: Deadline,
     asked: Asked | None = None,
     splittable: bool = True,
+    kind: ModelTask = "draft",
 ) -> T:
     messages = [Message("system", system), Message("user", user)]
     max_tokens = policy.max_output_tokens
@@ -125,6 +128,9 @@ def ask(
     attempts = 0
     last_raw: str | None = None
     errors: list[str] = []
+    cause: type[LLMError] | None = None  # what ended the last attempt, when not a bad answer
+    checks_failed = False  # the last answer was well formed but failed the task's checks
+    retry_after: float | None = None
     prompt_tokens = completion_tokens = prompt_chars = completion_chars = 0
     started = time.monotonic()
 
@@ -148,7 +154,7 @@ def ask(
         if remaining <= 0:
             record()
             raise DeadlineExceeded(
-                f"{part}: the job's deadline of {deadline.seconds:.0f} s passed "
+                f"{kind} failed: {part}: the job's deadline of {deadline.seconds:.0f} s passed "
                 f"after {attempts} attempt(s)"
             )
         attempts += 1
@@ -164,58 +170,93 @@ def ask(
             reply = model.complete(request)
         except TransientLLMError as exc:
             errors = [str(exc)]
+            cause, checks_failed, retry_after = type(exc), False, exc.retry_after
             if isinstance(exc, BadReply) and exc.raw is not None:
                 last_raw = exc.raw
             wait = exc.retry_after if exc.retry_after is not None else min(2.0**attempts, 30.0)
             if wait > policy.max_retry_wait or wait >= deadline.remaining():
                 record()
-                raise DraftFailed(
-                    part, f"{exc} (asked to wait {wait:.0f} s)", attempts, last_raw, errors
+                raise ModelTaskFailed.of(
+                    kind,
+                    part,
+                    f"{exc} (asked to wait {wait:.0f} s)",
+                    attempts,
+                    last_raw,
+                    errors,
+                    cause=type(exc),
+                    retry_after=exc.retry_after,
                 ) from exc
             if attempts < policy.max_attempts:
                 policy.sleep(wait)
             continue
         except LLMRequestError as exc:
             record()
-            raise DraftFailed(part, str(exc), attempts, last_raw, [str(exc)]) from exc
+            raise ModelTaskFailed.of(
+                kind, part, str(exc), attempts, last_raw, [str(exc)], cause=type(exc)
+            ) from exc
         prompt_tokens += reply.usage.prompt_tokens
         completion_tokens += reply.usage.completion_tokens
         completion_chars += len(reply.text)
         last_raw = reply.text[:RAW_IN_ERROR] if reply.text else reply.refusal
         if reply.refusal:
             record()
-            raise DraftFailed(
-                part, f"the model refused: {reply.refusal}", attempts, last_raw, [reply.refusal]
+            raise ModelTaskFailed.of(
+                kind,
+                part,
+                f"the model refused: {reply.refusal}",
+                attempts,
+                last_raw,
+                [reply.refusal],
             )
         truncated = reply.finish_reason == "length"
         if truncated and splittable:
             record()
-            raise OutputTruncated(part, reply.text)
+            raise OutputTruncated(part, reply.text, kind)
         if truncated:
             errors = [f"cut off at {max_tokens} output tokens"]
+            cause, checks_failed, retry_after = OutputTruncated, False, None
             max_tokens = min(max_tokens * 2, policy.max_output_tokens * TRUNCATION_GROWTH)
             messages = [*messages[:2], Message("user", SHORTER)]
             continue
         if reply.finish_reason == "content_filter":
             record()
-            raise DraftFailed(
-                part, "the endpoint's content filter stopped the answer", attempts, last_raw, []
+            raise ModelTaskFailed.of(
+                kind,
+                part,
+                "the endpoint's content filter stopped the answer",
+                attempts,
+                last_raw,
+                [],
             )
         value, errors = parse_json(reply.text, output)
+        cause, checks_failed, retry_after = None, False, None
         if value is not None and validate is not None:
             errors = validate(value)
+            checks_failed = bool(errors)
         if value is not None and not errors:
             record()
             return value
         messages += [Message("assistant", reply.text), Message("user", _reask(errors))]
     record()
     if truncated:
-        raise DraftFailed(
+        raise ModelTaskFailed.of(
+            kind,
             part,
             "every answer was cut off at the output-token limit, even when asked for a shorter "
             "one; raise CJM_LLM_MAX_OUTPUT_TOKENS",
             attempts,
             last_raw,
             errors,
+            cause=OutputTruncated,
         )
-    raise DraftFailed(part, "no valid answer", attempts, last_raw, errors)
+    raise ModelTaskFailed.of(
+        kind,
+        part,
+        "no valid answer",
+        attempts,
+        last_raw,
+        errors,
+        cause=cause,
+        retry_after=retry_after,
+        checks_failed=checks_failed,
+    )

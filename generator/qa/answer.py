@@ -7,9 +7,10 @@ every number is one the data gives (as the map's page shows it), stages and elem
 never shown by id, the answer is in the asker's language, and it passes the screen every model
 answer passes (no link, contact, talk of instructions or planted name the evidence shown cannot
 justify). Without a model the answer is composed from the same facts and elements — and so it
-is, with a note and a ``failed/ask-*.json`` record, when the model's answer fails and the
-caller asked for that fallback (the HTTP API does). When the maps do not answer the question,
-the answer says so."""
+is, with a note and a ``failed/ask-*.json`` record, when the model's answers keep failing those
+checks and the caller asked for that fallback (the HTTP API does); a model that fails otherwise
+(unreachable, timed out, junk) fails the answer. When the maps do not answer the question, the
+answer says so."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from generator.llm.errors import LLMConfigError, LLMError
+from generator.llm.errors import ModelTaskFailed
 from generator.llm.failures import save_failure
 from generator.llm.interface import ChatModel
 from generator.llm.job import LLMJob
@@ -98,7 +99,9 @@ def numbers_in(text: str) -> set[str]:
 def asker_language(question: str, lang: str | None) -> str:
     if lang:
         if lang not in SUPPORTED_LANGUAGES:
-            raise UserInputError(f"--lang must be one of {', '.join(SUPPORTED_LANGUAGES)}")
+            raise UserInputError(
+                f"lang must be one of {', '.join(SUPPORTED_LANGUAGES)}", field="lang"
+            )
         return lang
     found = detect_language(question)
     return found if found in SUPPORTED_LANGUAGES else "en"
@@ -153,7 +156,9 @@ class Asker:
         if not question.strip():
             raise UserInputError("ask a question")
         if not maps:
-            raise UserInputError("no maps in scope: name maps with --map, or approve one first")
+            raise UserInputError(
+                "no maps in scope: name them with maps, or approve one first", field="maps"
+            )
         lang = asker_language(question, lang)
         chosen = one_per_map(maps, lang)
         elements = [e for m in chosen for e in elements_of(m)]
@@ -185,8 +190,8 @@ class Asker:
                 answer = self._from_model(
                     question, lang, intent, facts, shown, evidence, by_ref, scope, elements
                 )
-            except LLMError as exc:
-                if not self.fallback or isinstance(exc, LLMConfigError):
+            except ModelTaskFailed as exc:
+                if not self.fallback or not exc.checks_failed:
                     raise
                 saved = save_failure(self.settings.home, "ask", exc)
                 answer = self._from_data(question, lang, intent, facts, shown, scope, chosen)
@@ -395,6 +400,7 @@ class Asker:
             "qa_answer",
             "answer",
             AnswerPart,
+            kind="answer",
             validate=validate,
             question=question,
             facts=facts_text,

@@ -184,6 +184,7 @@ class Translator:
             "translate_fields",
             f"translate:{n}",
             TranslatedBatch,
+            kind="translation",
             validate=validate,
             screened=False,  # each item is checked against its own source (``added``)
             splittable=len(fields) > 1,

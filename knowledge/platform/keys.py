@@ -31,6 +31,9 @@ MAX_NAME_CHARS = 200  # as the audit log stores it
 class RoleRequired(UserInputError):
     """The caller's role may not do this."""
 
+    http_status = 403
+    title = "Forbidden"
+
 
 @dataclass(frozen=True)
 class Principal:
@@ -52,7 +55,8 @@ def local(workspace: str, name: str) -> Principal:
     if not name.strip() or len(name.strip()) > MAX_NAME_CHARS:
         raise UserInputError(
             f"a local reviewer needs a name of 1 to {MAX_NAME_CHARS} characters "
-            "(--as NAME or CJM_USER)"
+            "(actor or CJM_USER)",
+            field="actor",
         )
     if not workspace.strip():
         raise UserInputError("a workspace needs a name")

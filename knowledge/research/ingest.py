@@ -66,6 +66,7 @@ class FileResult:
     chunks: int = 0
     skipped_records: int = 0
     source_id: str | None = None
+    field: str | None = None  # the option the reason asks for (``text_field`` ...), if any
 
 
 @dataclass
@@ -100,7 +101,9 @@ class IngestReport:
             "pii_redacted": dict(self.pii_redacted),
             "seconds": round(self.seconds, 3),
             "failures": [
-                {"path": f.path, "reason": f.reason} for f in self.files if f.status == "failed"
+                {"path": f.path, "reason": f.reason, **({"field": f.field} if f.field else {})}
+                for f in self.files
+                if f.status == "failed"
             ],
             "skipped_files": [
                 {"path": f.path, "reason": f.reason} for f in self.files if f.status == "skipped"
@@ -233,7 +236,7 @@ class Ingestor:
                 source_id=source_id,
             )
         except BadFileError as exc:  # unsupported formats included
-            return FileResult(name, "failed", exc.reason)
+            return FileResult(name, "failed", exc.reason, field=exc.field)
         except OSError as exc:
             return FileResult(name, "failed", f"cannot read the file: {exc.strerror or exc}")
         except IntegrityError:

@@ -237,7 +237,7 @@ def test_encoding_advice_decodes_to_the_text_that_was_written(
     data = (text + "\n").encode(codec)
     reason = read("legacy.txt", data)
     assert label in reason
-    advised = reason.rsplit("--encoding ", 1)[1].split()[0]
+    advised = reason.rsplit("with encoding ", 1)[1].split()[0]
     assert decode_text(data, "legacy.txt", advised).strip() == text  # no mojibake
 
 
@@ -252,7 +252,7 @@ def test_encoding_advice_decodes_to_the_text_that_was_written(
 )
 def test_no_encoding_is_advised_when_none_reads_as_text(data: bytes) -> None:
     reason = read("odd.txt", data)
-    assert "--encoding " not in reason.split("name its encoding")[0]
+    assert "with encoding " not in reason.split("name its encoding")[0]
     assert "none of the legacy encodings" in reason
 
 

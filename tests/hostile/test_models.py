@@ -29,7 +29,7 @@ from generator.analysis.result import Analysis, Placement
 from generator.drafting.evidence_only import build_evidence_only_map
 from generator.drafting.fake_drafter import FakeDrafter
 from generator.drafting.llm_draft import DraftSpec, LLMDrafter
-from generator.llm.errors import DraftFailed
+from generator.llm.errors import DraftFailed, ModelTaskFailed
 from generator.llm.failures import save_failure
 from generator.llm.fakes import FunctionModel
 from generator.llm.interface import ChatReply, ChatRequest
@@ -475,7 +475,7 @@ def test_a_translator_that_keeps_adding_fails_and_stores_nothing(
     repo = _stored(Database(settings))
     source = repo.create("cx", drafted("en"), "a").id
     job = _translation_job(lang, Adding(lang, lambda r: REVEAL[lang], times=None))
-    with pytest.raises(DraftFailed) as failed:
+    with pytest.raises(ModelTaskFailed) as failed:
         translate_map(repo, "cx", source, job, "b")
     assert failed.value.task.startswith("translate:") and failed.value.attempts == 3
     assert any("is not in the item" in e for e in failed.value.errors)
@@ -514,7 +514,7 @@ def test_a_translation_of_one_text_always_cut_off_fails_readably(settings: Setti
     def cutting(request: ChatRequest) -> ChatReply:
         return ChatReply(text='{"items": [', finish_reason="length")
 
-    with pytest.raises(DraftFailed, match="cut off at the output-token limit"):
+    with pytest.raises(ModelTaskFailed, match="cut off at the output-token limit"):
         translate_map(repo, "cx", source, _translation_job("zh", cutting), "b")
     assert repo.translations("cx", source) == []
 
@@ -585,7 +585,7 @@ def test_an_answer_that_stays_hostile_fails_or_gives_way_to_the_data(
     maps = _maps(lib, lang)
     say, reason = QA_PROBES["pwned"]
     strict = Asker(lib, FunctionModel(Answering(lang, say, None)), settings)
-    with pytest.raises(DraftFailed) as failed:
+    with pytest.raises(ModelTaskFailed) as failed:
         strict.ask(QUESTIONS[lang], maps, lang)
     assert failed.value.task == "answer" and any(reason in e for e in failed.value.errors)
     lenient = Asker(lib, FunctionModel(Answering(lang, say, None)), settings, fallback=True)

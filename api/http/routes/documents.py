@@ -13,7 +13,7 @@ from api.http.problems import WRITE, TooLarge, documented
 from api.http.schemas import JobOut
 from api.http.uploads import public_summary, store, uploaded_name
 from knowledge.journey.vocabulary import EvidenceKind
-from knowledge.platform.errors import KnowledgeError
+from knowledge.platform.errors import CJMError
 from knowledge.research.ingest import IngestOptions, Ingestor
 
 router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["documents"], responses=WRITE)
@@ -51,9 +51,7 @@ def upload(
     try:
         uploads = store(files, folder, limit)
     except Exception as exc:
-        launcher.jobs.fail(
-            job.id, str(exc) if isinstance(exc, KnowledgeError) else "upload not stored"
-        )
+        launcher.jobs.fail(job.id, str(exc) if isinstance(exc, CJMError) else "upload not stored")
         raise
     workspace = launcher.caller.workspace
     options = IngestOptions(kind=kind, workspace=workspace, product=product, segment=segment)

@@ -55,7 +55,12 @@ class RegenerateIn(EvidenceScopeIn):
     stage_method: Literal["offline", "llm"] = "offline"
 
 
-@router.post("/drafts", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut)
+@router.post(
+    "/drafts",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=JobOut,
+    responses=documented(503),
+)
 def start_draft(
     body: DraftIn,
     launcher: JobLauncherDep,
@@ -113,7 +118,7 @@ def start_draft(
     "/maps/{map_id}/regenerate",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=JobOut,
-    responses=documented(412, 428),
+    responses=documented(412, 428, 503),
 )
 def regenerate(
     map_id: str,

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from api.http.deps import Caller, LibraryDep, MapsDep, ModelFactoryDep, SettingsDep
 from api.http.jobs_common import model_for_job
-from api.http.problems import WRITE
+from api.http.problems import MODEL, WRITE
 from api.http.schemas import Body, Lang
 from generator.qa.answer import Asker
 from generator.qa.scope import scope_maps
@@ -72,7 +72,7 @@ class AnswerOut(Body):
     )
 
 
-@router.post("/questions", response_model=AnswerOut)
+@router.post("/questions", response_model=AnswerOut, responses=MODEL)
 def ask(
     caller: Caller,
     body: QuestionIn,
@@ -83,8 +83,9 @@ def ask(
 ) -> AnswerOut:
     """Answer from the maps and their evidence, in the asker's language, citing map elements
     and evidence ids; when the maps do not answer it, the answer says so. When the model's
-    answer fails its checks or the model is unreachable, the answer is composed from the maps'
-    data, with a note saying why."""
+    answers keep failing their checks, the answer is composed from the maps' data, with a note
+    saying why; when the model fails (junk, unreachable, rate limited, timed out, none
+    configured) the answer is a 502, 503 or 504 problem saying so."""
     maps = scope_maps(repo, caller.workspace, body.maps or None)
     with model_for_job(factory, settings) as model:
         answer = Asker(library, model, settings, fallback=True).ask(body.question, maps, body.lang)

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from api.http.deps import Caller, GlossariesDep, LibraryDep, MapsDep, SettingsDep
 from api.http.launcher import JobContext, JobLauncherDep
-from api.http.problems import WRITE
+from api.http.problems import WRITE, documented
 from api.http.schemas import Body, JobOut, Lang, LinkOut
 from generator.llm.job import LLMJob
 from generator.qa.vectors import store_element_vectors
@@ -47,7 +47,9 @@ def list_translations(caller: Caller, repo: MapsDep, map_id: str) -> list[LinkOu
     ]
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut)
+@router.post(
+    "", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut, responses=documented(503)
+)
 def translate(
     map_id: str,
     body: TranslateIn,

@@ -155,14 +155,14 @@ def decode_text(data: bytes, path: str, encoding: str | None = None) -> str:
         guess = guess_legacy_encoding(data)
         hint = (
             f"; it looks like {guess.label}: convert it to UTF-8 or ingest it with "
-            f"--encoding {guess.codec}"
+            f"encoding {guess.codec}"
             if guess
             else "; none of the legacy encodings we know ("
             + ", ".join(legacy.label.split(" (")[0] for legacy in _LEGACY)
             + ") reads it as Persian, Russian, Chinese or Thai text: convert it to UTF-8 "
-            "or name its encoding with --encoding"
+            "or name its encoding with encoding"
         )
-        raise BadFileError(path, f"not valid UTF-8 ({where}){hint}") from exc
+        raise BadFileError(path, f"not valid UTF-8 ({where}){hint}", field="encoding") from exc
 
 
 def check_line_lengths(text: str, path: str, limit: int) -> None:

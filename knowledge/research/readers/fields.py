@@ -229,7 +229,8 @@ def documents_from_records(
         raise BadFileError(
             path,
             "cannot tell which field holds the text (fields: "
-            f"{', '.join(keys)}); name it with --text-field",
+            f"{', '.join(keys)}); name it with text_field",
+            field="text_field",
         )
     id_key = pick_field(keys, options.id_field, ID_FIELDS)
     if options.id_field is not None and id_key is None:

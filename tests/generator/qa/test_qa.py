@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from generator.llm.errors import DraftFailed
+from generator.llm.errors import ModelTaskFailed
 from generator.llm.fakes import FunctionModel
 from generator.llm.interface import ChatRequest
 from generator.qa.answer import Asker
@@ -172,7 +172,7 @@ def test_citations_outside_the_scope_and_guessed_numbers_are_rejected(
             "citations": [{"element": f"{other}:title", "evidence_ids": []}],
         }
 
-    with pytest.raises(DraftFailed):
+    with pytest.raises(ModelTaskFailed):
         Asker(lib, FunctionModel(always_outside), settings).ask(QUESTIONS["zh"], maps)
 
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from api.web.wording import MapWords
-from generator.llm.errors import DraftFailed
+from generator.llm.errors import ModelTaskFailed
 from generator.llm.fakes import FunctionModel
 from generator.llm.interface import ChatRequest
 from generator.llm.job import LLMJob
@@ -214,7 +214,7 @@ def test_a_model_quoting_ids_or_unrounded_numbers_is_re_asked(
         good["answer"] += "（support阶段）"
         return good
 
-    with pytest.raises(DraftFailed):
+    with pytest.raises(ModelTaskFailed):
         Asker(lib, FunctionModel(always_ids), settings).ask(TOP["zh"], scope_maps(repo, "cx", None))
 
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.llm.errors import DraftFailed
+from generator.llm.errors import ModelTaskFailed
 from generator.llm.fakes import FunctionModel, ScriptedModel
 from generator.llm.interface import ChatRequest
 from generator.llm.job import LLMJob
@@ -142,7 +142,7 @@ def test_a_translation_in_the_wrong_language_or_missing_items_is_re_asked_then_f
         answer["items"] = answer["items"][1:]
         return answer
 
-    with pytest.raises(DraftFailed, match="exactly once"):
+    with pytest.raises(ModelTaskFailed, match="exactly once"):
         translate_map(repo, "cx", info.id, job_for("ru", drops_one), "b")
 
 
