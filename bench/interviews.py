@@ -42,7 +42,6 @@ from generator.llm.language import in_language
 from knowledge.journey.frameworks import codebook_for, load_framework
 from knowledge.journey.model import Delighter, PainPoint, Scope
 from knowledge.journey.review.integrity import quoted_part
-from knowledge.journey.vocabulary import EvidenceKind
 from knowledge.platform.settings import Settings
 from knowledge.research.ingest import IngestOptions, Ingestor
 from knowledge.research.readers.base import ReadOptions
@@ -51,6 +50,7 @@ from knowledge.research.readers.transcript import parse_transcript
 from knowledge.search.filters import EvidenceFilter
 from knowledge.search.library import Library
 from knowledge.text.hygiene import marker_spans
+from knowledge.vocabulary import EvidenceKind
 
 KEY = Path(__file__).with_name("interviews_key.yaml")
 WORKSPACE = "interviews"

@@ -13,7 +13,7 @@ from generator.analysis.analyze import analyze
 from generator.analysis.request import AnalysisRequest
 from generator.analysis.result import Analysis
 from generator.analysis.sentiment_map import LabelPair, RatingScale
-from knowledge.journey.vocabulary import LISTED
+from knowledge.vocabulary import LISTED
 
 FrameworkOption = Annotated[
     str,

@@ -15,8 +15,8 @@ from generator.llm.failures import save_failure
 from generator.qa.answer import Asker
 from generator.qa.scope import scope_maps
 from knowledge.journey.review.repository import MapRepository
-from knowledge.journey.vocabulary import LISTED
 from knowledge.platform.settings import get_settings
+from knowledge.vocabulary import LISTED
 
 
 def ask_command(

@@ -21,12 +21,12 @@ from knowledge.journey.model import JourneyMap, Scope
 from knowledge.journey.review import actions as review
 from knowledge.journey.review.errors import MapNotFound
 from knowledge.journey.review.repository import MapInfo, MapRepository
-from knowledge.journey.vocabulary import EvidenceKind
 from knowledge.research.ingest import IngestOptions, Ingestor, IngestReport
 from knowledge.search.filters import EvidenceFilter
 from knowledge.search.library import Library
 from knowledge.search.searcher import Searcher
 from knowledge.text.segment import clip
+from knowledge.vocabulary import EvidenceKind
 
 WORKSPACE = "sample"
 MAP_ID = "sample-food-delivery"  # one sample map: every run adds a version to it

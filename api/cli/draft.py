@@ -39,10 +39,10 @@ from generator.qa.vectors import store_element_vectors
 from knowledge.journey.model import JourneyMap
 from knowledge.journey.review import actions as review
 from knowledge.journey.review.repository import MapRepository
-from knowledge.journey.vocabulary import MAP_TYPES, ONE_OF, SUPPORTED_LANGUAGES
 from knowledge.platform.errors import UserInputError
 from knowledge.platform.keys import Principal
 from knowledge.platform.settings import get_settings
+from knowledge.vocabulary import MAP_TYPES, ONE_OF, SUPPORTED_LANGUAGES
 
 HOW_TO_CONFIGURE = (
     "No language model is configured, so this is an evidence-only draft: stages, themes with "

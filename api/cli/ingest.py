@@ -18,8 +18,8 @@ from rich.table import Table
 
 from api.cli.common import JsonOption, WorkspaceOption, err, open_library, out, print_json
 from api.cli.errors import with_flag
-from knowledge.journey.vocabulary import EVIDENCE_KINDS, EvidenceKind
 from knowledge.research.ingest import IngestOptions, Ingestor, IngestReport, reindex
+from knowledge.vocabulary import EVIDENCE_KINDS, EvidenceKind
 
 
 class BarProgress:

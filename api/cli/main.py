@@ -21,7 +21,7 @@ from api.cli.search import search
 from api.cli.server import keys, serve
 from api.cli.status import status
 from api.cli.translate import translate_command
-from knowledge.journey.vocabulary import LISTED
+from knowledge.vocabulary import LISTED
 
 app = typer.Typer(
     name="cjm",

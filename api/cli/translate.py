@@ -17,8 +17,8 @@ from generator.qa.vectors import store_element_vectors
 from generator.translation.glossaries import resolve_glossary
 from generator.translation.service import translate_map
 from knowledge.journey.review.repository import MapRepository
-from knowledge.journey.vocabulary import ONE_OF, SUPPORTED_LANGUAGES
 from knowledge.platform.settings import get_settings
+from knowledge.vocabulary import ONE_OF, SUPPORTED_LANGUAGES
 
 
 def translate_command(

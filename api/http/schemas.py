@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from knowledge.journey.model import JourneyMap
 from knowledge.journey.review.patches import MapPatch
 from knowledge.journey.strings import clean_text
-from knowledge.journey.vocabulary import (
+from knowledge.vocabulary import (
     EVIDENCE_KINDS,
     SUPPORTED_LANGUAGES,
     EvidenceKind,

@@ -36,8 +36,8 @@ from knowledge.journey.model import (
     Text,
     Touchpoint,
 )
-from knowledge.journey.vocabulary import SHARED_LANES, STAGE_LANES
 from knowledge.platform.errors import UserInputError
+from knowledge.vocabulary import SHARED_LANES, STAGE_LANES
 
 Format = Literal["json", "md", "csv", "html", "pdf", "png"]
 FORMATS: dict[str, tuple[str, str]] = {

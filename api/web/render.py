@@ -11,8 +11,8 @@ from api.web.labels import LABELS, RTL
 from api.web.paper import Paper, page_groups
 from api.web.wording import MapWords
 from knowledge.journey.model import JourneyMap, Stage
-from knowledge.journey.vocabulary import EARLY_LANES, LATE_LANES, STAGE_LANES
 from knowledge.platform.errors import UserInputError
+from knowledge.vocabulary import EARLY_LANES, LATE_LANES, STAGE_LANES
 
 PARTS = ("personas", "journey", "recommendations", "coverage")
 STAGE_PX = 220  # a stage column on screen and in images

@@ -20,8 +20,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from knowledge.journey.vocabulary import EVIDENCE_KINDS
 from knowledge.platform.errors import UserInputError
+from knowledge.vocabulary import EVIDENCE_KINDS
 
 POLARITIES = ("negative", "positive", "neutral", "mixed")
 ALL_KINDS = "*"

@@ -23,9 +23,9 @@ from generator.analysis.themes import ThemeParams, cluster_stage, language_scale
 from generator.analysis.titles import clause_title
 from knowledge.journey.codebook import Codebook
 from knowledge.journey.frameworks import NONE_STAGE
-from knowledge.journey.vocabulary import SUPPORTED_LANGUAGES
 from knowledge.search.dense import normalise
 from knowledge.text.segment import tokenize
+from knowledge.vocabulary import SUPPORTED_LANGUAGES
 
 REPRESENTATIVES = 6
 

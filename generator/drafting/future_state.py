@@ -14,9 +14,9 @@ from generator.drafting.parts import FutureStagePart
 from generator.drafting.wording import phrase
 from generator.llm.job import LLMJob
 from knowledge.journey.model import Emotion, JourneyMap, Provenance, Stage, StageChange, Text
-from knowledge.journey.vocabulary import SHARED_LANES
 from knowledge.platform.errors import UserInputError
 from knowledge.research.evidence import stable_id
+from knowledge.vocabulary import SHARED_LANES
 
 
 def check_future_state_language(current: JourneyMap, lang: str) -> None:

@@ -13,8 +13,8 @@ from generator.analysis.evidence import Evidence
 from generator.drafting.parts import Quote
 from generator.llm.language import in_language
 from knowledge.journey.review.integrity import is_verbatim
-from knowledge.journey.vocabulary import ENGLISH_NAMES
 from knowledge.text.hygiene import ADDRESSES_AI
+from knowledge.vocabulary import ENGLISH_NAMES
 
 
 @dataclass

@@ -40,8 +40,8 @@ from knowledge.journey.model import (
     Text,
     Touchpoint,
 )
-from knowledge.journey.vocabulary import STAGE_LANES, MapType
 from knowledge.text.segment import words
+from knowledge.vocabulary import STAGE_LANES, MapType
 from prompts.templates import get_template
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from generator.analysis.analyze import AnalysisOptions
 from generator.analysis.request import AnalysisRequest
 from generator.drafting.llm_draft import DraftSpec
-from knowledge.journey.vocabulary import MapType
 from knowledge.platform.errors import UserInputError
+from knowledge.vocabulary import MapType
 
 STAGE_METHODS = ("offline", "llm")
 

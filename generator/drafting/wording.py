@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from knowledge.journey.vocabulary import ENGLISH_NAMES
 from knowledge.text.localise import counted
+from knowledge.vocabulary import ENGLISH_NAMES
 
 PHRASES: dict[str, dict[str, str]] = {
     "title": {

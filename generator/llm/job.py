@@ -19,8 +19,8 @@ from generator.llm.errors import ModelTask
 from generator.llm.interface import ChatModel
 from generator.llm.screening import Screen
 from generator.llm.structured import Asked, CallPolicy, Deadline, ask
-from knowledge.journey.vocabulary import PROMPT_NAMES
 from knowledge.platform.settings import Settings
+from knowledge.vocabulary import PROMPT_NAMES
 from prompts.fencing import Fence
 from prompts.templates import get_template, load_templates
 

@@ -35,12 +35,12 @@ from generator.qa.intent import Intent, read_intent
 from generator.qa.numbers import shown_numbers, shown_text
 from generator.qa.phrases import KIND_NAMES, LANG_NAMES, PHRASES, STATUS_NAMES
 from generator.qa.retrieval import ElementIndex, EvidenceText
-from knowledge.journey.vocabulary import PROMPT_NAMES, SUPPORTED_LANGUAGES
 from knowledge.platform.errors import UserInputError
 from knowledge.platform.settings import Settings
 from knowledge.search.library import Library
 from knowledge.text.hygiene import addresses_ai
 from knowledge.text.languages import detect_language
+from knowledge.vocabulary import PROMPT_NAMES, SUPPORTED_LANGUAGES
 
 ELEMENTS_SHOWN = 8
 EVIDENCE_SHOWN = 8

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from knowledge.journey.vocabulary import ENGLISH_NAMES
+from knowledge.vocabulary import ENGLISH_NAMES
 
 PHRASES: dict[str, dict[str, str]] = {
     "en": {

@@ -26,11 +26,11 @@ from generator.llm.screening import contacts_in, reveals_instructions
 from generator.llm.splitting import split_on_truncation
 from generator.translation.fields import TextField, skeleton, translatable
 from knowledge.journey.model import JourneyMap
-from knowledge.journey.vocabulary import PROMPT_NAMES
 from knowledge.platform.errors import UserInputError
 from knowledge.text.hygiene import addresses_ai
 from knowledge.translation.glossary import Glossary
 from knowledge.translation.memory import TranslationMemory
+from knowledge.vocabulary import PROMPT_NAMES
 
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
 MAX_BATCH_CHARS = 3000

@@ -31,9 +31,9 @@ from pydantic import (
     model_validator,
 )
 
-from knowledge.journey.vocabulary import SUPPORTED_LANGUAGES
 from knowledge.platform import bounded_yaml
 from knowledge.platform.errors import UserInputError
+from knowledge.vocabulary import SUPPORTED_LANGUAGES
 
 BUILTIN_CODEBOOKS = ("cx_general",)
 DEFAULT_CODEBOOK = "cx_general"

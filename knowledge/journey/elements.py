@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from knowledge.journey.model import EvidenceRef, JourneyMap, Stage, Text
-from knowledge.journey.vocabulary import PERSONA_LANES, STAGE_LANES
+from knowledge.vocabulary import PERSONA_LANES, STAGE_LANES
 
 # the lists of a map whose items are elements, and the kind of each item; a stage lane's item
 # is of the lane's kind (``actions``), a persona's goal of kind ``goal``

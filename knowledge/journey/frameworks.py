@@ -34,8 +34,8 @@ from knowledge.journey.codebook import (
     node_line,
     validation_problems,
 )
-from knowledge.journey.vocabulary import SUPPORTED_LANGUAGES
 from knowledge.platform.errors import UserInputError
+from knowledge.vocabulary import SUPPORTED_LANGUAGES
 
 BUILTIN = ("aida", "six_stage", "purchase", "food_delivery")
 NONE_STAGE = "none"

@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from knowledge.journey.strings import MAX_LABEL, Id, Label, LongText, MapId, Quote, Translation
-from knowledge.journey.vocabulary import EvidenceKind, LanguageCode, MapLanguage, MapType
+from knowledge.vocabulary import EvidenceKind, LanguageCode, MapLanguage, MapType
 
 Origin = Literal["evidence", "inferred", "human"]
 Level = Literal["low", "medium", "high"]

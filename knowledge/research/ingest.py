@@ -19,7 +19,6 @@ from typing import Any, Literal, Protocol
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from knowledge.journey.vocabulary import EvidenceKind
 from knowledge.platform.errors import BadFileError
 from knowledge.research.evidence import EvidenceChunk, Extraction, extract_evidence, stable_id
 from knowledge.research.folders import link_problem, shown, walk
@@ -33,6 +32,7 @@ from knowledge.text.hygiene import marker_spans, without_markers
 from knowledge.text.languages import detect_language
 from knowledge.text.normalize import content_text, language_text
 from knowledge.text.segment import tokenize
+from knowledge.vocabulary import EvidenceKind
 
 FileStatus = Literal["ingested", "unchanged", "resumed", "failed", "skipped"]
 

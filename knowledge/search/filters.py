@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from knowledge.journey.vocabulary import EVIDENCE_KINDS, LANGUAGE_CODES
 from knowledge.platform.errors import UserInputError
+from knowledge.vocabulary import EVIDENCE_KINDS, LANGUAGE_CODES
 
 
 @dataclass(frozen=True)

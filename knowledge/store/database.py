@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from knowledge.platform.settings import Settings
 from knowledge.store.schema import Base
 from knowledge.store.upgrade import upgrade
 
@@ -24,10 +24,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+class StoreSettings(Protocol):
+    """What the store reads of the product's settings (``knowledge.platform.settings``): the
+    store sits below the platform, which keeps its jobs and keys in it."""
+
+    def resolved_database_url(self) -> str: ...
+
+    def ensure_home(self) -> Path: ...
+
+
 class Database:
     """The store: creates its tables on first use."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: StoreSettings) -> None:
         url = settings.resolved_database_url()
         if url.startswith("sqlite"):
             settings.ensure_home()

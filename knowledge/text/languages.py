@@ -12,7 +12,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import Any
 
-from knowledge.journey.vocabulary import LanguageCode
+from knowledge.vocabulary import LanguageCode
 
 _PERSIAN_LETTERS = frozenset("پچژگیک")  # letters Arabic does not use
 _ARABIC_ONLY = frozenset("ةيكى")  # common in Arabic, folded away in proper Persian

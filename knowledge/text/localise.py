@@ -17,7 +17,7 @@ from functools import cache
 from babel import Locale
 from babel.numbers import format_decimal, format_percent
 
-from knowledge.journey.vocabulary import SUPPORTED_LANGUAGES
+from knowledge.vocabulary import SUPPORTED_LANGUAGES
 
 # a counted phrase: plural category -> template with ``{n}`` (and any other named values)
 Forms = Mapping[str, str]

@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from knowledge.journey.vocabulary import EvidenceKind as Kind
 from knowledge.platform.settings import Settings
 from knowledge.research.ingest import IngestOptions, Ingestor
 from knowledge.search.library import Library
+from knowledge.vocabulary import EvidenceKind as Kind
 from tests.helpers.paths import SAMPLES
 
 # the draft's own id and clock are the only things allowed to differ between two drafts

@@ -12,9 +12,9 @@ from api.http.launcher import JobContext, JobLauncherDep
 from api.http.problems import WRITE, TooLarge, documented
 from api.http.schemas import JobOut
 from api.http.uploads import public_summary, store, uploaded_name
-from knowledge.journey.vocabulary import EvidenceKind
 from knowledge.platform.errors import CJMError
 from knowledge.research.ingest import IngestOptions, Ingestor
+from knowledge.vocabulary import EvidenceKind
 
 router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["documents"], responses=WRITE)
 

@@ -23,8 +23,8 @@ from generator.qa.vectors import store_element_vectors
 from knowledge.journey.frameworks import BUILTIN
 from knowledge.journey.review import actions as review
 from knowledge.journey.review.repository import MapRepository
-from knowledge.journey.vocabulary import MapType
 from knowledge.platform.errors import UserInputError
+from knowledge.vocabulary import MapType
 
 router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["drafts"], responses=WRITE)
 

@@ -16,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from knowledge.journey.review.paths import walk_quotes
-from knowledge.journey.vocabulary import EVIDENCE_KINDS, LANGUAGE_CODES, OTHER
 from knowledge.platform.errors import UserInputError
 from knowledge.store import ChunkRow, MapRow, MapVersionRow
+from knowledge.vocabulary import EVIDENCE_KINDS, LANGUAGE_CODES, OTHER
 
 UNPLACED = "none"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from knowledge.journey.vocabulary import EvidenceKind
 from knowledge.research.readers.archives import ArchiveLimits
+from knowledge.vocabulary import EvidenceKind
 
 Role = Literal["customer", "interviewer"]
 

@@ -17,9 +17,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from knowledge.journey.strings import clean_text
-from knowledge.journey.vocabulary import SUPPORTED_LANGUAGES
 from knowledge.platform import bounded_yaml
 from knowledge.platform.errors import UserInputError
+from knowledge.vocabulary import SUPPORTED_LANGUAGES
 
 NAME = re.compile(r"^[\w][\w.\-]{0,63}$", re.UNICODE)
 MAX_TERMS = 5000

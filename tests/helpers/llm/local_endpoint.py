@@ -23,7 +23,7 @@ from typing import Any
 
 from generator.drafting.fake_drafter import FakeDrafter
 from generator.llm.interface import ChatRequest, Message
-from knowledge.journey.vocabulary import PROMPT_NAMES
+from knowledge.vocabulary import PROMPT_NAMES
 from tests.helpers.llm.wire import completion
 
 

@@ -19,7 +19,7 @@ from knowledge.journey.model import (
     Text,
 )
 from knowledge.journey.review.paths import resolve, walk_quotes, walk_texts
-from knowledge.journey.vocabulary import STAGE_LANES
+from knowledge.vocabulary import STAGE_LANES
 from tests.helpers.realistic_map import PAINS_PER_STAGE, RECOMMENDATIONS, TEXTS, realistic_map
 
 LANGS = sorted(TEXTS)

@@ -7,7 +7,7 @@ from typing import get_args
 from api.web import terms
 from api.web.labels import LABELS
 from knowledge.journey.model import EvidenceRef, JourneyMap, Stage
-from knowledge.journey.vocabulary import (
+from knowledge.vocabulary import (
     EARLY_LANES,
     ENGLISH_NAMES,
     EVIDENCE_KINDS,
