@@ -75,7 +75,7 @@ class JobLauncher:
         self._model_checked = False
 
     def require_model(self) -> None:
-        """Refuse (422) unless a model is configured; a route calls it first when nothing it
+        """Refuse (503) unless a model is configured; a route calls it first when nothing it
         checks may come before that."""
         if self._model_checked:
             return
