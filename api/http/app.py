@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from api.http import problems
 from api.http.body_limit import BodyLimit
 from api.http.deps import settings_of
+from api.http.health import EndpointProbe
 from api.http.jobs_common import ModelFactory
 from api.http.routes import (
     analyses,
@@ -69,6 +70,7 @@ def create_app(
     )
     app.state.model_factory = model_factory
     app.state.settings = settings
+    app.state.endpoint_probe = EndpointProbe()  # model and embeddings endpoints, for health
     problems.install(app)
     app.add_middleware(BodyLimit)
     app.add_middleware(ControlCharacterUrls)

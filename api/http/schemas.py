@@ -212,9 +212,29 @@ class JobOut(BaseModel):
     links: dict[str, str]
 
 
+class HealthPart(BaseModel):
+    """One part a replica depends on (see ``api.http.health``)."""
+
+    status: Literal["ok", "down", "not_configured"]
+    ms: float | None = Field(default=None, description="How long the check took.")
+    reason: str | None = Field(default=None, description="Why it is down (no host or URL).")
+    dialect: str | None = None  # database: sqlite or postgresql
+    kind: str | None = None  # index: embedded or server
+    runner: str | None = None  # queue: what runs the jobs
+    queued: int | None = None
+    running: int | None = None
+    embedder: str | None = None  # embeddings: bundled, when no endpoint is used
+
+
 class Health(BaseModel):
-    status: Literal["ok"]
+    status: Literal["ok", "degraded", "down"] = Field(
+        description="ok: every configured part answers; degraded: the index or a model or "
+        "embeddings endpoint does not; down (HTTP 503): the database does not."
+    )
     version: str
+    checks: dict[str, HealthPart] = Field(
+        description="database, index, queue, model, embeddings", default_factory=dict
+    )
 
 
 class GlossaryInfoOut(BaseModel):

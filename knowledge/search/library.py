@@ -31,11 +31,17 @@ class Library:
     def cached_embedder(self) -> CachedEmbedder:
         return CachedEmbedder(self.embedder, self.db, self.settings.embed_batch_size)
 
-    @cached_property
-    def index(self) -> EvidenceIndex:
+    @property
+    def chroma(self) -> Any:
+        """The Chroma client (embedded, or the server of ``CJM_CHROMA_URL``), opened on first
+        use."""
         if self._chroma is None:
             self._chroma = make_client(self.settings)
-        return EvidenceIndex(self._chroma, self.embedder.id, self.embedder.dim)
+        return self._chroma
+
+    @cached_property
+    def index(self) -> EvidenceIndex:
+        return EvidenceIndex(self.chroma, self.embedder.id, self.embedder.dim)
 
     def close(self) -> None:
         if "db" in self.__dict__:

