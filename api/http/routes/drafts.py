@@ -15,15 +15,19 @@ from api.http.launcher import JobContext, JobLauncherDep, ModelUse
 from api.http.problems import WRITE, documented
 from api.http.routes.maps import IfMatch, based_on
 from api.http.schemas import EvidenceScopeIn, JobOut, Lang
+from generator.analysis.analyze import AnalysisOptions
 from generator.drafting.future_state import check_future_state_language, draft_future_state
 from generator.drafting.pipeline import draft_map
 from generator.drafting.request import DraftRequest
 from generator.llm.job import LLMJob
 from generator.qa.vectors import store_element_vectors
 from knowledge.journey.frameworks import BUILTIN
+from knowledge.journey.model import JourneyMap
 from knowledge.journey.review import actions as review
 from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.errors import UserInputError
+from knowledge.platform.settings import Settings
+from knowledge.search.library import Library
 from knowledge.vocabulary import MapType
 
 router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["drafts"], responses=WRITE)
@@ -96,16 +100,7 @@ def start_draft(
             llm = LLMJob.from_settings(run.chat, settings, draft.lang, run.progress)
             journey = draft_future_state(llm, current, draft.goal)
         else:
-            journey = draft_map(
-                library,
-                options,
-                draft.lang,
-                draft.spec,
-                run.model,
-                settings,
-                draft.stage_method,
-                run.progress,
-            )
+            journey = _drafted(library, settings, draft, options, run)
         stores = MapRepository(library.db, stored=store_element_vectors(library, run.progress))
         info = review.store_draft(stores, caller, journey)
         return {"map_id": info.id, "version": info.head, "evidence_only": journey.evidence_only}
@@ -161,19 +156,30 @@ def regenerate(
     options = draft.analysis_options()
 
     def work(run: JobContext) -> dict[str, Any]:
-        journey = draft_map(
-            library,
-            options,
-            draft.lang,
-            draft.spec,
-            run.model,
-            settings,
-            draft.stage_method,
-            run.progress,
-        )
+        journey = _drafted(library, settings, draft, options, run)
         stores = MapRepository(library.db, stored=store_element_vectors(library, run.progress))
         new, orphaned = review.regenerate(stores, caller, map_id, base, journey)
         return {"map_id": map_id, "version": new.head, "orphaned": orphaned}
 
     use: ModelUse = "required" if draft.needs_model else "optional"
     return launcher.launch("regenerate", {"map_id": map_id, "based_on": base}, work, model=use)
+
+
+def _drafted(
+    library: Library,
+    settings: Settings,
+    draft: DraftRequest,
+    options: AnalysisOptions,
+    run: JobContext,
+) -> JourneyMap:
+    """The map a draft or regeneration job writes from the evidence."""
+    return draft_map(
+        library,
+        options,
+        draft.lang,
+        draft.spec,
+        run.model,
+        settings,
+        draft.stage_method,
+        run.progress,
+    )
