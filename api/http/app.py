@@ -14,6 +14,7 @@ from api.http.body_limit import BodyLimit
 from api.http.deps import settings_of
 from api.http.health import EndpointProbe
 from api.http.jobs_common import ModelFactory
+from api.http.request_ids import RequestIds
 from api.http.routes import (
     analyses,
     documents,
@@ -74,6 +75,7 @@ def create_app(
     problems.install(app)
     app.add_middleware(BodyLimit)
     app.add_middleware(ControlCharacterUrls)
+    app.add_middleware(RequestIds)  # outermost: every answer carries its id
     app.include_router(health.router)
     app.include_router(maps.router)
     app.include_router(drafts.router)

@@ -3,6 +3,7 @@ the job store; nothing a job raises escapes unrecorded."""
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -24,19 +25,25 @@ class JobRunner:
     def submit(self, job: Job, work: Work) -> Future[None]:
         def run() -> None:
             self.store.start(job.id)
+            extra = {"job_id": job.id, "kind": job.kind}
+            log.info("job %s (%s) started", job.id, job.kind, extra=extra)
             try:
                 result = work(lambda message: self.store.progress(job.id, message))
             except ModelTaskFailed as exc:
+                log.info("job %s failed: %s", job.id, exc, extra=extra)
                 self.store.fail(job.id, str(exc), {"failure": exc.as_dict()})
             except CJMError as exc:
+                log.info("job %s failed: %s", job.id, exc, extra=extra)
                 self.store.fail(job.id, str(exc))
             except Exception as exc:  # noqa: BLE001 - recorded, and logged with its traceback
                 log.exception("job %s failed", job.id)
                 self.store.fail(job.id, f"unexpected error: {type(exc).__name__}: {exc}")
             else:
+                log.info("job %s succeeded", job.id, extra=extra)
                 self.store.succeed(job.id, result)
 
-        return self.pool.submit(run)
+        # the job's log lines carry the id of the request that started it
+        return self.pool.submit(contextvars.copy_context().run, run)
 
     def shutdown(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)

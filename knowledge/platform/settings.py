@@ -82,6 +82,14 @@ class Settings(BaseSettings):
         description="Largest HTTP request body (JSON: maps, edits, comments); uploads of "
         "research files have max_upload_bytes.",
     )
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="Log lines of cjm serve: text, or json (one object per line, with the "
+        "request id) for a log collector.",
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        default="info", description="Least important log lines written."
+    )
     max_upload_bytes: int = Field(
         default=100 * 1024 * 1024, ge=1024, description="Largest HTTP upload of research files."
     )

@@ -16,6 +16,7 @@ router = APIRouter(tags=["health"])
 @router.get(
     "/v1/health",
     response_model=Health,
+    response_model_exclude_none=True,
     responses={503: {"model": Health, "description": "The database does not answer."}},
 )
 def health(request: Request, library: LibraryDep, settings: SettingsDep) -> Health | JSONResponse:
@@ -24,5 +25,5 @@ def health(request: Request, library: LibraryDep, settings: SettingsDep) -> Heal
     probe: EndpointProbe = request.app.state.endpoint_probe
     found = Health(version=tool_version(), **report(library, settings, probe))
     if found.status == "down":
-        return JSONResponse(found.model_dump(mode="json"), status_code=503)
+        return JSONResponse(found.model_dump(mode="json", exclude_none=True), status_code=503)
     return found
