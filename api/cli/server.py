@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from api.cli.common import err, out
-from knowledge.platform import logs
+from knowledge.platform import logs, tracing
 from knowledge.platform.errors import NotFound
 from knowledge.platform.keys import ROLES, create_key, revoke_key
 from knowledge.platform.settings import get_settings
@@ -27,6 +27,7 @@ def serve(
 
     settings = get_settings()
     logs.configure(settings.log_format, settings.log_level)
+    tracing.configure(settings.otlp_endpoint)
     # one line per request comes from the app, with its request id: not uvicorn's own
     uvicorn.run(create_app(), host=host, port=port, log_config=None, access_log=False)
 

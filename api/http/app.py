@@ -34,6 +34,7 @@ from api.http.runner import JobRunner
 from api.http.url_guard import ControlCharacterUrls
 from api.web.fonts import FONTS
 from generator.llm.factory import configured_model
+from knowledge.platform import tracing
 from knowledge.platform.jobs import JobStore
 from knowledge.platform.settings import Settings
 from knowledge.search.library import Library
@@ -43,6 +44,8 @@ from knowledge.search.searcher import Searcher
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     library = Library(settings_of(app))
+    if tracing.enabled():
+        tracing.instrument_engine(library.db.engine)
     store = JobStore(library.db)
     store.recover()
     app.state.library = library

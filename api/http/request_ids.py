@@ -10,6 +10,7 @@ import re
 import time
 import uuid
 
+from opentelemetry import trace
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -31,6 +32,8 @@ class RequestIds:
         given = Headers(scope=scope).get(HEADER, "")
         request_id = given if SANE.fullmatch(given) else uuid.uuid4().hex
         token = REQUEST_ID.set(request_id)
+        # the request's span (FastAPI's own, when tracing is on) is found by the id too
+        trace.get_current_span().set_attribute("cjm.request_id", request_id)
         status = 500
         began = time.perf_counter()
 

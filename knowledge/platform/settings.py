@@ -90,6 +90,11 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="Least important log lines written."
     )
+    otlp_endpoint: str | None = Field(
+        default=None,
+        description="OpenTelemetry collector (OTLP gRPC, e.g. http://otel-collector:4317): "
+        "cjm serve sends spans of HTTP requests, SQL, model and embedding calls.",
+    )
     max_upload_bytes: int = Field(
         default=100 * 1024 * 1024, ge=1024, description="Largest HTTP upload of research files."
     )
