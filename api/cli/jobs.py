@@ -9,15 +9,16 @@ from typing import Annotated, Any
 import typer
 
 from api.cli.common import JsonOption, WorkspaceOption, open_library, out, print_json
+from api.cli.reviewer import AsOption, local_reviewer
 from knowledge.platform.errors import UserInputError
-from knowledge.platform.jobs import Job, JobStore
+from knowledge.platform.jobs import JOB_KINDS, JOB_STATUSES, Job, JobStore
 
 jobs = typer.Typer(
     help="Jobs the HTTP API runs (drafts, analyses, translations...) and their results.",
     no_args_is_help=True,
 )
-KINDS = ("draft", "regenerate", "analysis", "ingest", "translate")
-STATUSES = ("queued", "running", "succeeded", "failed")
+KINDS = JOB_KINDS
+STATUSES = JOB_STATUSES
 
 
 def _as_json(job: Job) -> dict[str, Any]:
@@ -84,3 +85,16 @@ def show(
     ):
         if value:
             out.print(f"  {name}: {value}", markup=False, highlight=False)
+
+
+@jobs.command("cancel")
+def cancel(
+    job_id: Annotated[str, typer.Argument(help="The job (job_...).")],
+    workspace: WorkspaceOption = "default",
+    actor: AsOption = None,
+) -> None:
+    """Cancel a queued or running job: it does not start, or its work stops at its next step."""
+    with open_library() as library:
+        who = local_reviewer(workspace, actor)
+        job = JobStore(library.db).cancel(workspace, job_id, who.name)
+    out.print(_line(job), markup=False, highlight=False)

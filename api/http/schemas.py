@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from knowledge.journey.model import JourneyMap
 from knowledge.journey.review.patches import MapPatch
 from knowledge.journey.strings import clean_text
+from knowledge.platform.jobs import JobStatus
 from knowledge.vocabulary import (
     EVIDENCE_KINDS,
     SUPPORTED_LANGUAGES,
@@ -201,7 +202,7 @@ class JobOut(BaseModel):
     id: str
     workspace: str
     kind: str
-    status: Literal["queued", "running", "succeeded", "failed"]
+    status: JobStatus
     actor: str
     request: dict[str, Any]
     progress: str

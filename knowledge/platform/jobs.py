@@ -1,21 +1,36 @@
-"""Persisted jobs: queued -> running -> succeeded | failed. A job that was queued or running
-when the process stopped is marked failed at the next start, with the reason, so a client
-polling it learns what happened instead of waiting forever."""
+"""Persisted jobs: queued -> running -> succeeded | failed, or cancelled by a person while
+queued or running. A job that was queued or running when the process stopped is marked failed
+at the next start, with the reason, so a client polling it learns what happened instead of
+waiting forever. A job moves on only from the status it is expected to be in: an ended job is
+never flipped back by the worker that was running it, and that worker's next progress report
+stops its work."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy import func, select, update
 
-from knowledge.platform.errors import NotFound
+from knowledge.platform.errors import NotFound, UserInputError
 from knowledge.store import Database, JobRow
 from knowledge.store.schema import utcnow
 
 INTERRUPTED = "interrupted by a restart of the server; submit it again"
+JobKind = Literal["draft", "regenerate", "analysis", "ingest", "translate"]
+JOB_KINDS: tuple[str, ...] = get_args(JobKind)
+JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+JOB_STATUSES: tuple[str, ...] = get_args(JobStatus)
+UNFINISHED = ("queued", "running")
+
+
+class JobEnded(UserInputError):
+    """The job has ended (succeeded, failed or cancelled): it cannot be cancelled."""
+
+    http_status = 409
+    title = "Conflict"
 
 
 @dataclass(frozen=True)
@@ -102,30 +117,45 @@ class JobStore:
             )
             return [_job(r) for r in rows], total
 
-    def _set(self, job_id: str, **values: Any) -> None:
+    def _set(self, job_id: str, when: tuple[str, ...], **values: Any) -> bool:
+        """Move the job on only from the statuses in ``when``: a job another process marked
+        failed (a restart's ``recover``) is never flipped back by its old worker. True when
+        it moved."""
         with self.db.session() as s:
-            s.execute(
-                update(JobRow).where(JobRow.id == job_id).values(updated_at=utcnow(), **values)
+            done = s.execute(
+                update(JobRow)
+                .where(JobRow.id == job_id, JobRow.status.in_(when))
+                .values(updated_at=utcnow(), **values)
             )
+            return bool(done.rowcount)  # type: ignore[attr-defined]
 
-    def start(self, job_id: str) -> None:
-        self._set(job_id, status="running")
+    def start(self, job_id: str) -> bool:
+        return self._set(job_id, ("queued",), status="running")
 
-    def progress(self, job_id: str, message: str) -> None:
-        self._set(job_id, progress=message)
+    def progress(self, job_id: str, message: str) -> bool:
+        return self._set(job_id, ("running",), progress=message)
 
-    def succeed(self, job_id: str, result: dict[str, Any]) -> None:
-        self._set(job_id, status="succeeded", result=result, progress="done")
+    def succeed(self, job_id: str, result: dict[str, Any]) -> bool:
+        return self._set(job_id, ("running",), status="succeeded", result=result, progress="done")
 
-    def fail(self, job_id: str, error: str, result: dict[str, Any] | None = None) -> None:
-        self._set(job_id, status="failed", error=error, result=result)
+    def fail(self, job_id: str, error: str, result: dict[str, Any] | None = None) -> bool:
+        return self._set(job_id, UNFINISHED, status="failed", error=error, result=result)
+
+    def cancel(self, workspace: str, job_id: str, actor: str) -> Job:
+        """Cancel a queued or running job: it will not start, or its work stops at its next
+        progress report; what it stored before stays (a map is stored whole or not at all)."""
+        job = self.get(workspace, job_id)
+        if not self._set(job.id, UNFINISHED, status="cancelled", error=f"cancelled by {actor}"):
+            ended = self.get(workspace, job_id)
+            raise JobEnded(f"job {job_id} has already {ended.status}: it cannot be cancelled")
+        return self.get(workspace, job_id)
 
     def recover(self) -> int:
         """Mark jobs left queued or running by a stopped process as failed."""
         with self.db.session() as s:
             done = s.execute(
                 update(JobRow)
-                .where(JobRow.status.in_(("queued", "running")))
+                .where(JobRow.status.in_(UNFINISHED))
                 .values(status="failed", error=INTERRUPTED, updated_at=utcnow())
             )
             return int(done.rowcount or 0)  # type: ignore[attr-defined]
