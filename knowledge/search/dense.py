@@ -22,9 +22,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from knowledge.search.embedder_ids import legacy_prefix, same_embedder
 from knowledge.search.embeddings import Vectors
 from knowledge.store import CentroidRow
 
@@ -71,20 +72,26 @@ class LanguageCentroids:
 
     @classmethod
     def load(cls, session: Session, workspace: str, embedder: str) -> LanguageCentroids:
+        """The centroids of ``embedder``'s vectors, summing the rows an older release kept
+        under its id for the same embedder (``embedder_ids.same_embedder``)."""
         means: dict[str, npt.NDArray[np.float32]] = {}
         counts: dict[str, int] = {}
-        rows = session.scalars(
-            select(CentroidRow).where(
-                CentroidRow.workspace == workspace, CentroidRow.embedder == embedder
-            )
-        )
+        legacy = legacy_prefix(embedder)
+        same = CentroidRow.embedder == embedder
+        if legacy is not None:
+            same = or_(same, CentroidRow.embedder.startswith(legacy, autoescape=True))
+        rows = session.scalars(select(CentroidRow).where(CentroidRow.workspace == workspace, same))
+        sums: dict[str, tuple[int, npt.NDArray[np.float64]]] = {}
         for row in rows:
-            if row.n <= 0:
+            if row.n <= 0 or not same_embedder(embedder, row.embedder):
                 continue
-            mean = np.frombuffer(row.total, dtype=np.float64) / row.n
-            weight = row.n / (row.n + SHRINK)
-            means[row.lang] = (weight * mean).astype(np.float32)
-            counts[row.lang] = row.n
+            vector = np.frombuffer(row.total, dtype=np.float64)
+            n, total = sums.get(row.lang, (0, np.zeros_like(vector)))
+            sums[row.lang] = (n + row.n, total + vector)
+        for lang, (n, total) in sums.items():
+            weight = n / (n + SHRINK)
+            means[lang] = (weight * total / n).astype(np.float32)
+            counts[lang] = n
         return cls(means, counts)
 
     @property

