@@ -10,12 +10,14 @@ out; model and embedding spans carry the model's name, the task and token or tex
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from opentelemetry import trace
+from opentelemetry.sdk.trace.id_generator import IdGenerator
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -36,7 +38,9 @@ def configure(endpoint: str | None, service: str = "cjm", exporter: Any = None) 
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor
 
-    provider = TracerProvider(resource=Resource.create({"service.name": service}))
+    provider = TracerProvider(
+        resource=Resource.create({"service.name": service}), id_generator=_SystemIds()
+    )
     if exporter is None:
         from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
 
@@ -48,6 +52,20 @@ def configure(endpoint: str | None, service: str = "cjm", exporter: Any = None) 
     trace.set_tracer_provider(provider)
     _configured = True
     return True
+
+
+class _SystemIds(IdGenerator):
+    """Span and trace ids from the system's randomness, not the ``random`` module: tracing
+    must not move the shared random state the rest of the process may seed and draw from."""
+
+    def generate_span_id(self) -> int:
+        return int.from_bytes(secrets.token_bytes(8)) or 1
+
+    def generate_trace_id(self) -> int:
+        return int.from_bytes(secrets.token_bytes(16)) or 1
+
+    def is_trace_id_random(self) -> bool:
+        return True
 
 
 def enabled() -> bool:

@@ -161,6 +161,7 @@ def test_import_a_thai_map_as_the_api_validates_it(settings: Settings, tmp_path:
 def test_jobs_on_the_command_line(settings: Settings) -> None:
     store = JobStore(Database(settings))
     job = store.create("cn", "draft", "li", {"lang": "zh"})
+    store.start(job.id)  # a job succeeds only from running
     store.succeed(job.id, {"map_id": "cx-zh", "version": 1})
     listed = ok("jobs", "list", "-w", "cn")
     assert listed["total"] == 1 and listed["items"][0]["result"]["map_id"] == "cx-zh"
