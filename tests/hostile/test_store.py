@@ -35,8 +35,8 @@ from knowledge.journey.review.repository import MapRepository
 from knowledge.journey.strings import MAX_LABEL, MAX_TEXT
 from knowledge.platform.keys import create_key
 from knowledge.platform.settings import Settings, get_settings
-from knowledge.store import Base, ChunkRow, Database, MapVersionRow
-from tests.helpers import scenario
+from knowledge.store import ChunkRow, Database, MapVersionRow
+from tests.helpers import postgres, scenario
 from tests.helpers.maps import PAIN, drafted
 from tests.helpers.needs import NO_POSTGRES, absent
 
@@ -426,19 +426,18 @@ OLD_TABLES = (
 def any_client(
     request: pytest.FixtureRequest, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[TestClient]:
+    url = os.environ.get("CJM_TEST_DATABASE_URL")
     if request.param == "postgres":
-        url = os.environ.get("CJM_TEST_DATABASE_URL")
         if not url:
             absent(NO_POSTGRES)
         monkeypatch.setenv("CJM_DATABASE_URL", url)
         get_settings.cache_clear()
-        db = Database(get_settings())
-        Base.metadata.drop_all(db.engine)
-        Base.metadata.create_all(db.engine)
-        db.dispose()
+        postgres.empty(url)
     with TestClient(create_app()) as c:
         _store_evidence("cx-ir")
         yield c
+    if request.param == "postgres" and url:
+        postgres.empty(url)
 
 
 def test_control_characters_in_urls_comments_and_notes(any_client: TestClient) -> None:
