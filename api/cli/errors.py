@@ -20,6 +20,7 @@ from typer.core import TyperGroup
 
 from api.cli.common import err
 from knowledge.platform.errors import CJMError, LibraryError
+from knowledge.store.migrate import StoreSchemaError
 
 # a request's field -> the flag that gives it on the command line
 FLAGS = {
@@ -64,6 +65,8 @@ def reported(code: int | None = None) -> Iterator[None]:
         yield
     except CJMError as exc:
         raise fail(exc, code) from exc
+    except StoreSchemaError as exc:  # a store behind head or newer than this version
+        raise fail(LibraryError(str(exc)), code) from exc
 
 
 class ReportingGroup(TyperGroup):

@@ -36,6 +36,7 @@ from knowledge.journey.strings import MAX_LABEL, MAX_TEXT
 from knowledge.platform.keys import create_key
 from knowledge.platform.settings import Settings, get_settings
 from knowledge.store import ChunkRow, Database, MapVersionRow
+from knowledge.store.migrate import revision
 from tests.helpers import postgres, scenario
 from tests.helpers.maps import PAIN, drafted
 from tests.helpers.needs import NO_POSTGRES, absent
@@ -400,6 +401,7 @@ def test_a_store_with_global_map_ids_is_upgraded(settings: Settings) -> None:
     assert repo.version("cx", "m1").journey.id == "m1"
     assert [e.action for e in repo.history("cx", "m1")[0]] == ["draft"]
     assert "maps" not in inspect(repo.db.engine).get_table_names()
+    assert revision(repo.db.engine).at_head
     scenario.store(repo.db, "cx")  # the evidence its quotes name, for the edit's checks
     assert repo.edit("cx", "m1", 1, [FieldPatch(path="title", value="new")], "b").head == 2
 
