@@ -8,14 +8,24 @@ connects to the database of ``-x url=``.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from alembic import context
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection
 
 import knowledge.store  # noqa: F401 - every table on Base.metadata
-from knowledge.store.schema import Base
+from knowledge.store.schema import Base, UTCDateTime
 
 config = context.config
+
+
+def _render_item(kind: str, item: object, _context: object) -> str | Literal[False]:
+    """Revisions name plain SQLAlchemy types: a timestamp column is ``sa.DateTime`` with its
+    zone, whatever the models read it as."""
+    if kind == "type" and isinstance(item, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def _run(connection: Connection) -> None:
@@ -24,6 +34,7 @@ def _run(connection: Connection) -> None:
         target_metadata=Base.metadata,
         render_as_batch=True,  # SQLite alters a table by copying it
         compare_type=True,
+        render_item=_render_item,
     )
     with context.begin_transaction():
         context.run_migrations()
