@@ -4,12 +4,13 @@
 a store made before migrations existed (the store's tables, no ``alembic_version``) is adopted
 first — its maps are moved out of the old global-id tables (``knowledge.store.upgrade``), its
 tables are checked against the baseline and it is stamped at the baseline — then the later
-revisions run. On PostgreSQL the whole of it holds an advisory lock, so processes starting
-together on several machines upgrade the store once.
+revisions run. The whole of it is one transaction holding the store's write lock, so processes
+starting together on several machines upgrade the store once.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -45,6 +46,8 @@ BASELINE_TABLES = (
     "translation_memory",
 )
 _LOCK = 7_315_402_118  # pg_advisory_xact_lock key of the store's upgrades
+# Alembic's ``op`` and ``context`` are module-wide: one migration at a time in a process.
+_IN_PROCESS = threading.RLock()
 
 
 class StoreSchemaError(RuntimeError):
@@ -72,8 +75,13 @@ def config(connection: Connection | None = None) -> Config:
 
 
 @cache
-def _script() -> ScriptDirectory:
+def _script_once() -> ScriptDirectory:
     return ScriptDirectory.from_config(config())
+
+
+def _script() -> ScriptDirectory:
+    with _IN_PROCESS:
+        return _script_once()
 
 
 def head() -> str:
@@ -125,18 +133,27 @@ def _empty(engine: Engine) -> bool:
 
 
 def bring_to_head(engine: Engine) -> Revision:
-    """Upgrade the store to head; the revision it was at before (``current``) and head."""
-    with engine.begin() as connection:
+    """Upgrade the store to head; the revision it was at before (``current``) and head.
+
+    The upgrade holds the store's write lock (PostgreSQL: an advisory lock; SQLite: BEGIN
+    IMMEDIATE), so processes starting together upgrade it once; a store at head is only read.
+    """
+    with engine.connect() as connection:
+        found = _current(connection)
+    if found == head():
+        return Revision(found, found)
+    with _IN_PROCESS, engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK})
-        before = _current(connection)
+        elif connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        before = _current(connection)  # another process may have upgraded it meanwhile
         if before is not None and before not in _known():
             raise StoreSchemaError(_unknown(before))
-        if before == head():
-            return Revision(before, before)
-        if before is None:
-            _adopt(connection)
-        command.upgrade(config(connection), "head")
+        if before != head():
+            if before is None:
+                _adopt(connection)
+            command.upgrade(config(connection), "head")
     return Revision(before, head())
 
 

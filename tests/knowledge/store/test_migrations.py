@@ -6,7 +6,11 @@ upgrading can be switched off."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -14,11 +18,25 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Column, Integer, MetaData, create_engine, insert, select, text
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.engine import Engine
 
 from knowledge.platform.settings import Settings
-from knowledge.store import Base, Database, JobRow, MapRow
+from knowledge.store import Base, Database, JobRow, MapRow, MapVersionRow
 from knowledge.store.migrate import (
     BASELINE,
     BASELINE_TABLES,
@@ -176,3 +194,89 @@ def test_the_baseline_is_the_first_revision_and_there_is_one_head() -> None:
     script = ScriptDirectory.from_config(config())
     assert script.get_base() == BASELINE
     assert script.get_heads() == [head()]
+
+
+def test_processes_starting_together_upgrade_the_store_once(store: Settings) -> None:
+    def start(_: int) -> str | None:
+        db = Database(store)
+        try:
+            return revision(db.engine).current
+        finally:
+            db.dispose()
+
+    with ThreadPoolExecutor(6) as pool:
+        assert list(pool.map(start, range(6))) == [head()] * 6
+
+
+OLD_MAPS = MetaData()
+Table(
+    "maps", OLD_MAPS,
+    Column("id", String(40), primary_key=True), Column("workspace", String(100)),
+    Column("title", Text), Column("map_type", String(30)), Column("language", String(10)),
+    Column("status", String(20)), Column("head", Integer), Column("approved_version", Integer),
+    Column("locked", JSON), Column("created_at", DateTime), Column("updated_at", DateTime),
+)  # fmt: skip
+Table(
+    "map_versions", OLD_MAPS,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("map_id", String(40), ForeignKey("maps.id")), Column("number", Integer),
+    Column("content", JSON), Column("reason", String(20)), Column("actor", String(200)),
+    Column("created_at", DateTime),
+)  # fmt: skip
+
+
+def test_a_store_of_global_map_ids_has_its_maps_moved(store: Settings) -> None:
+    """A store older than the workspace-keyed maps (tables ``maps``...; on SQLite also
+    ``tests/hostile/test_store.py``) gets the tables it lacks and its maps moved."""
+    engine = create_engine(store.resolved_database_url())
+    OLD_MAPS.create_all(engine)
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            OLD_MAPS.tables["maps"].insert(),
+            {"id": "m1", "workspace": "cx", "title": "T", "map_type": "current_state",
+             "language": "th", "status": "draft", "head": 1, "locked": [], "created_at": at,
+             "updated_at": at},
+        )  # fmt: skip
+        connection.execute(
+            OLD_MAPS.tables["map_versions"].insert(),
+            {"map_id": "m1", "number": 1, "content": {"id": "m1"}, "reason": "draft",
+             "actor": "ali", "created_at": at},
+        )  # fmt: skip
+    engine.dispose()
+    db = Database(store)
+    try:
+        assert revision(db.engine).at_head
+        assert _differences(db.engine) == []  # the old tables are gone
+        with db.session() as s:
+            assert s.execute(select(MapRow.workspace, MapRow.id)).all() == [("cx", "m1")]
+            assert s.scalars(select(MapVersionRow.content)).one() == {"id": "m1"}
+    finally:
+        db.dispose()
+
+
+def test_processes_on_several_machines_upgrade_the_store_once(store: Settings) -> None:
+    """Separate processes (as on several machines) open a new store at once: each finds it at
+    head, none fails on tables another created."""
+    program = (
+        "import sys\n"
+        "from knowledge.platform.settings import Settings\n"
+        "from knowledge.store import Database\n"
+        "from knowledge.store.migrate import revision\n"
+        "db = Database(Settings(home=sys.argv[1], database_url=sys.argv[2]))\n"
+        "print(revision(db.engine).current)\n"
+    )
+    url = store.resolved_database_url()
+    started = [
+        subprocess.Popen(  # noqa: S603 - this interpreter and a fixed program
+            [sys.executable, "-c", program, str(store.home), url],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    answers = [p.communicate(timeout=120) for p in started]
+    assert [(out.strip(), p.returncode) for p, (out, _) in zip(started, answers, strict=True)] == [
+        (head(), 0)
+    ] * 4, [err for _, err in answers]
