@@ -4,7 +4,9 @@ Every error of the tree (``knowledge.platform.errors.CJMError``) that a command 
 is printed as one line on stderr (``error: ...``; ``failed: ...`` for a run failure of the
 library) and ends the command with its class's ``exit_code`` (2 for a mistake the user can fix,
 1 for a run or model failure): no traceback. An error about a field of a request (``field``)
-names the command line's flag for it (``--lang`` for ``lang``).
+names the command line's flag for it (``--lang`` for ``lang``). A store whose schema this
+version cannot use (``knowledge.store.migrate.StoreSchemaError``: behind head with upgrading off,
+or upgraded by a newer version) is reported as a run failure.
 """
 
 from __future__ import annotations
