@@ -36,10 +36,16 @@ def current(json_output: JsonOption = False) -> None:
                 "revision": found.current,
                 "head": found.head,
                 "at_head": found.at_head,
+                "known": found.known,
             }
         )
         return
-    state = "at head" if found.at_head else f"behind head {found.head}: run `cjm db upgrade`"
+    if found.at_head:
+        state = "at head"
+    elif not found.known:
+        state = f"not a revision of this version, whose head is {found.head}: upgrade cjm"
+    else:
+        state = f"behind head {found.head}: run `cjm db upgrade`"
     out.print(f"{found.current or 'none'} ({state})", highlight=False)
     err.print(f"database: {where}", highlight=False)
 

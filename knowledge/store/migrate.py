@@ -64,6 +64,11 @@ class Revision:
     def at_head(self) -> bool:
         return self.current == self.head
 
+    @property
+    def known(self) -> bool:
+        """Whether this version knows the store's revision (no revision counts as known)."""
+        return self.current is None or self.current in _known()
+
 
 def config(connection: Connection | None = None) -> Config:
     """Alembic's configuration for the store, without an ``alembic.ini``."""

@@ -188,6 +188,9 @@ def test_a_store_of_a_newer_version_is_refused(settings: Settings) -> None:
     for mode in ("auto", "off"):
         with pytest.raises(StoreSchemaError, match="f00d, which this version does not know"):
             Database(settings.model_copy(update={"db_upgrade": mode}))
+    db = Database(settings, migrate=False)
+    assert not revision(db.engine).known
+    db.dispose()
 
 
 def test_the_baseline_is_the_first_revision_and_there_is_one_head() -> None:
