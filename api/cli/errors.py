@@ -4,7 +4,9 @@ Every error of the tree (``knowledge.platform.errors.CJMError``) that a command 
 is printed as one line on stderr (``error: ...``; ``failed: ...`` for a run failure of the
 library) and ends the command with its class's ``exit_code`` (2 for a mistake the user can fix,
 1 for a run or model failure): no traceback. An error about a field of a request (``field``)
-names the command line's flag for it (``--lang`` for ``lang``).
+names the command line's flag for it (``--lang`` for ``lang``). A store whose schema this
+version cannot use (``knowledge.store.migrate.StoreSchemaError``: behind head with upgrading off,
+or upgraded by a newer version) is reported as a run failure.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typer.core import TyperGroup
 
 from api.cli.common import err
 from knowledge.platform.errors import CJMError, LibraryError
+from knowledge.store.migrate import StoreSchemaError
 
 # a request's field -> the flag that gives it on the command line
 FLAGS = {
@@ -64,6 +67,8 @@ def reported(code: int | None = None) -> Iterator[None]:
         yield
     except CJMError as exc:
         raise fail(exc, code) from exc
+    except StoreSchemaError as exc:  # a store behind head or newer than this version
+        raise fail(LibraryError(str(exc)), code) from exc
 
 
 class ReportingGroup(TyperGroup):

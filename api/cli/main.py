@@ -6,6 +6,7 @@ import typer
 
 from api.cli.analysis import analyze_command
 from api.cli.ask import ask_command
+from api.cli.db import db
 from api.cli.demo import demo
 from api.cli.draft import draft_command
 from api.cli.errors import ReportingGroup
@@ -27,7 +28,8 @@ app = typer.Typer(
     name="cjm",
     help=(
         "Multilingual, evidence-grounded customer journey maps from raw research "
-        f"({LISTED}). Data lives in CJM_HOME (default ~/.cjm)."
+        f"({LISTED}). Data lives in CJM_HOME (default ~/.cjm); the store's schema is "
+        "upgraded on start (CJM_DB_UPGRADE=off: by `cjm db upgrade`)."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -52,6 +54,7 @@ app.add_typer(jobs, name="jobs")
 app.add_typer(keys, name="keys")
 app.add_typer(glossary, name="glossary")
 app.add_typer(label, name="label")
+app.add_typer(db, name="db")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

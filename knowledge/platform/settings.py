@@ -29,6 +29,12 @@ class Settings(BaseSettings):
         default=None,
         description="SQLAlchemy URL of the canonical store; default: SQLite file in CJM_HOME.",
     )
+    db_upgrade: Literal["auto", "off"] = Field(
+        default="auto",
+        description="auto: the store's schema is upgraded to this version's on start; off: "
+        "a store behind is refused until `cjm db upgrade` is run (a shared PostgreSQL whose "
+        "upgrades an operator runs).",
+    )
     chroma_url: str | None = Field(
         default=None,
         description="URL of a Chroma server (http://host:port); default: embedded in CJM_HOME.",

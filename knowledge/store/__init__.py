@@ -1,4 +1,5 @@
-"""The canonical SQL store (SQLAlchemy 2): SQLite by default, PostgreSQL by URL."""
+"""The canonical SQL store (SQLAlchemy 2): SQLite by default, PostgreSQL by URL; its schema is
+versioned by Alembic revisions (``knowledge.store.migrate``, ``migrations/``)."""
 
 from knowledge.store.access_schema import ApiKeyRow
 from knowledge.store.correction_schema import CorrectionRow

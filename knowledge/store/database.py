@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from knowledge.store.schema import Base
-from knowledge.store.upgrade import upgrade
+from knowledge.store.migrate import bring_to_head, require_head
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -28,15 +27,20 @@ class StoreSettings(Protocol):
     """What the store reads of the product's settings (``knowledge.platform.settings``): the
     store sits below the platform, which keeps its jobs and keys in it."""
 
+    @property
+    def db_upgrade(self) -> Literal["auto", "off"]: ...
+
     def resolved_database_url(self) -> str: ...
 
     def ensure_home(self) -> Path: ...
 
 
 class Database:
-    """The store: creates its tables on first use."""
+    """The store. Its schema is brought to this version's on first use (``CJM_DB_UPGRADE=auto``,
+    see ``knowledge.store.migrate``), or a store behind is refused (``off``); ``migrate=False``
+    leaves the schema alone (``cjm db``)."""
 
-    def __init__(self, settings: StoreSettings) -> None:
+    def __init__(self, settings: StoreSettings, *, migrate: bool = True) -> None:
         url = settings.resolved_database_url()
         if url.startswith("sqlite"):
             settings.ensure_home()
@@ -44,8 +48,15 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         else:
             self.engine = create_engine(url, pool_pre_ping=True)
-        Base.metadata.create_all(self.engine)
-        upgrade(self.engine)
+        if migrate:
+            try:
+                if settings.db_upgrade == "off":
+                    require_head(self.engine)
+                else:
+                    bring_to_head(self.engine)
+            except BaseException:
+                self.engine.dispose()
+                raise
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property

@@ -9,7 +9,7 @@ map's) and the old tables dropped, in one transaction.
 from __future__ import annotations
 
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 OLD = ("map_comments", "map_events", "map_versions", "map_links", "maps")
 
@@ -36,18 +36,22 @@ COPY = (
 )
 
 
-def upgrade(engine: Engine) -> bool:
-    """Move maps out of the old global-id tables; True when there was something to move."""
-    names = set(inspect(engine).get_table_names())
+def upgrade(bind: Engine | Connection) -> bool:
+    """Move maps out of the old global-id tables; True when there was something to move. On a
+    connection, the move is part of its transaction."""
+    if isinstance(bind, Engine):
+        with bind.begin() as conn:
+            return upgrade(conn)
+    conn = bind
+    names = set(inspect(conn).get_table_names())
     if "maps" not in names or "journey_maps" not in names:
         return False
-    with engine.begin() as conn:
-        if conn.scalar(text("SELECT count(*) FROM journey_maps")):
-            return False
-        for statement in COPY:
-            if statement.split("FROM ")[-1].split()[0] in names:
-                conn.execute(text(statement))
-        for table in OLD:
-            if table in names:
-                conn.execute(text(f"DROP TABLE {table}"))  # noqa: S608 - fixed names
+    if conn.scalar(text("SELECT count(*) FROM journey_maps")):
+        return False
+    for statement in COPY:
+        if statement.split("FROM ")[-1].split()[0] in names:
+            conn.execute(text(statement))
+    for table in OLD:
+        if table in names:
+            conn.execute(text(f"DROP TABLE {table}"))  # noqa: S608 - fixed names
     return True

@@ -18,8 +18,8 @@ from generator.llm.structured import CallPolicy, Deadline
 from knowledge.journey.model import JourneyMap
 from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.settings import Settings
-from knowledge.store import Base, Database
-from tests.helpers import scenario
+from knowledge.store import Database
+from tests.helpers import postgres, scenario
 from tests.helpers.needs import NO_POSTGRES, absent
 
 PAIN = "stages/delivery/pain_points/pp-delivery-1"
@@ -51,10 +51,9 @@ def repo(request: pytest.FixtureRequest, settings: Settings) -> Iterator[MapRepo
     url = os.environ.get("CJM_TEST_DATABASE_URL")
     if not url:
         absent(NO_POSTGRES)
+    postgres.empty(url)
     db = Database(settings.model_copy(update={"database_url": url}))
-    Base.metadata.drop_all(db.engine)
-    Base.metadata.create_all(db.engine)
     scenario.store(db, "cx")
     yield MapRepository(db)
-    Base.metadata.drop_all(db.engine)
     db.dispose()
+    postgres.empty(url)

@@ -35,8 +35,9 @@ from knowledge.journey.review.repository import MapRepository
 from knowledge.journey.strings import MAX_LABEL, MAX_TEXT
 from knowledge.platform.keys import create_key
 from knowledge.platform.settings import Settings, get_settings
-from knowledge.store import Base, ChunkRow, Database, MapVersionRow
-from tests.helpers import scenario
+from knowledge.store import ChunkRow, Database, MapVersionRow
+from knowledge.store.migrate import revision
+from tests.helpers import postgres, scenario
 from tests.helpers.maps import PAIN, drafted
 from tests.helpers.needs import NO_POSTGRES, absent
 
@@ -400,6 +401,7 @@ def test_a_store_with_global_map_ids_is_upgraded(settings: Settings) -> None:
     assert repo.version("cx", "m1").journey.id == "m1"
     assert [e.action for e in repo.history("cx", "m1")[0]] == ["draft"]
     assert "maps" not in inspect(repo.db.engine).get_table_names()
+    assert revision(repo.db.engine).at_head
     scenario.store(repo.db, "cx")  # the evidence its quotes name, for the edit's checks
     assert repo.edit("cx", "m1", 1, [FieldPatch(path="title", value="new")], "b").head == 2
 
@@ -426,19 +428,18 @@ OLD_TABLES = (
 def any_client(
     request: pytest.FixtureRequest, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[TestClient]:
+    url = os.environ.get("CJM_TEST_DATABASE_URL")
     if request.param == "postgres":
-        url = os.environ.get("CJM_TEST_DATABASE_URL")
         if not url:
             absent(NO_POSTGRES)
         monkeypatch.setenv("CJM_DATABASE_URL", url)
         get_settings.cache_clear()
-        db = Database(get_settings())
-        Base.metadata.drop_all(db.engine)
-        Base.metadata.create_all(db.engine)
-        db.dispose()
+        postgres.empty(url)
     with TestClient(create_app()) as c:
         _store_evidence("cx-ir")
         yield c
+    if request.param == "postgres" and url:
+        postgres.empty(url)
 
 
 def test_control_characters_in_urls_comments_and_notes(any_client: TestClient) -> None:

