@@ -5,8 +5,10 @@
 Reads: a ``cjm serve`` process on loopback (one uvicorn worker) holds 20 maps drafted from the
 project's sample research. 50 clients each send ``--requests`` requests, a mix of the reads a
 review page makes (a map with its content, the map list, history, comments). Baseline, measured
-in the same run with the same clients: ``GET /v1/health`` (no store, no auth). Printed: p50, p95,
-p99, errors, requests/s, and the p50/p95 ratio to the baseline.
+in the same run with the same clients: ``GET /v1/health`` (no auth; one store query, one index
+heartbeat, one count of unfinished jobs — heavier than before those checks existed, so compare
+ratios only between runs of the same version). Printed: p50, p95, p99, errors, requests/s, and
+the p50/p95 ratio to the baseline.
 
 Jobs: ``--jobs`` draft jobs (3 personas, fake model answering every part) submitted at once to
 an in-process server, waited for by polling; baseline: the same drafts made by calling the
