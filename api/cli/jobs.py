@@ -17,8 +17,6 @@ jobs = typer.Typer(
     help="Jobs the HTTP API runs (drafts, analyses, translations...) and their results.",
     no_args_is_help=True,
 )
-KINDS = JOB_KINDS
-STATUSES = JOB_STATUSES
 
 
 def _as_json(job: Job) -> dict[str, Any]:
@@ -40,9 +38,11 @@ def _line(job: Job) -> str:
 @jobs.command("list")
 def list_command(
     workspace: WorkspaceOption = "default",
-    kind: Annotated[str | None, typer.Option(help=f"Only this kind: {', '.join(KINDS)}.")] = None,
+    kind: Annotated[
+        str | None, typer.Option(help=f"Only this kind: {', '.join(JOB_KINDS)}.")
+    ] = None,
     status: Annotated[
-        str | None, typer.Option(help=f"Only this status: {', '.join(STATUSES)}.")
+        str | None, typer.Option(help=f"Only this status: {', '.join(JOB_STATUSES)}.")
     ] = None,
     offset: Annotated[int, typer.Option(min=0, help="Jobs to skip.")] = 0,
     limit: Annotated[int, typer.Option(min=1, max=200, help="Jobs to show.")] = 50,
@@ -50,7 +50,10 @@ def list_command(
 ) -> None:
     """The workspace's jobs, newest first."""
     with open_library() as library:
-        for value, allowed, option in ((kind, KINDS, "--kind"), (status, STATUSES, "--status")):
+        for value, allowed, option in (
+            (kind, JOB_KINDS, "--kind"),
+            (status, JOB_STATUSES, "--status"),
+        ):
             if value is not None and value not in allowed:
                 raise UserInputError(f"{option} must be one of {', '.join(allowed)}")
         found, total = JobStore(library.db).list_jobs(workspace, offset, limit, kind, status)

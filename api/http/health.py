@@ -18,11 +18,11 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 import httpx
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
+from knowledge.platform.jobs import JobStore
 from knowledge.platform.settings import Settings
 from knowledge.search.library import Library
-from knowledge.store import JobRow
 
 PartStatus = Literal["ok", "down", "not_configured"]
 PROBE_TIMEOUT = 3.0  # seconds an endpoint has to answer
@@ -69,18 +69,7 @@ def index(library: Library, settings: Settings) -> dict[str, Any]:
 
 def queue(library: Library) -> dict[str, Any]:
     def check() -> dict[str, Any]:
-        with library.db.session() as s:
-            rows = s.execute(
-                select(JobRow.status, func.count())
-                .where(JobRow.status.in_(("queued", "running")))
-                .group_by(JobRow.status)
-            ).all()
-        counts = {str(status): int(n) for status, n in rows}
-        return {
-            "runner": "in-process",
-            "queued": counts.get("queued", 0),
-            "running": counts.get("running", 0),
-        }
+        return {"runner": "in-process", **JobStore(library.db).unfinished()}
 
     return _timed(check)
 

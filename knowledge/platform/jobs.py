@@ -150,6 +150,17 @@ class JobStore:
             raise JobEnded(f"job {job_id} has already {ended.status}: it cannot be cancelled")
         return self.get(workspace, job_id)
 
+    def unfinished(self) -> dict[str, int]:
+        """Jobs queued and running, in every workspace (for health)."""
+        with self.db.session() as s:
+            rows = s.execute(
+                select(JobRow.status, func.count())
+                .where(JobRow.status.in_(UNFINISHED))
+                .group_by(JobRow.status)
+            ).all()
+        counts = {str(status): int(n) for status, n in rows}
+        return {status: counts.get(status, 0) for status in UNFINISHED}
+
     def recover(self) -> int:
         """Mark jobs left queued or running by a stopped process as failed."""
         with self.db.session() as s:
