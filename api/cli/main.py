@@ -19,7 +19,7 @@ from api.cli.labels import label
 from api.cli.maps import maps
 from api.cli.schema import schema
 from api.cli.search import search
-from api.cli.server import keys, serve
+from api.cli.server import keys, serve, worker
 from api.cli.status import status
 from api.cli.translate import translate_command
 from knowledge.vocabulary import LISTED
@@ -49,6 +49,7 @@ app.command("ask")(ask_command)
 app.command("export")(export_command)
 app.command("evaluate")(evaluate_command)
 app.command("serve")(serve)
+app.command("worker")(worker)
 app.add_typer(maps, name="maps")
 app.add_typer(jobs, name="jobs")
 app.add_typer(keys, name="keys")

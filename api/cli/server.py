@@ -1,4 +1,5 @@
-"""``cjm serve`` (the HTTP API) and ``cjm keys`` (API keys per workspace and role)."""
+"""``cjm serve`` (the HTTP API), ``cjm worker`` (runs the API's jobs from the queue on
+PostgreSQL) and ``cjm keys`` (API keys per workspace and role)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,37 @@ def serve(
     tracing.configure(settings.otlp_endpoint)
     # one line per request comes from the app, with its request id: not uvicorn's own
     uvicorn.run(create_app(), host=host, port=port, log_config=None, access_log=False)
+
+
+def worker(
+    concurrency: Annotated[
+        int, typer.Option(min=1, max=64, help="Jobs run at once by this worker.")
+    ] = 1,
+) -> None:
+    """Run the API's jobs (drafts, analyses, translations, ingests) from the queue on
+    PostgreSQL; start as many workers, on as many machines, as you like. Ctrl-C or SIGTERM
+    stops it once its running jobs end."""
+    import asyncio
+
+    from api.http.queue import conninfo, work
+    from api.http.tasks import JobEnv
+    from generator.llm.factory import configured_model
+    from knowledge.search.library import Library
+
+    settings = get_settings()
+    logs.configure(settings.log_format, settings.log_level)
+    tracing.configure(settings.otlp_endpoint)
+    conninfo(settings)  # refused readably on SQLite
+    library = Library(settings)  # upgrades the store first when CJM_DB_UPGRADE=auto
+    if tracing.enabled():
+        tracing.instrument_engine(library.db.engine)
+    err.print(f"worker: running up to {concurrency} job(s) at once; Ctrl-C stops it")
+    try:
+        asyncio.run(work(JobEnv(library, settings, configured_model), concurrency))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        library.close()
 
 
 @keys.command("create")

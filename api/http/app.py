@@ -1,5 +1,7 @@
-"""The FastAPI application: one research library and one job runner per process; jobs a
-previous process left unfinished are marked failed at start."""
+"""The FastAPI application: one research library per process, and one dispatcher of jobs —
+the job queue on PostgreSQL (``cjm worker`` processes run the jobs; replicas share it), else
+this process's own runner, which marks the jobs a previous process left unfinished failed at
+start."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from api.http.body_limit import BodyLimit
 from api.http.deps import settings_of
 from api.http.health import EndpointProbe
 from api.http.jobs_common import ModelFactory
+from api.http.queue import QueueDispatcher, uses_queue
 from api.http.request_ids import RequestIds
 from api.http.routes import (
     analyses,
@@ -30,7 +33,8 @@ from api.http.routes import (
     search,
     translations,
 )
-from api.http.runner import JobRunner
+from api.http.runner import Dispatcher, LocalRunner
+from api.http.tasks import JobEnv
 from api.http.url_guard import ControlCharacterUrls
 from api.web.fonts import FONTS
 from generator.llm.factory import configured_model
@@ -46,17 +50,23 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     library = Library(settings_of(app))
     if tracing.enabled():
         tracing.instrument_engine(library.db.engine)
+    settings = settings_of(app)
     store = JobStore(library.db)
-    store.recover()
+    dispatcher: Dispatcher
+    if uses_queue(settings):
+        dispatcher = QueueDispatcher(settings, store)
+    else:
+        store.recover()
+        dispatcher = LocalRunner(lambda: JobEnv(library, settings_of(app), app.state.model_factory))
     app.state.library = library
     # one searcher for the app: its per-workspace lexical index is kept between requests and
     # rebuilt only when ingest changed the workspace
     app.state.searcher = Searcher(library)
-    app.state.runner = JobRunner(store)
+    app.state.dispatcher = dispatcher
     try:
         yield
     finally:
-        app.state.runner.shutdown()
+        dispatcher.shutdown()
         app.state.searcher.close()
         library.close()
 

@@ -9,7 +9,7 @@ from starlette.applications import Starlette
 
 from api.http.jobs_common import ModelFactory
 from api.http.problems import Forbidden, Unauthenticated
-from api.http.runner import JobRunner
+from api.http.runner import Dispatcher
 from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.errors import NotFound
 from knowledge.platform.jobs import JobStore
@@ -68,11 +68,11 @@ def glossaries(db: DatabaseDep) -> GlossaryStore:
 GlossariesDep = Annotated[GlossaryStore, Depends(glossaries)]
 
 
-def runner(request: Request) -> JobRunner:
-    return request.app.state.runner  # type: ignore[no-any-return]
+def dispatcher(request: Request) -> Dispatcher:
+    return request.app.state.dispatcher  # type: ignore[no-any-return]
 
 
-RunnerDep = Annotated[JobRunner, Depends(runner)]
+DispatcherDep = Annotated[Dispatcher, Depends(dispatcher)]
 
 
 def model_factory(request: Request) -> ModelFactory:

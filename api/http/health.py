@@ -1,13 +1,13 @@
 """What ``/v1/health`` reports: each part a replica depends on, checked with a short timeout —
 the database (a query), the index (Chroma's heartbeat, embedded or server), the job queue (jobs
-waiting and running), and the model and embeddings endpoints when they are configured (``GET
-{base}/models``; their answers are remembered for a few seconds so a load balancer's polling
-does not become load on them).
+waiting and running; on the queue, workers with a recent heartbeat), and the model and
+embeddings endpoints when they are configured (``GET {base}/models``; their answers are
+remembered for a few seconds so a load balancer's polling does not become load on them).
 
 The answer names no URL, key or host: the endpoint is not signed in. Its status is ``ok`` when
 every configured part answers, ``degraded`` when one that some requests need does not (the
-index, a model or embeddings endpoint), and ``down`` with HTTP 503 when the database does not,
-so a load balancer takes the replica out."""
+index, a model or embeddings endpoint, a queue with no worker), and ``down`` with HTTP 503 when
+the database does not, so a load balancer takes the replica out."""
 
 from __future__ import annotations
 
@@ -67,11 +67,21 @@ def index(library: Library, settings: Settings) -> dict[str, Any]:
     return _timed(check)
 
 
-def queue(library: Library) -> dict[str, Any]:
+def queue(library: Library, settings: Settings, runner: str) -> dict[str, Any]:
     def check() -> dict[str, Any]:
-        return {"runner": "in-process", **JobStore(library.db).unfinished()}
+        store = JobStore(library.db)
+        found: dict[str, Any] = {"runner": runner, **store.unfinished()}
+        if runner == "queue":
+            from api.http.queue import workers_alive
 
-    return _timed(check)
+            found["workers"] = workers_alive(settings, store)
+        return found
+
+    part = _timed(check)
+    if part["status"] == "ok" and runner == "queue" and not part["workers"]:
+        # queued jobs wait: the replica still answers everything else
+        part.update(status="down", reason="no worker is running: start cjm worker")
+    return part
 
 
 class EndpointProbe:
@@ -102,12 +112,14 @@ class EndpointProbe:
         return {}
 
 
-def report(library: Library, settings: Settings, probe: EndpointProbe) -> dict[str, Any]:
+def report(
+    library: Library, settings: Settings, probe: EndpointProbe, runner: str = "in-process"
+) -> dict[str, Any]:
     """Every part's status and the replica's: ``ok``, ``degraded`` or ``down``."""
     checks = {
         "database": database(library),
         "index": index(library, settings),
-        "queue": queue(library),
+        "queue": queue(library, settings, runner),
         "model": probe(settings.llm_base_url, settings.llm_api_key_env),
         "embeddings": (
             probe(settings.embeddings_base_url, settings.embeddings_api_key_env)
@@ -115,7 +127,7 @@ def report(library: Library, settings: Settings, probe: EndpointProbe) -> dict[s
             else {"status": "ok", "embedder": "bundled"}
         ),
     }
-    if checks["database"]["status"] == "down" or checks["queue"]["status"] == "down":
+    if checks["database"]["status"] == "down":
         status = "down"
     elif any(part["status"] == "down" for part in checks.values()):
         status = "degraded"

@@ -30,7 +30,7 @@ def job_out(request: Request, job: Job) -> JobOut:
         if job.result and field in job.result:
             params = {"workspace": job.workspace, field: job.result[field]}
             links[link] = str(request.url_for(route, **params))
-    return JobOut(**asdict(job), links=links)
+    return JobOut(**asdict(job), links=links)  # the caller's key and role are not shown
 
 
 def accepted(request: Request, response: Response, job: Job) -> JobOut:

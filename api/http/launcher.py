@@ -1,55 +1,38 @@
 """Starting a job, the same for every job route: the caller's role is checked before anything
-else, a model must be configured when the task needs one, the job is persisted, its work runs
-in the runner with the configured model opened and closed around it, and the answer is 202
-with the job and its Location.
+else, a model must be configured when the task needs one, the job is persisted with its spec
+(the body the route validated), handed to the dispatcher (this process's runner, or the queue
+its workers take jobs from), and the answer is 202 with the job and its Location.
 
-A route validates its body, prepares its domain call and hands the work to ``launch``; a route
-that must do something with the job before it runs (store uploaded files under its id) uses
-``create`` and ``start``."""
+Every job POST takes an ``Idempotency-Key`` header: a retry with the same key and the same
+request answers the job the first one started (and starts nothing); the same key with another
+request is refused (422)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Header, Request, Response
 
-from api.http.deps import Caller, JobsDep, ModelFactoryDep, RunnerDep, SettingsDep
-from api.http.jobs_common import ModelFactory, accepted, model_for_job
-from api.http.runner import JobRunner
+from api.http.deps import Caller, DispatcherDep, JobsDep, ModelFactoryDep, SettingsDep
+from api.http.jobs_common import ModelFactory, accepted
+from api.http.runner import Dispatcher
 from api.http.schemas import JobOut
+from api.http.tasks import NEEDS_MODEL
 from generator.llm.errors import LLMConfigError
-from generator.llm.interface import ChatModel
 from knowledge.platform.jobs import Job, JobStore
 from knowledge.platform.keys import Principal, Role
 from knowledge.platform.settings import Settings
 
-NEEDS_MODEL = (
-    "this needs a language model: the server has none configured (set CJM_LLM_BASE_URL, "
-    "CJM_LLM_MODEL and the key variable, then restart cjm serve)"
-)
-# none: the work gets no model; optional: the configured one, if any; required: refused
-# unless one is configured
-ModelUse = Literal["none", "optional", "required"]
-
-
-@dataclass(frozen=True)
-class JobContext:
-    """What a job's work gets: its progress reporter and the model opened for it."""
-
-    progress: Callable[[str], None]
-    model: ChatModel | None = None
-
-    @property
-    def chat(self) -> ChatModel:
-        """The model of a job launched with ``model="required"``."""
-        if self.model is None:  # the launcher refused the job without one
-            raise LLMConfigError(NEEDS_MODEL)
-        return self.model
-
-
-JobWork = Callable[[JobContext], dict[str, Any]]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=255,
+        description="A key of the client's choosing: the same key and request again answers "
+        "the job the first request started.",
+    ),
+]
 
 
 class JobLauncher:
@@ -59,19 +42,21 @@ class JobLauncher:
         self,
         caller: Principal,
         jobs: JobStore,
-        runner: JobRunner,
+        dispatcher: Dispatcher,
         factory: ModelFactory,
         settings: Settings,
         request: Request,
         response: Response,
+        idempotency_key: str | None,
     ) -> None:
         self.caller = caller
         self.jobs = jobs
-        self.runner = runner
+        self.dispatcher = dispatcher
         self.factory = factory
         self.settings = settings
         self.request = request
         self.response = response
+        self.idempotency_key = idempotency_key
         self._model_checked = False
 
     def require_model(self) -> None:
@@ -86,28 +71,35 @@ class JobLauncher:
         self._model_checked = True
 
     def launch(
-        self, kind: str, params: dict[str, Any], work: JobWork, *, model: ModelUse = "none"
+        self,
+        kind: str,
+        spec: dict[str, Any],
+        *,
+        lock_key: str | None = None,
+        lock_holder: str = "another job",
+        prepare: Callable[[Job], None] | None = None,
     ) -> JobOut:
-        """Persist a job of ``kind`` with its ``params``, run ``work`` in the runner, and
-        answer 202 with the job and its Location."""
-        if model == "required":
-            self.require_model()
-        return self.start(self.create(kind, params), work, model=model)
-
-    def create(self, kind: str, params: dict[str, Any]) -> Job:
-        """The persisted job, queued; ``start`` runs it."""
-        return self.jobs.create(self.caller.workspace, kind, self.caller.name, params)
-
-    def start(self, job: Job, work: JobWork, *, model: ModelUse = "none") -> JobOut:
-        factory, settings = self.factory, self.settings
-
-        def run(progress: Callable[[str], None]) -> dict[str, Any]:
-            if model == "none":
-                return work(JobContext(progress))
-            with model_for_job(factory, settings) as opened:
-                return work(JobContext(progress, opened))
-
-        self.runner.submit(job, run)
+        """Persist a job of ``kind`` with its ``spec`` (or find the one this Idempotency-Key
+        started), ``prepare`` it (store its uploads), hand it to the dispatcher, and answer
+        202 with the job and its Location."""
+        job, created = self.jobs.create_once(
+            self.caller,
+            kind,
+            spec,
+            idempotency_key=self.idempotency_key,
+            lock_key=lock_key,
+            lock_holder=lock_holder,
+        )
+        if not created:
+            self.response.headers["Idempotent-Replayed"] = "true"
+            return accepted(self.request, self.response, job)
+        if prepare is not None:
+            try:
+                prepare(job)
+            except BaseException:
+                self.jobs.fail(job.id, "the request's files could not be stored")
+                raise
+        self.dispatcher.submit(job.id)
         return accepted(self.request, self.response, job)
 
 
@@ -118,14 +110,17 @@ def launcher_for(role: Role) -> Callable[..., JobLauncher]:
     def launcher(
         caller: Caller,
         jobs: JobsDep,
-        runner: RunnerDep,
+        dispatcher: DispatcherDep,
         factory: ModelFactoryDep,
         settings: SettingsDep,
         request: Request,
         response: Response,
+        idempotency_key: IdempotencyKey = None,
     ) -> JobLauncher:
         caller.require(role)
-        return JobLauncher(caller, jobs, runner, factory, settings, request, response)
+        return JobLauncher(
+            caller, jobs, dispatcher, factory, settings, request, response, idempotency_key
+        )
 
     return launcher
 

@@ -210,6 +210,9 @@ class JobOut(BaseModel):
     error: str | None
     created_at: datetime
     updated_at: datetime
+    attempt: int = Field(
+        default=0, description="The run that holds it (more than 1: its worker stalled)."
+    )
     links: dict[str, str]
 
 
@@ -223,6 +226,7 @@ class HealthPart(BaseModel):
     kind: str | None = None  # index: embedded or server
     runner: str | None = None  # queue: what runs the jobs
     queued: int | None = None
+    workers: int | None = None  # queue: workers with a recent heartbeat
     running: int | None = None
     embedder: str | None = None  # embeddings: bundled, when no endpoint is used
 

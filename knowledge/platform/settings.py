@@ -120,6 +120,25 @@ class Settings(BaseSettings):
         description="OpenTelemetry collector (OTLP gRPC, e.g. http://otel-collector:4317): "
         "cjm serve sends spans of HTTP requests, SQL, model and embedding calls.",
     )
+    jobs: Literal["auto", "queue", "in-process"] = Field(
+        default="auto",
+        description="Who runs drafts, analyses, translations and ingests: queue (PostgreSQL; "
+        "cjm serve only enqueues, cjm worker processes run them), in-process (cjm serve's own "
+        "thread; one API process only), auto (queue on PostgreSQL, in-process on SQLite).",
+    )
+    job_heartbeat_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=600,
+        description="How often a worker says it is alive; one silent for three beats is "
+        "stalled and its job is retried or failed.",
+    )
+    job_max_attempts: int = Field(
+        default=2,
+        ge=1,
+        le=10,
+        description="Runs a job gets when its worker stalls (1: a stalled job is failed).",
+    )
     max_upload_bytes: int = Field(
         default=100 * 1024 * 1024, ge=1024, description="Largest HTTP upload of research files."
     )

@@ -32,7 +32,7 @@ def configure(endpoint: str | None, service: str = "cjm", exporter: Any = None) 
     global _configured
     if _configured:
         return True
-    if endpoint is None and exporter is None:
+    if not endpoint and exporter is None:  # unset or empty (compose passes "" through)
         return False
     from opentelemetry.sdk.resources import Resource
     from opentelemetry.sdk.trace import TracerProvider

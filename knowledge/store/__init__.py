@@ -5,7 +5,7 @@ from knowledge.store.access_schema import ApiKeyRow
 from knowledge.store.correction_schema import CorrectionRow
 from knowledge.store.database import Database
 from knowledge.store.glossary_schema import GlossaryRow
-from knowledge.store.job_schema import JobRow
+from knowledge.store.job_schema import AnalysisRow, JobRow, UploadRow
 from knowledge.store.review_schema import CommentRow, MapEventRow, MapRow, MapVersionRow
 from knowledge.store.schema import (
     Base,
@@ -18,6 +18,8 @@ from knowledge.store.schema import (
 from knowledge.store.translation_schema import MapLinkRow, TranslationMemoryRow
 
 __all__ = [
+    "AnalysisRow",
+    "UploadRow",
     "ApiKeyRow",
     "Base",
     "CentroidRow",

@@ -50,6 +50,15 @@ _LOCK = 7_315_402_118  # pg_advisory_xact_lock key of the store's upgrades
 _IN_PROCESS = threading.RLock()
 
 
+QUEUE_TABLES = "procrastinate_"  # the job queue's tables (PostgreSQL), its own schema
+
+
+def store_objects(name: str | None, type_: str, parents: object) -> bool:
+    """What autogenerate compares: not the job queue's tables, whose schema is the queue
+    library's (revision 0002 creates it)."""
+    return not (type_ == "table" and (name or "").startswith(QUEUE_TABLES))
+
+
 class StoreSchemaError(RuntimeError):
     """The store's schema is not one this code can use (behind head with upgrading off, a
     revision this code does not know, a table missing from a store it should adopt)."""

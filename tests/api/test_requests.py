@@ -13,8 +13,8 @@ import api.cli.analysis as cli_analysis
 import api.cli.draft as cli_draft
 from api.cli.main import app
 from api.http.jobs_common import analysis_request
-from api.http.routes.drafts import DraftIn
 from api.http.schemas import EvidenceScopeIn
+from api.http.specs import DraftIn
 from generator.analysis.analyze import AnalysisOptions
 from generator.analysis.request import AnalysisRequest
 from generator.analysis.sentiment_map import LabelPair, RatingScale

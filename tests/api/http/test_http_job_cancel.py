@@ -8,11 +8,14 @@ import threading
 import time
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.cli.main import app as cli
 from api.http.app import create_app
+from api.http.runner import LocalRunner
+from api.http.tasks import TASKS, Plan
 from knowledge.platform.jobs import INTERRUPTED, JobStore
 from knowledge.platform.settings import Settings, get_settings
 from knowledge.store import Database
@@ -26,7 +29,9 @@ def _until(check: Any, seconds: float = 20) -> None:
         time.sleep(0.02)
 
 
-def test_cancel_a_running_and_a_queued_job(settings: Settings) -> None:
+def test_cancel_a_running_and_a_queued_job(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     release = threading.Event()
     steps: list[str] = []
     second_ran = threading.Event()
@@ -42,14 +47,17 @@ def test_cancel_a_running_and_a_queued_job(settings: Settings) -> None:
         second_ran.set()
         return {}
 
+    # the tasks of two kinds replaced by work whose steps the test controls
+    monkeypatch.setitem(TASKS, "draft", lambda job, env: Plan(lambda run: slow(run.progress)))
+    monkeypatch.setitem(TASKS, "translate", lambda job, env: Plan(lambda run: second(run.progress)))
     with TestClient(create_app()) as client:
-        jobs: JobStore = client.app.state.runner.store  # type: ignore[attr-defined]
-        runner = client.app.state.runner  # type: ignore[attr-defined]
+        runner: LocalRunner = client.app.state.dispatcher  # type: ignore[attr-defined]
+        jobs = JobStore(client.app.state.library.db)  # type: ignore[attr-defined]
         editor, viewer = key("editor", "cx"), key("viewer", "cx")
         running = jobs.create("cx", "draft", "ali", {})
         queued = jobs.create("cx", "translate", "ali", {})
-        first_done = runner.submit(running, slow)
-        second_done = runner.submit(queued, second)  # one worker: it waits behind the first
+        first_done = runner.submit(running.id)
+        second_done = runner.submit(queued.id)  # one worker: it waits behind the first
         _until(lambda: steps)
         url = f"/v1/workspaces/cx/jobs/{queued.id}"
         assert client.delete(url, headers=viewer).status_code == 403
