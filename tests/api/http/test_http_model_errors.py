@@ -16,9 +16,8 @@ from generator.llm.errors import LLMConfigError, LLMTimeout, RateLimited, Server
 from generator.llm.fakes import Scripted, ScriptedModel
 from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.settings import Settings, get_settings
-from knowledge.store import Database
 from tests.helpers import scenario
-from tests.helpers.http import key
+from tests.helpers.http import key, store_db
 from tests.helpers.maps import drafted
 
 QUESTION = "泰国客户在配送阶段最大的痛点是什么？"
@@ -29,7 +28,7 @@ ATTEMPTS = 2
 def served(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     monkeypatch.setenv("CJM_LLM_MAX_ATTEMPTS", str(ATTEMPTS))
     get_settings.cache_clear()
-    db = Database(get_settings())
+    db = store_db()
     scenario.store(db, "cx")
     map_id = MapRepository(db).create("cx", drafted("zh"), "a").id
     with TestClient(create_app()) as client:

@@ -75,7 +75,8 @@ def test_a_request_is_a_span_with_its_sql_as_children(
         for s in collector.spans
         if s.context.trace_id == trace_id and s.attributes and "db.system" in s.attributes
     ]
-    assert sql and all(s.attributes and s.attributes["db.system"] == "sqlite" for s in sql)
+    dialect = "postgresql" if settings.database_url else "sqlite"
+    assert sql and all(s.attributes and s.attributes["db.system"] == dialect for s in sql)
     statements = " ".join(str(s.attributes["db.statement"]) for s in sql if s.attributes)
     assert "SELECT" in statements and "cx-ir" not in statements  # values are not sent
 

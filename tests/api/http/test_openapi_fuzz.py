@@ -25,8 +25,8 @@ from api.web.chromium import ChromiumMissing, chromium
 from knowledge.journey.review.paths import resolve
 from knowledge.platform.keys import create_key
 from knowledge.platform.settings import get_settings
-from knowledge.store import Database
 from tests.helpers import scenario
+from tests.helpers.http import store_db
 from tests.helpers.maps import PAIN, drafted
 
 WORKSPACE = "fuzz"
@@ -44,9 +44,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     os.environ.pop("CJM_CHROMA_URL", None)
     get_settings.cache_clear()
     with TestClient(APP) as client:
-        secret, _ = create_key(Database(get_settings()), WORKSPACE, "reviewer", "fuzzer")
+        secret, _ = create_key(store_db(), WORKSPACE, "reviewer", "fuzzer")
         headers = {"Authorization": f"Bearer {secret}"}
-        scenario.store(Database(get_settings()), WORKSPACE)
+        scenario.store(store_db(), WORKSPACE)
         map_id = client.post(
             f"/v1/workspaces/{WORKSPACE}/maps",
             headers=headers,
