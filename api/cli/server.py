@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from sqlalchemy.exc import OperationalError
 
 from api.cli.common import err, out
 from knowledge.platform import logs, tracing
-from knowledge.platform.errors import NotFound
+from knowledge.platform.errors import LibraryError, NotFound
 from knowledge.platform.keys import ROLES, create_key, revoke_key
 from knowledge.platform.settings import get_settings
 from knowledge.store import Database
@@ -52,7 +53,12 @@ def worker(
     logs.configure(settings.log_format, settings.log_level)
     tracing.configure(settings.otlp_endpoint)
     conninfo(settings)  # refused readably on SQLite
-    library = Library(settings)  # upgrades the store first when CJM_DB_UPGRADE=auto
+    try:
+        library = Library(settings)
+        library.db.engine.connect().close()  # upgrades the store first (CJM_DB_UPGRADE=auto)
+    except OperationalError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        raise LibraryError(f"the database did not answer: {reason}") from None
     if tracing.enabled():
         tracing.instrument_engine(library.db.engine)
     err.print(f"worker: running up to {concurrency} job(s) at once; Ctrl-C stops it")
