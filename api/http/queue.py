@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 
 from api.http.runner import execute
 from api.http.tasks import JobEnv
-from knowledge.platform.errors import UserInputError
+from knowledge.platform.errors import Unavailable, UserInputError
 from knowledge.platform.jobs import JobStore
 from knowledge.platform.settings import Settings
 
@@ -82,9 +82,11 @@ class QueueDispatcher:
     def submit(self, job_id: str) -> None:
         try:
             self.app.configure_task(TASK, queue=QUEUE).defer(job_id=job_id)
-        except Exception:
-            self.store.fail(job_id, "the job could not be queued (the database did not answer)")
-            raise
+        except Exception as exc:
+            reason = "the job could not be queued: the database did not answer; submit it again"
+            log.exception("job %s not queued", job_id, extra={"job_id": job_id})
+            self.store.fail(job_id, reason)
+            raise Unavailable(reason) from exc
 
     def shutdown(self) -> None:
         self.app.close()

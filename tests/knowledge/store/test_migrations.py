@@ -35,6 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
+from knowledge.platform.jobs import JobStore
 from knowledge.platform.settings import Settings
 from knowledge.store import Base, Database, JobRow, MapRow, MapVersionRow
 from knowledge.store.migrate import (
@@ -157,6 +158,44 @@ def test_a_store_made_before_migrations_is_adopted(store: Settings) -> None:
     again = Database(store)  # at head: nothing more happens
     assert revision(again.engine).current == head()
     again.dispose()
+
+
+def test_a_store_of_the_previous_release_upgrades_with_its_jobs(store: Settings) -> None:
+    """A store at revision 0001 (the release before jobs moved to the queue) reaches head:
+    its jobs keep their rows and read as first attempts with no key or lock."""
+    engine = create_engine(store.resolved_database_url())
+    with engine.begin() as connection:
+        command.upgrade(config(connection), "0001")
+    old_jobs = Table("jobs", MetaData(), autoload_with=engine)
+    with engine.begin() as connection:
+        connection.execute(
+            insert(old_jobs),
+            {
+                "id": "job_0123456789abcdef",
+                "workspace": "cx",
+                "kind": "ingest",
+                "status": "succeeded",
+                "actor": "نگار",
+                "request": {"files": ["نظرات.csv"]},
+                "progress": "done",
+                "result": {"ingested": 1},
+                "created_at": datetime.now(UTC),
+                "updated_at": datetime.now(UTC),
+            },
+        )
+    engine.dispose()
+    db = Database(store)
+    try:
+        assert revision(db.engine).at_head and _differences(db.engine) == []
+        job = JobStore(db).get("cx", "job_0123456789abcdef")
+        assert (job.status, job.actor, job.request) == (
+            "succeeded",
+            "نگار",
+            {"files": ["نظرات.csv"]},
+        )
+        assert (job.attempt, job.caller_key) == (0, None)
+    finally:
+        db.dispose()
 
 
 def test_a_store_missing_one_of_its_tables_is_not_adopted(store: Settings) -> None:
