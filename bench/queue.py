@@ -35,134 +35,26 @@ import asyncio
 import json
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import create_engine, text
 
 from bench.common import percentile
 from knowledge.platform.keys import create_key
 from knowledge.platform.settings import Settings
 from knowledge.store import Database
+from tests.helpers.postgres import empty
+from tests.helpers.team import Process, Team, free_port, until
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "knowledge" / "research" / "samples"
 WS = "bench"
 DRAFT = {"lang": "fa", "personas": 1}
 WORKER_COUNTS = (1, 2, 4)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def empty(url: str) -> None:
-    """Drop everything in the database: the store, its revision record, the queue's schema."""
-    engine = create_engine(url)
-    try:
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    finally:
-        engine.dispose()
-
-
-def until(check: Any, seconds: float, message: str, every: float = 0.2) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(every)
-    raise SystemExit(message)
-
-
-def answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=2).status_code in (200, 503)
-    except httpx.HTTPError:
-        return False
-
-
-@dataclass
-class Process:
-    name: str
-    popen: subprocess.Popen[bytes]
-    log: Path
-    port: int | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def stop(self, sig: int = signal.SIGTERM, wait: float = 60) -> None:
-        if self.popen.poll() is not None:
-            return
-        self.popen.send_signal(sig)
-        try:
-            self.popen.wait(wait)
-        except subprocess.TimeoutExpired:
-            self.popen.kill()
-            self.popen.wait(10)
-
-    def events(self) -> list[dict[str, Any]]:
-        """The JSON lines of the process's log."""
-        found = []
-        for line in self.log.read_text(errors="replace").splitlines():
-            if line.startswith("{"):
-                try:
-                    found.append(json.loads(line))
-                except json.JSONDecodeError:
-                    pass
-        return found
-
-
-@dataclass
-class Team:
-    tmp: Path
-    env: dict[str, str]
-    processes: list[Process] = field(default_factory=list)
-
-    def spawn(self, name: str, args: list[str], port: int | None = None, **env: str) -> Process:
-        home = self.tmp / name
-        home.mkdir(exist_ok=True)
-        log = self.tmp / f"{name}.log"
-        with log.open("ab") as sink:
-            popen = subprocess.Popen(
-                args,
-                env={**self.env, "CJM_HOME": str(home), **env},
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-            )
-        process = Process(name, popen, log, port)
-        self.processes.append(process)
-        return process
-
-    def api(self, name: str, **env: str) -> Process:
-        port = free_port()
-        cjm = [sys.executable, "-m", "api.cli.main", "serve", "--port", str(port)]
-        process = self.spawn(name, cjm, port, **env)
-        until(lambda: answers(f"{process.url}/v1/health"), 120, f"{name} did not start")
-        return process
-
-    def worker(self, name: str) -> Process:
-        cjm = [sys.executable, "-m", "api.cli.main", "worker", "--concurrency", "1"]
-        return self.spawn(name, cjm)
-
-    def stop_all(self) -> None:
-        for process in reversed(self.processes):
-            process.stop(signal.SIGKILL if process.name == "chroma" else signal.SIGTERM)
 
 
 def epoch(stamp: str) -> float:
@@ -407,17 +299,7 @@ def run(url: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     }
     team = Team(tmp, env)
     try:
-        chroma = Path(sys.executable).parent / "chroma"
-        team.spawn(
-            "chroma",
-            [str(chroma), "run", "--path", str(tmp / "chroma-data"), "--port", str(chroma_port)],
-            chroma_port,
-        )
-        until(
-            lambda: answers(f"http://127.0.0.1:{chroma_port}/api/v2/heartbeat"),
-            60,
-            "chroma did not start",
-        )
+        team.chroma(chroma_port)
         api1 = team.api("api1")
         db = Database(Settings(database_url=url, home=tmp / "keys"))
         try:

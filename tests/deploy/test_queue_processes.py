@@ -12,17 +12,12 @@ window, with no half-written map, and the job ends with one map."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -37,94 +32,11 @@ from knowledge.store import Database, MapRow
 from tests.helpers import postgres
 from tests.helpers.llm.local_endpoint import _Handler
 from tests.helpers.needs import NO_POSTGRES, absent
+from tests.helpers.team import ROOT, Process, Team, free_port, until
 
-SAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "research" / "samples"
+SAMPLES = ROOT / "knowledge" / "research" / "samples"
 HEARTBEAT = 1.0  # seconds: a killed worker's job is stalled after three
 WS = "team"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Process:
-    name: str
-    args: list[str]
-    env: dict[str, str]
-    log: Path
-    port: int | None = None
-    popen: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> Process:
-        with self.log.open("ab") as sink:  # the child keeps its own copy of the descriptor
-            self.popen = subprocess.Popen(
-                self.args, env=self.env, stdout=sink, stderr=subprocess.STDOUT
-            )
-        return self
-
-    def stop(self, sig: int = signal.SIGTERM, wait: float = 30) -> None:
-        if self.popen is None or self.popen.poll() is not None:
-            return
-        self.popen.send_signal(sig)
-        try:
-            self.popen.wait(wait)
-        except subprocess.TimeoutExpired:
-            self.popen.kill()
-            self.popen.wait(10)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-
-@dataclass
-class Team:
-    tmp: Path
-    base_env: dict[str, str]
-    processes: list[Process] = field(default_factory=list)
-
-    def spawn(self, name: str, args: list[str], port: int | None = None) -> Process:
-        home = self.tmp / name
-        home.mkdir(exist_ok=True)
-        env = {**self.base_env, "CJM_HOME": str(home)}
-        process = Process(name, args, env, self.tmp / f"{name}.log", port).start()
-        self.processes.append(process)
-        return process
-
-    def api(self, name: str, port: int | None = None) -> Process:
-        port = port or _free_port()
-        cjm = [sys.executable, "-m", "api.cli.main"]
-        process = self.spawn(name, [*cjm, "serve", "--port", str(port)], port)
-        _until(lambda: _answers(f"{process.url}/v1/health"), 90, f"{name} did not start")
-        return process
-
-    def worker(self, name: str) -> Process:
-        return self.spawn(name, [sys.executable, "-m", "api.cli.main", "worker"])
-
-    def logs(self) -> str:
-        return "\n".join(
-            f"--- {p.name}\n{p.log.read_text(errors='replace')[-3000:]}" for p in self.processes
-        )
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=2).status_code in (200, 503)
-    except httpx.HTTPError:
-        return False
-
-
-def _until(check: Any, seconds: float, message: str) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(message)
 
 
 @contextmanager
@@ -163,7 +75,7 @@ def team(tmp_path: Path) -> Iterator[Team]:
     if not url:
         absent(NO_POSTGRES)
     postgres.empty(url)
-    chroma_port = _free_port()
+    chroma_port = free_port()
     base_env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("CJM_")},
         "CJM_DATABASE_URL": url,
@@ -171,25 +83,15 @@ def team(tmp_path: Path) -> Iterator[Team]:
         "CJM_JOBS": "queue",
         "CJM_JOB_HEARTBEAT_SECONDS": str(HEARTBEAT),
         "CJM_LOG_FORMAT": "json",
-        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+        "PYTHONPATH": str(ROOT),
     }
     found = Team(tmp_path, base_env)
-    chroma = Path(sys.executable).parent / "chroma"
-    found.spawn(
-        "chroma",
-        [str(chroma), "run", "--path", str(tmp_path / "chroma-data"), "--port", str(chroma_port)],
-        chroma_port,
-    )
-    _until(
-        lambda: _answers(f"http://127.0.0.1:{chroma_port}/api/v2/heartbeat"),
-        60,
-        "chroma did not start",
-    )
+    found.chroma(chroma_port)
     try:
         yield found
     finally:
         for process in reversed(found.processes):
-            process.stop(signal.SIGKILL if process.name.startswith("chroma") else signal.SIGTERM)
+            process.stop(signal.SIGKILL if process.name == "chroma" else signal.SIGTERM)
         postgres.empty(url)
 
 
@@ -200,7 +102,7 @@ def _job(api: Process, headers: dict[str, str], job_id: str) -> dict[str, Any]:
 
 
 def _ended(api: Process, headers: dict[str, str], job_id: str, seconds: float = 180) -> Any:
-    return _until(
+    return until(
         lambda: (job := _job(api, headers, job_id))["status"] not in ("queued", "running") and job,
         seconds,
         f"job {job_id} did not end",
@@ -208,7 +110,7 @@ def _ended(api: Process, headers: dict[str, str], job_id: str, seconds: float = 
 
 
 def test_two_replicas_and_two_workers_share_one_queue(team: Team) -> None:
-    settings = Settings(database_url=team.base_env["CJM_DATABASE_URL"], home=team.tmp / "keys")
+    settings = Settings(database_url=team.env["CJM_DATABASE_URL"], home=team.tmp / "keys")
     with _held_model() as (model_url, arrived, _release):
         one, two = team.api("api1"), team.api("api2")
         db = Database(settings)
@@ -308,8 +210,8 @@ def _scenario(
     for worker in workers:
         worker.stop()
     # workers that draft with a model (loopback): its first answer never comes
-    team.base_env.update({"CJM_LLM_BASE_URL": model_url, "CJM_LLM_MODEL": "fake"})
-    team.base_env.update({"OPENAI_API_KEY": "none", "CJM_LLM_MAX_ATTEMPTS": "1"})
+    team.env.update({"CJM_LLM_BASE_URL": model_url, "CJM_LLM_MODEL": "fake"})
+    team.env.update({"OPENAI_API_KEY": "none", "CJM_LLM_MAX_ATTEMPTS": "1"})
     workers = [team.worker("worker3")]
     llm = httpx.post(
         f"{one.url}/v1/workspaces/{WS}/drafts",
@@ -331,7 +233,7 @@ def _scenario(
     killed_at = time.monotonic()
     workers[0].stop(signal.SIGKILL)
     team.worker("worker4")
-    _until(
+    until(
         lambda: (job := _job(one, editor, llm["id"]))["attempt"] == 2 and job,
         30,
         "the killed worker's job was not taken over",
@@ -347,7 +249,3 @@ def _scenario(
 def _map_count(db: Database) -> int:
     with db.session() as s:
         return int(s.scalar(select(func.count()).select_from(MapRow)) or 0)
-
-
-def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)[:2000]

