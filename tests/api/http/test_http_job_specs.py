@@ -183,3 +183,18 @@ def test_a_run_that_lost_its_job_changes_nothing(settings: Settings) -> None:
     assert store.succeed(job.id, {"map_id": "m1"}, 2)
     done = store.get("cx", job.id)
     assert (done.status, done.result, done.attempt) == ("succeeded", {"map_id": "m1"}, 2)
+
+
+def test_an_analysis_an_earlier_release_kept_as_a_file_is_still_served(
+    client: TestClient, settings: Settings
+) -> None:
+    store = JobStore(store_db())
+    job = store.create("cx", "analysis", "ali", {})
+    assert store.start(job.id) and store.succeed(job.id, {"analysis_id": job.id})
+    kept = settings.home / "analyses" / f"{job.id}.json"
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_text('{"stages": [{"name": "تحویل"}]}', encoding="utf-8")
+    answer = client.get(f"{WS}/analyses/{job.id}", headers=key("viewer", "cx"))
+    assert answer.status_code == 200 and answer.json() == {"stages": [{"name": "تحویل"}]}
+    other = client.get(f"/v1/workspaces/other/analyses/{job.id}", headers=key("viewer", "other"))
+    assert other.status_code == 404
