@@ -36,8 +36,12 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +51,7 @@ from bench.common import percentile
 from knowledge.platform.keys import create_key
 from knowledge.platform.settings import Settings
 from knowledge.store import Database
+from tests.helpers.llm.local_endpoint import _Handler
 from tests.helpers.postgres import empty
 from tests.helpers.team import Process, Team, free_port, until
 
@@ -119,14 +124,19 @@ def workers_seen(api: Process) -> int:
 
 
 def throughput(
-    team: Team, api: Process, editor: Client, workers: list[Process], drafts: int
+    team: Team,
+    api: Process,
+    editor: Client,
+    workers: list[Process],
+    drafts: int,
+    name: str = "worker",
 ) -> tuple[list[dict[str, Any]], list[str]]:
     rows: list[dict[str, Any]] = []
     map_ids: list[str] = []
     warm: set[str] = set()  # drafts run for warming up
     for count in WORKER_COUNTS:
         while len(workers) < count:
-            workers.append(team.worker(f"worker{len(workers) + 1}"))
+            workers.append(team.worker(f"{name}{len(workers) + 1}"))
         until(lambda n=count: workers_seen(api) >= n, 120, f"{count} workers did not register")
         for _ in range(4):  # warm-up: every worker has drafted once (models loaded)
             cold = [w for w in workers if not ran_by(w) & warm]
@@ -240,9 +250,8 @@ def reads(
     return {"one_replica": one, "two_replicas": two}
 
 
-def report(results: dict[str, Any]) -> None:
-    rows = results["throughput"]
-    print(f"\ndraft jobs, {rows[0]['jobs']} evidence-only drafts (fa, 1 persona), one replica")
+def _throughput_table(title: str, rows: list[dict[str, Any]]) -> None:
+    print(title)
     print(
         f"{'workers':<10}{'seconds':>9}{'jobs/min':>10}{'vs 1':>7}"
         f"{'mean s':>9}{'p95 s':>8}{'failed':>8}  jobs per worker"
@@ -253,6 +262,19 @@ def report(results: dict[str, Any]) -> None:
             f"{r['ratio_to_1']:>6.2f}x{r['duration_mean_s']:>9.2f}{r['duration_p95_s']:>8.2f}"
             f"{r['failed']:>8}  {r['jobs_per_worker']}"
         )
+
+
+def report(results: dict[str, Any]) -> None:
+    rows = results["throughput"]
+    _throughput_table(
+        f"\ndraft jobs, {rows[0]['jobs']} evidence-only drafts (fa, 1 persona), one replica", rows
+    )
+    model = results["model_throughput"]
+    _throughput_table(
+        f"\ndraft jobs with a model, {model[0]['jobs']} drafts (fa, 1 persona), a loopback model "
+        f"answering each request after {results['model_latency_s']:g} s",
+        model,
+    )
     lat = results["latency"]
     print(f"\nsubmit to start, {lat['queue']['jobs']} analysis jobs one at a time, idle runner")
     print(f"{'runner':<34}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'202 p50':>9}{'job s':>8}")
@@ -285,6 +307,30 @@ def report(results: dict[str, Any]) -> None:
         f"two vs one: p50 {two['p50_ms'] / one['p50_ms']:.2f}x, p95 "
         f"{two['p95_ms'] / one['p95_ms']:.2f}x, req/s {two['rps'] / one['rps']:.2f}x"
     )
+
+
+@contextmanager
+def slow_model(latency: float) -> Iterator[str]:
+    """A loopback OpenAI-compatible model answering like the scripted drafter after
+    ``latency`` seconds per request: drafts that mostly wait on their model, as real ones do."""
+
+    class Slow(_Handler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            time.sleep(latency)
+            super().do_POST()
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def run(url: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
@@ -343,6 +389,16 @@ def run(url: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         local = team.api("local", CJM_JOBS="in-process")
         in_process = latency(Client(local.url, viewer_key), [local], args.latency_jobs)
         local.stop()
+
+        print(f"throughput with a model: {args.model_drafts} drafts per configuration ...")
+        with slow_model(args.model_latency) as model_url:
+            team.env.update(
+                {"CJM_LLM_BASE_URL": model_url, "CJM_LLM_MODEL": "fake", "OPENAI_API_KEY": "-"}
+            )
+            api3 = team.api("api3")
+            model_rows, _ = throughput(
+                team, api3, Client(api3.url, editor_key), [], args.model_drafts, "mworker"
+            )
     except BaseException:
         for process in team.processes:
             print(f"--- {process.name}\n{process.log.read_text(errors='replace')[-1500:]}")
@@ -354,6 +410,8 @@ def run(url: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         "clients": args.clients,
         "maps": len(map_ids),
         "throughput": rows,
+        "model_throughput": model_rows,
+        "model_latency_s": args.model_latency,
         "latency": {"queue": queued, "in_process": in_process},
         "reads": read,
     }
@@ -368,6 +426,12 @@ def main() -> None:
         "CJM_BENCH_DATABASE_URL)",
     )
     parser.add_argument("--drafts", type=int, default=12, help="drafts per worker count")
+    parser.add_argument(
+        "--model-drafts", type=int, default=8, help="drafts with a model per worker count"
+    )
+    parser.add_argument(
+        "--model-latency", type=float, default=0.5, help="seconds the model takes per request"
+    )
     parser.add_argument("--latency-jobs", type=int, default=20)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=2000, help="reads per configuration")
