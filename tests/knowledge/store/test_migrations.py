@@ -171,6 +171,20 @@ def test_a_store_of_the_previous_release_upgrades_with_its_jobs(store: Settings)
         connection.execute(
             insert(old_jobs),
             {
+                "id": "job_fedcba9876543210",
+                "workspace": "cx",
+                "kind": "draft",
+                "status": "running",  # its process is gone with the old release
+                "actor": "ali",
+                "request": {},
+                "progress": "drafting",
+                "created_at": datetime.now(UTC),
+                "updated_at": datetime.now(UTC),
+            },
+        )
+        connection.execute(
+            insert(old_jobs),
+            {
                 "id": "job_0123456789abcdef",
                 "workspace": "cx",
                 "kind": "ingest",
@@ -194,6 +208,8 @@ def test_a_store_of_the_previous_release_upgrades_with_its_jobs(store: Settings)
             {"files": ["نظرات.csv"]},
         )
         assert (job.attempt, job.caller_key) == (0, None)
+        interrupted = JobStore(db).get("cx", "job_fedcba9876543210")
+        assert interrupted.status == "failed" and "upgrade" in (interrupted.error or "")
     finally:
         db.dispose()
 

@@ -29,6 +29,14 @@ def upgrade() -> None:
     with op.batch_alter_table("jobs") as batch:
         batch.create_unique_constraint("uq_jobs_idempotency", ["workspace", "idempotency_key"])
         batch.create_unique_constraint("uq_jobs_lock_key", ["lock_key"])
+    # the previous release ran jobs in the API process that is being replaced: what it left
+    # queued or running will never run (its uploads were files in that process's CJM_HOME)
+    op.execute(
+        sa.text(
+            "UPDATE jobs SET status = 'failed', error = :reason "
+            "WHERE status IN ('queued', 'running')"
+        ).bindparams(reason="interrupted by the upgrade of the server; submit it again")
+    )
     op.create_table(
         "job_uploads",
         sa.Column("job_id", sa.String(length=40), nullable=False),
