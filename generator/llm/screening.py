@@ -36,8 +36,15 @@ from prompts.templates import TEMPLATES
 
 SCREENING = TEMPLATES.parent / "screening.yaml"
 NOT_FREE_TEXT = frozenset({"quote", "evidence_id", "evidence_ids", "id", "element", "addresses"})
-DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩๐๑๒๓๔๕๖๗๘๙", "0123456789" * 3)
-NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+DIGITS = str.maketrans(
+    {
+        **dict(zip("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩๐๑๒๓๔๕๖๗๘๙", "0123456789" * 3, strict=True)),
+        "٫": ".",  # the Arabic-script decimal separator
+    }
+)
+# a number stands on its own: digits inside an id or a fence's token (ev_3fee83, a9f42c) are
+# not numbers a text states, so they never make a guessed number look grounded
+NUMBER = re.compile(r"(?<![A-Za-z0-9_])\d+(?:[.,]\d+)?(?![A-Za-z0-9_])")
 SMALL_NUMBERS = frozenset(str(n) for n in range(11))  # list markers and small counts
 CLAIM_WORDS = 3
 _QUOTED = re.compile(
@@ -62,7 +69,8 @@ _PHONE = re.compile(r"(?<![\w.])\+?\d[\d \t().-]{6,}\d(?![\w.])")
 
 
 def numbers_in(text: str) -> set[str]:
-    """The numbers of a text, with Persian, Arabic and Thai digits read as ASCII ones."""
+    """The numbers a text states, with Persian, Arabic and Thai digits read as ASCII ones
+    (not the digits inside identifiers)."""
     return {n.replace(",", ".") for n in NUMBER.findall(text.translate(DIGITS))}
 
 

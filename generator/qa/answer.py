@@ -28,6 +28,7 @@ from generator.llm.failures import save_failure
 from generator.llm.interface import ChatModel
 from generator.llm.job import LLMJob
 from generator.llm.language import in_language
+from generator.llm.screening import numbers_in
 from generator.qa.elements import Element, ScopedMap, elements_of, stage_name
 from generator.qa.facts import facts_for
 from generator.qa.families import languages_of, one_per_map
@@ -44,8 +45,6 @@ from knowledge.vocabulary import PROMPT_NAMES, SUPPORTED_LANGUAGES
 
 ELEMENTS_SHOWN = 8
 EVIDENCE_SHOWN = 8
-NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
-DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩๐๑๒๓๔๕๖๗๘๙", "0123456789" * 3)
 
 
 class CitationPart(BaseModel):
@@ -90,10 +89,6 @@ class Answer:
             "seconds": round(self.seconds, 3),
             "note": self.note,
         }
-
-
-def numbers_in(text: str) -> set[str]:
-    return {n.replace(",", ".") for n in NUMBER.findall(text.translate(DIGITS))}
 
 
 def asker_language(question: str, lang: str | None) -> str:
