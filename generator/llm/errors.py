@@ -14,7 +14,8 @@ answers as the failure that ended it.
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal
 
 from knowledge.platform.errors import CJMError
 
@@ -188,3 +189,19 @@ class DraftFailed(ModelTaskFailed):
     """A part of a draft could not be drafted within its attempts."""
 
     kind: ModelTask = "draft"
+
+
+def retry_after(headers: Mapping[str, Any]) -> float | None:
+    """Seconds an endpoint asked to wait (``retry-after-ms`` or ``retry-after`` in seconds);
+    None when it did not say, or said it as a date."""
+    lowered = {str(k).lower(): v for k, v in headers.items()}
+    for name in ("retry-after-ms", "retry-after"):
+        value = lowered.get(name)
+        if value is None:
+            continue
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            return None
+        return seconds / 1000 if name.endswith("-ms") else seconds
+    return None

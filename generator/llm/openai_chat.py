@@ -24,6 +24,7 @@ from generator.llm.errors import (
     RateLimited,
     ServerError,
     TransientLLMError,
+    retry_after,
 )
 from generator.llm.interface import ChatReply, ChatRequest, Usage
 from knowledge.platform import tracing
@@ -53,17 +54,7 @@ def endpoint_kind(base_url: str, azure: bool) -> str:
 
 
 def _retry_after(response: Any) -> float | None:
-    headers = getattr(response, "headers", None) or {}
-    for name in ("retry-after-ms", "retry-after"):
-        value = headers.get(name)
-        if value is None:
-            continue
-        try:
-            seconds = float(value)
-        except ValueError:
-            return None
-        return seconds / 1000 if name.endswith("-ms") else seconds
-    return None
+    return retry_after(getattr(response, "headers", None) or {})
 
 
 class OpenAIChatModel:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -148,6 +148,19 @@ class Settings(BaseSettings):
         "Ollama, vLLM, llama.cpp server). Unset: drafts are evidence-only.",
     )
     llm_model: str | None = Field(default=None, description="Chat model (Azure: deployment).")
+    llm_provider: str | None = Field(
+        default=None,
+        description="A LangChain chat model as provider:model, e.g. anthropic:claude-sonnet-4-5, "
+        "google_genai:gemini-2.5-pro, bedrock_converse:<model id>, ollama:qwen2.5:14b (needs "
+        "pip install 'cjm[langchain]' and the provider's package). Set: used instead of the "
+        "native OpenAI-compatible client; CJM_LLM_BASE_URL, if set, is its endpoint.",
+    )
+    llm_provider_options: dict[str, Any] = Field(
+        default_factory=dict,
+        description="More constructor arguments for the CJM_LLM_PROVIDER model, as a JSON "
+        'object (e.g. {"num_ctx": 16384} for Ollama, {"region_name": "eu-central-1"} for '
+        "Bedrock); an argument the model does not take is refused.",
+    )
     llm_api_key_env: str = Field(
         default="OPENAI_API_KEY",
         description="Name of the environment variable that holds the chat endpoint's API key.",

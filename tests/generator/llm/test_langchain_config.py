@@ -1,0 +1,121 @@
+"""Building a LangChain model from cjm's settings, or taking one a Python user built: the SDK's
+retries off, settings LangChain would drop refused with a clear error, every error naming the
+setting to change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx2
+import pytest
+from langchain_anthropic import ChatAnthropic
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_ollama import ChatOllama
+from langchain_openai import ChatOpenAI
+
+from generator.llm.errors import LLMConfigError
+from generator.llm.factory import configured_model
+from generator.llm.langchain_chat import LangChainChatModel
+from knowledge.platform.settings import Settings
+
+
+@pytest.fixture(autouse=True)
+def keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+
+
+def build(**values: Any) -> LangChainChatModel:
+    model = configured_model(Settings(**values))
+    assert isinstance(model, LangChainChatModel)
+    return model
+
+
+def test_the_provider_setting_builds_the_model_with_the_sdk_retries_off() -> None:
+    model = build(llm_provider="anthropic:claude-sonnet-4-5", llm_timeout=42)
+    chat = model.chat
+    assert isinstance(chat, ChatAnthropic) and chat.max_retries == 0
+    assert chat._client.max_retries == 0 and chat.default_request_timeout == 42
+    assert model.name == "claude-sonnet-4-5" and model.endpoint_kind == "langchain:anthropic"
+    # The model name keeps its colons; a bare provider takes CJM_LLM_MODEL.
+    ollama = build(llm_provider="ollama:qwen2.5:14b").chat
+    assert isinstance(ollama, ChatOllama) and ollama.model == "qwen2.5:14b"
+    assert build(llm_provider="ollama", llm_model="llama3.1:8b").name == "llama3.1:8b"
+
+
+def test_the_provider_wins_over_the_native_client_and_takes_its_base_url() -> None:
+    model = build(llm_provider="ollama:qwen2.5:14b", llm_base_url="http://gpu-box:11434")
+    assert isinstance(model.chat, ChatOllama) and model.chat.base_url == "http://gpu-box:11434"
+
+
+@pytest.mark.parametrize(
+    ("options", "refusal"),
+    [
+        ({"max_tokens": 512}, "output-token limit per request"),
+        ({"num_predict": 512}, "output-token limit per request"),
+        ({"max_retries": 3}, "cjm retries itself"),
+        ({"temperature": 0.9}, "CJM_LLM_TEMPERATURE"),
+        ({"num_ctxx": 16384}, "ChatOllama has no option 'num_ctxx'"),
+    ],
+)
+def test_options_ollama_would_drop_or_cjm_owns_are_refused(
+    options: dict[str, Any], refusal: str
+) -> None:
+    with pytest.raises(LLMConfigError, match=refusal):
+        build(llm_provider="ollama:qwen2.5:14b", llm_provider_options=options)
+
+
+def test_options_the_model_takes_reach_it() -> None:
+    model = build(llm_provider="ollama:qwen2.5:14b", llm_provider_options={"num_ctx": 16384})
+    assert isinstance(model.chat, ChatOllama) and model.chat.num_ctx == 16384
+
+
+def test_options_come_from_the_environment_as_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CJM_LLM_PROVIDER", "ollama:qwen2.5:14b")
+    monkeypatch.setenv("CJM_LLM_PROVIDER_OPTIONS", '{"num_ctx": 8192, "keep_alive": "10m"}')
+    model = configured_model(Settings())
+    assert isinstance(model, LangChainChatModel) and model.chat.num_ctx == 8192  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"llm_provider": "anthropic"}, "names no model"),
+        ({"llm_provider": "google_genai:gemini-2.5-pro"}, "langchain-google-genai"),
+        ({"llm_provider": "nosuch:model"}, "not installed"),
+        (
+            {"llm_provider": "anthropic:claude-sonnet-4-5", "llm_api_key_env": "NO_SUCH_KEY_VAR"},
+            "NO_SUCH_KEY_VAR, which is not set",
+        ),
+    ],
+)
+def test_configuration_mistakes_name_what_to_change(values: dict[str, Any], message: str) -> None:
+    with pytest.raises(LLMConfigError, match=message) as failed:
+        configured_model(Settings(**values))
+    assert failed.value.exit_code == 2 and failed.value.http_status == 503
+
+
+def test_the_key_comes_from_the_variable_cjm_is_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEAM_CLAUDE_KEY", "sk-ant-team")
+    chat = build(llm_provider="anthropic:claude-sonnet-4-5", llm_api_key_env="TEAM_CLAUDE_KEY")
+    assert chat.chat.anthropic_api_key.get_secret_value() == "sk-ant-team"  # type: ignore[attr-defined]
+
+
+def test_a_model_a_python_user_built_has_its_retries_turned_off() -> None:
+    """Passed in with the SDK's default retries and its own HTTP client: rebuilt from the
+    arguments it was given, with the client kept and the retries off."""
+    client = httpx2.Client()
+    given = ChatOpenAI(model="gpt-4o-mini", http_client=client)  # the SDK's 2 retries
+    model = LangChainChatModel(given, Settings())
+    assert model.chat is not given and model.chat.max_retries == 0  # type: ignore[attr-defined]
+    assert model.chat.root_client.max_retries == 0  # type: ignore[attr-defined]
+    assert model.chat.http_client is client  # type: ignore[attr-defined]
+    claude = LangChainChatModel(ChatAnthropic(model="claude-sonnet-4-5"), Settings()).chat
+    assert claude._client.max_retries == 0  # type: ignore[attr-defined]
+    client.close()
+
+
+def test_a_model_that_cannot_limit_its_answers_is_refused() -> None:
+    fake = GenericFakeChatModel(messages=iter([]))
+    with pytest.raises(LLMConfigError, match="cannot limit its answers' length"):
+        LangChainChatModel(fake, Settings())
