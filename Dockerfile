@@ -16,9 +16,12 @@ COPY knowledge ./knowledge
 COPY generator ./generator
 COPY prompts ./prompts
 COPY api ./api
+# Extras to install: postgres always; add a LangChain provider's for CJM_LLM_PROVIDER, e.g.
+#   docker compose build --build-arg CJM_EXTRAS=postgres,anthropic
+ARG CJM_EXTRAS=postgres
 # the project itself, not a package from the index: its dependencies' ranges are in pyproject.toml
 # hadolint ignore=DL3013
-RUN pip install '.[postgres]'
+RUN pip install ".[${CJM_EXTRAS}]"
 
 # --- runtime: the virtual environment only, run as an unprivileged user ---
 FROM python:3.11-slim
