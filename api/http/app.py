@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -37,7 +38,7 @@ from api.http.runner import Dispatcher, LocalRunner
 from api.http.tasks import JobEnv
 from api.http.url_guard import ControlCharacterUrls
 from api.web.fonts import FONTS
-from generator.llm.factory import configured_model
+from generator.llm.factory import configured_model, given_model
 from knowledge.platform import tracing
 from knowledge.platform.jobs import JobStore
 from knowledge.platform.settings import Settings
@@ -72,10 +73,17 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app(
-    model_factory: ModelFactory = configured_model, settings: Settings | None = None
+    model_factory: ModelFactory = configured_model,
+    settings: Settings | None = None,
+    *,
+    model: Any = None,
 ) -> FastAPI:
-    """The API; ``model_factory`` makes the chat model a job uses (None: evidence-only).
-    Without ``settings`` every request reads the process-wide settings (``get_settings()``)."""
+    """The API; ``model_factory`` makes the chat model a job uses (None: evidence-only), or
+    ``model`` is the one every job uses: any LangChain ``BaseChatModel`` (``ChatAnthropic(...)``,
+    ``ChatBedrockConverse(...)``, ...) or a ``ChatModel``. Without ``settings`` every request
+    reads the process-wide settings (``get_settings()``)."""
+    if model is not None:
+        model_factory = given_model(model)
     app = FastAPI(
         title="cjm — customer journey maps",
         summary="Multilingual, evidence-grounded journey maps: draft, review, edit, approve.",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from generator.llm.interface import ChatModel
 from knowledge.platform.settings import Settings
 
@@ -18,3 +21,16 @@ def configured_model(settings: Settings) -> ChatModel | None:
     from generator.llm.openai_chat import OpenAIChatModel
 
     return OpenAIChatModel(settings)
+
+
+def given_model(model: Any) -> Callable[[Settings], ChatModel]:
+    """A model factory for a model a Python caller built: a ``ChatModel`` as it is, or any
+    LangChain ``BaseChatModel`` behind the seam (its SDK's retries turned off once, here, so a
+    mistake shows when the app is made, not at the first draft). The caller's model is shared
+    by every job and never closed by them."""
+    if callable(getattr(model, "complete", None)):
+        return lambda settings: model
+    from generator.llm.langchain_chat import LangChainChatModel, without_sdk_retries
+
+    chat = without_sdk_retries(model)
+    return lambda settings: LangChainChatModel(chat, settings, owns=False)

@@ -434,8 +434,16 @@ def provider_failure(exc: BaseException, where: str, timeout_s: float, method: s
 class LangChainChatModel:
     """A ``ChatModel`` over a LangChain ``BaseChatModel``."""
 
-    def __init__(self, chat: BaseChatModel, settings: Settings, *, provider: str | None = None):
+    def __init__(
+        self,
+        chat: BaseChatModel,
+        settings: Settings,
+        *,
+        provider: str | None = None,
+        owns: bool = True,
+    ) -> None:
         self.settings = settings
+        self._owns = owns  # a model a caller handed in is theirs to close
         self._chat = without_sdk_retries(chat)
         self._limit = limit_field(self._chat)
         self._provider = provider or _provider_of(self._chat)
@@ -489,6 +497,8 @@ class LangChainChatModel:
         Anthropic SDKs' HTTP clients between every model of the process with the same endpoint
         (they are cached), so those are left open: closing one would break the others. The
         Ollama client is the model's own."""
+        if not self._owns:
+            return
         own = getattr(self._chat, "_client", None)
         if type(own).__module__.startswith("ollama"):
             close = getattr(getattr(own, "_client", None), "close", None)
