@@ -115,7 +115,7 @@ class EndpointProbe:
         return {}
 
 
-def _provider(settings: Settings) -> dict[str, Any]:
+def provider_part(settings: Settings) -> dict[str, Any]:
     """A LangChain provider's part: its configuration builds a model (its API is not called:
     providers have no common free endpoint to ask)."""
 
@@ -137,7 +137,7 @@ def report(
         "index": index(library, settings),
         "queue": queue(library, settings, runner),
         "model": (
-            _provider(settings)
+            provider_part(settings)
             if settings.llm_provider
             else probe(settings.llm_base_url, settings.llm_api_key_env)
         ),

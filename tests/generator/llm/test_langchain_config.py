@@ -119,3 +119,16 @@ def test_a_model_that_cannot_limit_its_answers_is_refused() -> None:
     fake = GenericFakeChatModel(messages=iter([]))
     with pytest.raises(LLMConfigError, match="cannot limit its answers' length"):
         LangChainChatModel(fake, Settings())
+
+
+def test_health_reports_a_provider_without_calling_it() -> None:
+    ok = build_part(Settings(llm_provider="anthropic:claude-sonnet-4-5"))
+    assert ok["status"] == "ok" and ok["provider"] == "anthropic" and ok["probed"] is False
+    down = build_part(Settings(llm_provider="google_genai:gemini-2.5-pro"))
+    assert down["status"] == "down" and "langchain-google-genai" in down["reason"]
+
+
+def build_part(settings: Settings) -> dict[str, Any]:
+    from api.http.health import provider_part
+
+    return provider_part(settings)
