@@ -172,6 +172,13 @@ def provider_model(settings: Settings) -> BaseChatModel:
             f"CJM_LLM_PROVIDER needs LangChain: {INSTALL} and "
             f"{PACKAGES.get(provider, 'the provider package')}"
         ) from exc
+    from langchain.chat_models.base import _BUILTIN_PROVIDERS
+
+    if provider not in _BUILTIN_PROVIDERS:
+        raise LLMConfigError(
+            f"CJM_LLM_PROVIDER={provider}:{model}: LangChain knows no provider {provider!r}; "
+            f"it knows {', '.join(sorted(_BUILTIN_PROVIDERS))}"
+        )
     cls = _chat_class(provider)
     package = PACKAGES.get(provider, f"the LangChain package for {provider}")
     if cls is None:

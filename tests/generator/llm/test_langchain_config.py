@@ -82,7 +82,8 @@ def test_options_come_from_the_environment_as_json(monkeypatch: pytest.MonkeyPat
     [
         ({"llm_provider": "anthropic"}, "names no model"),
         ({"llm_provider": "google_genai:gemini-2.5-pro"}, "langchain-google-genai"),
-        ({"llm_provider": "nosuch:model"}, "not installed"),
+        ({"llm_provider": "nosuch:model"}, "knows no provider 'nosuch'; it knows anthropic"),
+        ({"llm_provider": "mistralai:mistral-large"}, "langchain-mistralai"),
         (
             {"llm_provider": "anthropic:claude-sonnet-4-5", "llm_api_key_env": "NO_SUCH_KEY_VAR"},
             "NO_SUCH_KEY_VAR, which is not set",
