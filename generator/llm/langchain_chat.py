@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import warnings
 from collections.abc import Iterator, Mapping
@@ -109,6 +110,7 @@ class Provider:
     timeout: str | None = "timeout"  # constructor argument for CJM_LLM_TIMEOUT
     no_retries: Mapping[str, Any] | None = None  # constructor arguments; None: max_retries=0
     per_call_timeout: bool = False  # the SDK takes ``timeout`` with each request
+    whole_seconds: bool = False  # the timeout argument is an int
 
 
 PROVIDERS: dict[str, Provider] = {
@@ -117,8 +119,9 @@ PROVIDERS: dict[str, Provider] = {
     "anthropic": Provider(base_url="base_url", per_call_timeout=True),
     # The Ollama client does not retry; its timeout is the httpx client's.
     "ollama": Provider(base_url="base_url", timeout=None, no_retries={}),
-    "google_genai": Provider(timeout="timeout"),
-    "bedrock_converse": Provider(base_url="endpoint_url", timeout=None, no_retries={}),
+    "google_genai": Provider(base_url="base_url"),
+    # botocore: max_retries=0 becomes one attempt in all; the timeout is whole seconds.
+    "bedrock_converse": Provider(base_url="endpoint_url", whole_seconds=True),
 }
 
 
@@ -212,7 +215,8 @@ def provider_model(settings: Settings) -> BaseChatModel:
             )
         kwargs[how.base_url] = settings.llm_base_url
     if how.timeout:
-        kwargs[how.timeout] = settings.llm_timeout
+        seconds = settings.llm_timeout
+        kwargs[how.timeout] = math.ceil(seconds) if how.whole_seconds else seconds
     elif provider == "ollama":
         kwargs["client_kwargs"] = {"timeout": settings.llm_timeout}
     # The key is read from the variable CJM_LLM_API_KEY_ENV names when that setting is given;
@@ -235,7 +239,17 @@ def provider_model(settings: Settings) -> BaseChatModel:
     except ImportError as exc:
         raise LLMConfigError(f"{provider} needs {package}: {INSTALL} {package}") from exc
     except (ValueError, TypeError) as exc:
-        raise LLMConfigError(f"CJM_LLM_PROVIDER={provider}:{model}: {exc}") from exc
+        raise LLMConfigError(f"CJM_LLM_PROVIDER={provider}:{model}: {_said(exc)}") from exc
+
+
+def _said(exc: Exception) -> str:
+    """What a constructor's error says, without pydantic's listing of every input (which may
+    hold the key)."""
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        return "; ".join(str(e.get("msg", "")) for e in exc.errors())
+    return str(exc)
 
 
 def without_sdk_retries(chat: BaseChatModel) -> BaseChatModel:

@@ -81,7 +81,7 @@ def test_options_come_from_the_environment_as_json(monkeypatch: pytest.MonkeyPat
     ("values", "message"),
     [
         ({"llm_provider": "anthropic"}, "names no model"),
-        ({"llm_provider": "google_genai:gemini-2.5-pro"}, "langchain-google-genai"),
+        ({"llm_provider": "groq:llama-3.3-70b"}, "langchain-groq"),
         ({"llm_provider": "nosuch:model"}, "knows no provider 'nosuch'; it knows anthropic"),
         ({"llm_provider": "mistralai:mistral-large"}, "langchain-mistralai"),
         (
@@ -125,11 +125,67 @@ def test_a_model_that_cannot_limit_its_answers_is_refused() -> None:
 def test_health_reports_a_provider_without_calling_it() -> None:
     ok = build_part(Settings(llm_provider="anthropic:claude-sonnet-4-5"))
     assert ok["status"] == "ok" and ok["provider"] == "anthropic" and ok["probed"] is False
-    down = build_part(Settings(llm_provider="google_genai:gemini-2.5-pro"))
-    assert down["status"] == "down" and "langchain-google-genai" in down["reason"]
+    down = build_part(Settings(llm_provider="groq:llama-3.3-70b"))
+    assert down["status"] == "down" and "langchain-groq" in down["reason"]
 
 
 def build_part(settings: Settings) -> dict[str, Any]:
     from api.http.health import provider_part
 
     return provider_part(settings)
+
+
+def test_bedrock_and_gemini_are_built_with_one_attempt_and_cjms_timeout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The two providers a base URL cannot reach (SigV4, Google's own client): botocore makes
+    one attempt in all, both take CJM_LLM_TIMEOUT, and cjm limits the output in their field."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "AKIATEST",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": "eu-central-1",
+        "GOOGLE_API_KEY": "test",
+    }.items():
+        monkeypatch.setenv(name, value)
+    bedrock = build(
+        llm_provider="bedrock_converse:anthropic.claude-sonnet-4-5-v1:0", llm_timeout=30.5
+    )
+    config = bedrock.chat.client.meta.config  # type: ignore[attr-defined]
+    assert config.retries["total_max_attempts"] == 1 and config.read_timeout == 31
+    assert bedrock._limit == "max_tokens" and bedrock.endpoint_kind == "langchain:bedrock_converse"
+    gemini = build(llm_provider="google_genai:gemini-2.5-pro", llm_timeout=42)
+    assert gemini.chat.max_retries == 0 and gemini.chat.timeout == 42  # type: ignore[attr-defined]
+    assert gemini._limit == "max_output_tokens"
+
+
+def test_bedrock_and_gemini_errors_map_to_the_seams_types() -> None:
+    from botocore.exceptions import (  # type: ignore[import-untyped]
+        ClientError,
+        ReadTimeoutError,
+    )
+    from google.genai import errors
+
+    from generator.llm.errors import LLMRequestError, LLMTimeout, RateLimited, ServerError
+    from generator.llm.langchain_chat import provider_failure
+
+    def bedrock(code: str, status: int, headers: dict[str, str] | None = None) -> Any:
+        meta = {"HTTPStatusCode": status, "HTTPHeaders": headers or {}}
+        error = {"Code": code, "Message": "said the service"}
+        return ClientError({"Error": error, "ResponseMetadata": meta}, "Converse")
+
+    throttled = provider_failure(
+        bedrock("ThrottlingException", 400, {"retry-after": "3"}), "b", 5, "json_schema"
+    )
+    assert isinstance(throttled, RateLimited) and throttled.retry_after == 3.0
+    assert isinstance(
+        provider_failure(bedrock("ServiceUnavailableException", 503), "b", 5, "json_schema"),
+        ServerError,
+    )
+    rejected = provider_failure(bedrock("ValidationException", 400), "b", 5, "json_schema")
+    assert isinstance(rejected, LLMRequestError) and "function_calling" in str(rejected)
+    late = provider_failure(ReadTimeoutError(endpoint_url="https://bedrock"), "b", 5, "json_schema")
+    assert isinstance(late, LLMTimeout)
+    exhausted = errors.ClientError(429, {"error": {"code": 429, "message": "Resource exhausted"}})
+    assert isinstance(provider_failure(exhausted, "g", 5, "json_schema"), RateLimited)
+    down = errors.ServerError(500, {"error": {"code": 500, "message": "internal"}})
+    assert isinstance(provider_failure(down, "g", 5, "json_schema"), ServerError)
