@@ -74,7 +74,7 @@ def pain_row(scoped: ScopedMap, stage: Stage, pain: PainPoint) -> dict[str, Any]
         "version": scoped.version,
         "map_language": scoped.journey.language,
         "stage": stage.id,
-        "stage_name": stage.name,
+        "stage_name": stage.name.text,
         "path": f"stages/{stage.id}/pain_points/{pain.id}",
         **pain.model_dump(mode="json"),
     }
@@ -199,7 +199,7 @@ def register(server: MCPServer, access: Access) -> None:
         listed = [
             {
                 "id": m.map_id,
-                "title": m.journey.title,
+                "title": m.journey.title.text,
                 "language": m.journey.language,
                 "map_type": m.journey.map_type,
                 "approved_version": m.version,
