@@ -17,6 +17,16 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp_types import CallToolResult, TextContent
 
 ROOT = Path(__file__).resolve().parents[3]
+TOOLS = {
+    "search_evidence",
+    "list_maps",
+    "get_map",
+    "top_pain_points",
+    "ask_maps",
+    "start_draft",
+    "get_job",
+    "add_comment",
+}
 
 
 @asynccontextmanager

