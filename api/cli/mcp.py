@@ -66,6 +66,8 @@ def mcp_command(
     server = build_server(Access(lambda: backend, lambda _request: caller))
     try:
         server.run("stdio")
+    except KeyboardInterrupt:
+        pass
     finally:
         dispatcher.shutdown()
         searcher.close()

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import ValidationError
 
-from generator.llm.errors import LLMError
+from generator.llm.errors import LLMConfigError, LLMError
 from knowledge.platform.errors import CJMError, NotFound
 from knowledge.platform.keys import RoleRequired
 
@@ -36,6 +36,8 @@ def answered() -> Iterator[None]:
         raise ToolError(f"refused: {exc}") from exc
     except NotFound as exc:
         raise ToolError(f"not found: {exc}") from exc
+    except LLMConfigError as exc:
+        raise ToolError(f"no usable language model: {exc}") from exc
     except LLMError as exc:
         raise ToolError(f"the language model failed: {exc}") from exc
     except CJMError as exc:

@@ -64,7 +64,7 @@ def summary(info: MapInfo) -> dict[str, Any]:
 
 def as_text(value: Any, fence: Fence) -> str:
     """JSON for an agent, its quotes fenced, after the note that says how."""
-    data = json.dumps(fence_quotes(value, fence), ensure_ascii=False, indent=1)
+    data = json.dumps(fence_quotes(value, fence), ensure_ascii=False)
     return f"{quotes_note(fence)}\n\n{data}"
 
 

@@ -13,11 +13,13 @@ from typing import Any
 import anyio
 import httpx
 import pytest
+from fastapi import FastAPI
 from mcp import MCPError
 
 from api.http.app import create_app
 from api.http.jobs_common import ModelFactory
-from generator.llm.fakes import FunctionModel
+from generator.llm.errors import LLMConfigError, LLMTimeout
+from generator.llm.fakes import FunctionModel, ScriptedModel
 from generator.qa.fake_answerer import FakeAnswerer
 from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.jobs import JobStore
@@ -32,10 +34,11 @@ from tests.helpers.qa import QUESTIONS
 
 
 class Served:
-    def __init__(self, url: str, seeded: Seeded, db: Database) -> None:
+    def __init__(self, url: str, seeded: Seeded, db: Database, app: FastAPI) -> None:
         self.url = url
         self.seeded = seeded
         self.db = db
+        self.app = app
 
     def key(self, role: str, workspace: str = "cx") -> str:
         secret, _ = create_key(self.db, workspace, role, f"{role} of {workspace}")
@@ -48,8 +51,9 @@ def _served(
     seeded = seed(settings, embedder, tmp_path)
     db = Database(settings)
     try:
-        with serving(create_app(model_factory=factory)) as url:
-            yield Served(url, seeded, db)
+        app = create_app(model_factory=factory)
+        with serving(app) as url:
+            yield Served(url, seeded, db, app)
     finally:
         db.dispose()
 
@@ -324,3 +328,26 @@ def test_ask_maps_with_a_model_answers_in_the_asked_language_with_citations(
     quotes = fenced_quotes(ask["citations"])
     assert quotes and all(ev.startswith("ev_") for ev, _q in quotes)
     assert time.monotonic() - started < 30
+
+
+def test_a_failing_model_is_a_tool_error_that_says_why(served: Served) -> None:
+    viewer = served.key("viewer")
+    question = {"question": QUESTIONS["zh"], "maps": [served.seeded.approved_map]}
+    timeouts = [LLMTimeout("the model did not answer in 120 s", retry_after=0)] * 10
+    timing_out = ScriptedModel(timeouts)
+
+    def misconfigured(_settings: Settings) -> None:
+        raise LLMConfigError("set CJM_LLM_BASE_URL and CJM_LLM_MODEL to use a chat model")
+
+    async def flow() -> tuple[Any, Any]:
+        async with over_http(served.url, viewer) as mcp:
+            served.app.state.model_factory = lambda _settings: timing_out
+            slow = await mcp.call_tool("ask_maps", question)
+            served.app.state.model_factory = misconfigured
+            unset = await mcp.call_tool("ask_maps", question)
+            return slow, unset
+
+    slow, unset = run(flow)
+    assert slow.is_error and "the language model failed" in text(slow)
+    assert "did not answer in 120 s" in text(slow)
+    assert unset.is_error and "no usable language model: set CJM_LLM_BASE_URL" in text(unset)
