@@ -317,7 +317,8 @@ def test_ask_maps_with_a_model_answers_in_the_asked_language_with_citations(
     with_model: Served,
 ) -> None:
     viewer = with_model.key("viewer")
-    mine = with_model.seeded.approved_map
+    editor = with_model.key("editor")
+    mine, theirs = with_model.seeded.approved_map, with_model.seeded.other_map
 
     async def flow() -> Any:
         async with over_http(with_model.url, viewer) as mcp:
@@ -326,6 +327,17 @@ def test_ask_maps_with_a_model_answers_in_the_asked_language_with_citations(
                     "ask_maps", {"question": QUESTIONS["th"], "maps": [mine], "lang": "th"}
                 )
             )
+
+    async def future_states() -> tuple[Any, Any]:
+        async with over_http(with_model.url, editor) as mcp:
+            future = {"map_type": "future_state", "lang": "ru"}
+            alone = await mcp.call_tool("start_draft", future)
+            elsewhere = await mcp.call_tool("start_draft", future | {"from_map": theirs})
+            return alone, elsewhere
+
+    alone, elsewhere = run(future_states)  # with a model, the request itself is checked
+    assert alone.is_error and "a future_state draft needs from_map" in text(alone)
+    assert elsewhere.is_error and f"not found: no map {theirs} in workspace cx" in text(elsewhere)
 
     started = time.monotonic()
     ask = run(flow)
