@@ -8,18 +8,8 @@ from typing import Annotated
 import typer
 
 from api.cli.reviewer import AsOption, local_reviewer
-from api.http.mcp_endpoint import draft_starter
-from api.http.queue import QueueDispatcher, uses_queue
-from api.http.runner import Dispatcher, LocalRunner
-from api.http.tasks import JobEnv
-from api.mcp.backend import Access, Backend
-from api.mcp.server import build_server
-from generator.llm.factory import configured_model
 from knowledge.platform import logs
-from knowledge.platform.jobs import JobStore
 from knowledge.platform.settings import get_settings
-from knowledge.search.library import Library
-from knowledge.search.searcher import Searcher
 
 
 def mcp_command(
@@ -46,6 +36,18 @@ def mcp_command(
 
     {"mcpServers": {"cjm": {"command": "cjm", "args": ["mcp", "--workspace", "cx"]}}}
     """
+    # imported here: the other commands start without the server's packages
+    from api.http.mcp_endpoint import draft_starter
+    from api.http.queue import QueueDispatcher, uses_queue
+    from api.http.runner import Dispatcher, LocalRunner
+    from api.http.tasks import JobEnv
+    from api.mcp.backend import Access, Backend
+    from api.mcp.server import build_server
+    from generator.llm.factory import configured_model
+    from knowledge.platform.jobs import JobStore
+    from knowledge.search.library import Library
+    from knowledge.search.searcher import Searcher
+
     caller = local_reviewer(workspace, actor)
     settings = get_settings()
     logs.configure(settings.log_format, settings.log_level)  # to stderr
