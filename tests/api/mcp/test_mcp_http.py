@@ -223,6 +223,7 @@ def test_roles_workspaces_and_mistakes_are_tool_errors(served: Served) -> None:
             )
             out["draft"] = await mcp.call_tool("start_draft", {"lang": "fa"})
             out["their_map"] = await mcp.call_tool("get_map", {"map_id": theirs})
+            out["no_map"] = await mcp.call_tool("get_map", {"map_id": "نقشه‌ای-نیست"})
             out["their_pains"] = await mcp.call_tool("top_pain_points", {"maps": [theirs]})
             out["their_job"] = await mcp.call_tool("get_job", {"job_id": their_job.id})
             out["no_stage"] = await mcp.call_tool("get_map", {"map_id": mine, "stage": "nope"})
@@ -256,6 +257,9 @@ def test_roles_workspaces_and_mistakes_are_tool_errors(served: Served) -> None:
         result = out[name]
         assert result.is_error and "not found" in text(result), text(result)
         assert "other" not in text(result).replace(theirs, "")  # nothing of the workspace
+    no_map = out["no_map"]  # an unknown map is answered as another workspace's is
+    assert no_map.is_error
+    assert text(no_map).endswith("not found: no map نقشه‌ای-نیست in workspace cx")
     assert "its stages: delivery, support" in text(out["no_stage"])
     for name in ("k_zero", "bad_lang", "no_query", "bad_date", "no_question", "unknown_tool"):
         assert out[name].is_error, name
