@@ -17,6 +17,7 @@ from api.cli.ingest import ingest, reindex_command
 from api.cli.jobs import jobs
 from api.cli.labels import label
 from api.cli.maps import maps
+from api.cli.mcp import mcp_command
 from api.cli.schema import schema
 from api.cli.search import search
 from api.cli.server import keys, serve, worker
@@ -50,6 +51,7 @@ app.command("export")(export_command)
 app.command("evaluate")(evaluate_command)
 app.command("serve")(serve)
 app.command("worker")(worker)
+app.command("mcp")(mcp_command)
 app.add_typer(maps, name="maps")
 app.add_typer(jobs, name="jobs")
 app.add_typer(keys, name="keys")

@@ -1,7 +1,7 @@
 """The FastAPI application: one research library per process, and one dispatcher of jobs —
 the job queue on PostgreSQL (``cjm worker`` processes run the jobs; replicas share it), else
 this process's own runner, which marks the jobs a previous process left unfinished failed at
-start."""
+start. MCP clients are answered at ``/mcp`` with the same keys (``api.http.mcp_endpoint``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.http import problems
+from api.http import mcp_endpoint, problems
 from api.http.body_limit import BodyLimit
 from api.http.deps import settings_of
 from api.http.health import EndpointProbe
@@ -65,7 +65,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.searcher = Searcher(library)
     app.state.dispatcher = dispatcher
     try:
-        yield
+        async with mcp_endpoint.serving(app):
+            yield
     finally:
         dispatcher.shutdown()
         app.state.searcher.close()
@@ -110,5 +111,6 @@ def create_app(
     app.include_router(exports.router)
     app.include_router(review.router)
     app.include_router(labels.router)
+    mcp_endpoint.mount(app)  # MCP clients, with the same keys (api.http.mcp_endpoint)
     app.mount("/static/fonts", StaticFiles(directory=FONTS), name="fonts")
     return app

@@ -101,6 +101,13 @@ REVIEW_HEADER = "x-cjm-review"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
+def key_of(authorization: str | None, x_api_key: str | None) -> str | None:
+    """The API key a request sends: X-API-Key, else Authorization: Bearer."""
+    if x_api_key is None and authorization and authorization.lower().startswith("bearer "):
+        return authorization[7:].strip()
+    return x_api_key
+
+
 def principal(
     request: Request,
     db: DatabaseDep,
@@ -110,9 +117,7 @@ def principal(
         str | None, Cookie(description="Set by the review page's sign-in (SameSite=Strict).")
     ] = None,
 ) -> Principal:
-    key = x_api_key
-    if key is None and authorization and authorization.lower().startswith("bearer "):
-        key = authorization[7:].strip()
+    key = key_of(authorization, x_api_key)
     if not key and cjm_key:
         # the review page: a change must also carry a header a cross-site form cannot send
         if request.method not in SAFE_METHODS and REVIEW_HEADER not in request.headers:

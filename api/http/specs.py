@@ -3,12 +3,15 @@ route validated, and the task that runs it validates it again into the same requ
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Literal
 
 from pydantic import Field
 
 from api.http.jobs_common import analysis_request
 from api.http.schemas import Body, EvidenceScopeIn, Lang
+from generator.drafting.future_state import check_future_state_language
 from generator.drafting.request import DraftRequest
 from knowledge.journey.frameworks import BUILTIN
 from knowledge.journey.review import actions as review
@@ -68,6 +71,24 @@ class TranslateIn(Body):
         le=1_000_000,
         description="Version of the source map (default: its head).",
     )
+
+
+def check_draft(
+    body: DraftIn, repo: MapRepository, workspace: str, require_model: Callable[[], None]
+) -> None:
+    """Refuse now what a draft job would refuse when it runs: a model it needs and none is
+    configured (``require_model`` raises), a future state without its current-state map or in
+    another language than it, an evidence request the analysis cannot take."""
+    draft = body.draft_request()
+    if draft.needs_model:
+        require_model()
+    if draft.map_type == "future_state":
+        if draft.from_map is None:
+            raise UserInputError("a future_state draft needs from_map: a current-state map id")
+        current = review.standing_version(repo, workspace, draft.from_map)
+        check_future_state_language(current, draft.lang)
+    else:  # the evidence's request is refused now, not in the job
+        replace(draft, analysis=analysis_request(workspace, body)).analysis_options()
 
 
 def regeneration_draft(

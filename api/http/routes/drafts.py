@@ -3,20 +3,14 @@ regeneration of a stored map that keeps human edits and locked elements."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from fastapi import APIRouter, status
 
 from api.http.deps import MapsDep
-from api.http.jobs_common import analysis_request
 from api.http.launcher import JobLauncherDep
 from api.http.problems import WRITE, documented
 from api.http.routes.maps import IfMatch, based_on
 from api.http.schemas import JobOut
-from api.http.specs import DraftIn, RegenerateIn, regeneration_draft
-from generator.drafting.future_state import check_future_state_language
-from knowledge.journey.review import actions as review
-from knowledge.platform.errors import UserInputError
+from api.http.specs import DraftIn, RegenerateIn, check_draft, regeneration_draft
 
 router = APIRouter(prefix="/v1/workspaces/{workspace}", tags=["drafts"], responses=WRITE)
 
@@ -34,17 +28,7 @@ def start_draft(
 ) -> JobOut:
     """Draft a map as a job: the configured model writes it, else it is evidence-only. The
     finished job links to the stored map (version 1, status draft)."""
-    caller = launcher.caller
-    draft = body.draft_request()
-    if draft.needs_model:
-        launcher.require_model()
-    if draft.map_type == "future_state":
-        if draft.from_map is None:
-            raise UserInputError("a future_state draft needs from_map: a current-state map id")
-        current = review.standing_version(repo, caller.workspace, draft.from_map)
-        check_future_state_language(current, draft.lang)
-    else:  # the evidence's request is refused now, not in the job
-        replace(draft, analysis=analysis_request(caller.workspace, body)).analysis_options()
+    check_draft(body, repo, launcher.caller.workspace, launcher.require_model)
     return launcher.launch("draft", body.model_dump())
 
 
