@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from knowledge.platform.settings import Settings, get_settings
 from tests.helpers import postgres
 from tests.helpers.needs import NO_POSTGRES, absent
 from tests.helpers.team import chroma_command, chroma_ready, free_port
@@ -70,3 +71,24 @@ def use_servers(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("CJM_DATABASE_URL", url)
     monkeypatch.setenv("CJM_CHROMA_URL", chroma_url)
     monkeypatch.setenv("CJM_JOBS", "in-process")
+
+
+@pytest.fixture(
+    name="settings", params=["embedded", pytest.param("servers", marks=pytest.mark.postgres)]
+)
+def settings_on_both_stacks(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Settings]:
+    """The test's settings, twice: the embedded defaults (SQLite, Chroma in CJM_HOME), then the
+    team deployment's servers (PostgreSQL and a Chroma server; skipped without PostgreSQL). A
+    suite runs on both by importing this fixture (it overrides ``settings``)."""
+    home = tmp_path / "cjm-home"
+    monkeypatch.setenv("CJM_HOME", str(home))
+    monkeypatch.delenv("CJM_DATABASE_URL", raising=False)
+    monkeypatch.delenv("CJM_CHROMA_URL", raising=False)
+    monkeypatch.delenv("CJM_JOBS", raising=False)
+    if request.param == "servers":
+        use_servers(request, monkeypatch)
+    get_settings.cache_clear()
+    yield get_settings()
+    get_settings.cache_clear()

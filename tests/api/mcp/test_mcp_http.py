@@ -1,5 +1,6 @@
 """MCP at /mcp of the HTTP API, driven by the ``mcp`` SDK's own client over Streamable HTTP
-(the app served by uvicorn on loopback): the API's keys, roles and workspaces hold for every
+(the app served by uvicorn on loopback, on the embedded stores and on the team deployment's
+PostgreSQL and Chroma server): the API's keys, roles and workspaces hold for every
 tool and resource; mistakes are tool errors a model can read, never crashes."""
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from tests.api.mcp.multilingual import OTHER_REVIEW, PERSIAN, PLANTED, ZWNJ, See
 from tests.api.mcp.session import TOOLS, answer, fenced_quotes, over_http, text
 from tests.helpers.browser import serving
 from tests.helpers.qa import QUESTIONS
+from tests.helpers.servers import settings_on_both_stacks  # noqa: F401 - on both stacks
 
 
 class Served:
