@@ -37,7 +37,7 @@ from generator.llm.errors import (
     retry_after,
 )
 from generator.llm.interface import ChatReply, ChatRequest, Usage
-from knowledge.platform import tracing
+from generator.llm.traced import traced_call
 from knowledge.platform.settings import Settings
 
 if TYPE_CHECKING:
@@ -528,20 +528,7 @@ class LangChainChatModel:
                     close()
 
     def complete(self, request: ChatRequest) -> ChatReply:
-        with tracing.span(
-            f"chat {self.name}",
-            **{
-                "gen_ai.operation.name": "chat",
-                "gen_ai.system": self._provider,
-                "gen_ai.request.model": self.name,
-                "cjm.task": request.task,
-            },
-        ) as span:
-            reply = self._complete(request)
-            span.set_attribute("gen_ai.usage.input_tokens", reply.usage.prompt_tokens)
-            span.set_attribute("gen_ai.usage.output_tokens", reply.usage.completion_tokens)
-            span.set_attribute("gen_ai.response.finish_reasons", [reply.finish_reason])
-            return reply
+        return traced_call(self.name, request, self._complete, **{"gen_ai.system": self._provider})
 
     def _complete(self, request: ChatRequest) -> ChatReply:
         chat = self._chat.model_copy(

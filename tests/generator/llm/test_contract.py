@@ -3,6 +3,8 @@ OpenAI-compatible client (through cassettes) behave the same at the seam."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from generator.drafting.parts import PersonasPart
@@ -59,7 +61,8 @@ def backend(name: str, steps: list[Step], request: pytest.FixtureRequest) -> Cha
 BACKENDS = ["scripted", "function", "openai"]
 
 
-def _ask(chat: ChatModel, sleeps: list[float], asked: Asked) -> PersonasPart:
+def ask_persona(chat: ChatModel, sleeps: list[float], asked: Asked, **policy: Any) -> PersonasPart:
+    """The contract's one question: a Thai persona, three attempts, sleeps recorded."""
     return ask(
         chat,
         task="personas",
@@ -68,7 +71,7 @@ def _ask(chat: ChatModel, sleeps: list[float], asked: Asked) -> PersonasPart:
         system="Answer in Thai.",
         user="One persona.",
         output=PersonasPart,
-        policy=CallPolicy(max_attempts=3, sleep=sleeps.append),
+        policy=CallPolicy(max_attempts=3, sleep=sleeps.append, **policy),
         deadline=Deadline(60),
         asked=asked,
     )
@@ -77,7 +80,7 @@ def _ask(chat: ChatModel, sleeps: list[float], asked: Asked) -> PersonasPart:
 @pytest.mark.parametrize("name", BACKENDS)
 def test_valid_answer_is_parsed_with_usage(name: str, request: pytest.FixtureRequest) -> None:
     asked = Asked()
-    part = _ask(backend(name, [("answer", PERSONA)], request), [], asked)
+    part = ask_persona(backend(name, [("answer", PERSONA)], request), [], asked)
     assert part.personas[0].quotes[0].quote == "รอนานมาก"
     assert asked.calls[0].attempts == 1 and asked.calls[0].prompt_tokens == 900
 
@@ -86,19 +89,19 @@ def test_valid_answer_is_parsed_with_usage(name: str, request: pytest.FixtureReq
 def test_rate_limit_is_waited_out(name: str, request: pytest.FixtureRequest) -> None:
     sleeps: list[float] = []
     asked = Asked()
-    _ask(backend(name, [("429", "2"), ("answer", PERSONA)], request), sleeps, asked)
+    ask_persona(backend(name, [("429", "2"), ("answer", PERSONA)], request), sleeps, asked)
     assert sleeps == [2.0] and asked.calls[0].attempts == 2
 
 
 @pytest.mark.parametrize("name", BACKENDS)
 def test_truncation_is_reported_not_retried(name: str, request: pytest.FixtureRequest) -> None:
     with pytest.raises(OutputTruncated):
-        _ask(backend(name, [("cut", PERSONA[:50])], request), [], Asked())
+        ask_persona(backend(name, [("cut", PERSONA[:50])], request), [], Asked())
 
 
 def test_fakes_record_what_they_were_sent() -> None:
     fake = ScriptedModel([PERSONA])
-    _ask(fake, [], Asked())
+    ask_persona(fake, [], Asked())
     assert fake.requests[0].messages[0] == Message("system", "Answer in Thai.")
     with pytest.raises(AssertionError, match="no answer left"):
-        _ask(fake, [], Asked())
+        ask_persona(fake, [], Asked())

