@@ -187,3 +187,19 @@ def test_an_output_method_the_provider_lacks_is_refused_at_once() -> None:
         LangChainChatModel.from_settings(
             settings("anthropic", "http://127.0.0.1:9", llm_output_method="json_mode")
         )
+
+
+@pytest.mark.parametrize("provider", ["openai", "ollama"])
+def test_json_mode_puts_the_schema_in_the_prompt(provider: str, name: str) -> None:
+    """For models that only promise JSON: the schema goes into the system message, as the
+    native client sends it, and the provider is asked for a JSON object."""
+    with chat(provider, [Reply(PERSONA)], name, llm_output_method="json_mode") as model:
+        assert ask_persona(model, [], Asked()).personas
+    body = sent(name)[0]
+    system = body["messages"][0]["content"]
+    assert system.startswith("Answer in Thai.") and "validates against this JSON schema" in system
+    assert '"personas"' in system
+    if provider == "openai":
+        assert body["response_format"] == {"type": "json_object"}
+    else:
+        assert body["format"] == "json"
