@@ -16,6 +16,7 @@ dropped without a word (``ChatOllama`` does), so a model with no known limit fie
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import math
 import os
@@ -203,6 +204,8 @@ def provider_model(settings: Settings) -> BaseChatModel:
                 "would drop it without a word (see its documentation for the options it takes)"
             )
     kwargs: dict[str, Any] = dict(options)
+    if provider == "azure_openai":
+        kwargs |= _azure(settings, options)
     if how.no_retries is None:
         kwargs["max_retries"] = 0
     else:
@@ -250,6 +253,38 @@ def _said(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return "; ".join(str(e.get("msg", "")) for e in exc.errors())
     return str(exc)
+
+
+MANAGED_IDENTITY = "azure-identity"
+AZURE_SCOPE = "https://cognitiveservices.azure.com/.default"
+
+
+def _azure(settings: Settings, options: Mapping[str, Any]) -> dict[str, Any]:
+    """Azure OpenAI: the API version from CJM_LLM_AZURE_API_VERSION, and Entra ID sign-in
+    without a key when ``azure_ad_token_provider`` is ``"azure-identity"``: a bearer token from
+    azure-identity's DefaultAzureCredential (managed identity, workload identity, az login)."""
+    out: dict[str, Any] = {}
+    if settings.llm_azure_api_version:
+        out["api_version"] = settings.llm_azure_api_version
+    wanted = options.get("azure_ad_token_provider")
+    if wanted is None:
+        return out
+    if wanted != MANAGED_IDENTITY:
+        raise LLMConfigError(
+            f"CJM_LLM_PROVIDER_OPTIONS: azure_ad_token_provider takes {MANAGED_IDENTITY!r} "
+            "(DefaultAzureCredential: managed identity, workload identity, az login)"
+        )
+    try:
+        identity = importlib.import_module("azure.identity")
+    except ImportError as exc:
+        raise LLMConfigError(
+            f"azure_ad_token_provider={MANAGED_IDENTITY!r} needs azure-identity: "
+            "pip install azure-identity"
+        ) from exc
+    out["azure_ad_token_provider"] = identity.get_bearer_token_provider(
+        identity.DefaultAzureCredential(), AZURE_SCOPE
+    )
+    return out
 
 
 def without_sdk_retries(chat: BaseChatModel) -> BaseChatModel:

@@ -189,3 +189,54 @@ def test_bedrock_and_gemini_errors_map_to_the_seams_types() -> None:
     assert isinstance(provider_failure(exhausted, "g", 5, "json_schema"), RateLimited)
     down = errors.ServerError(500, {"error": {"code": 500, "message": "internal"}})
     assert isinstance(provider_failure(down, "g", 5, "json_schema"), ServerError)
+
+
+def test_azure_openai_signs_in_with_a_managed_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``azure_openai`` with ``{"azure_ad_token_provider": "azure-identity"}``: no key, the
+    bearer token comes from azure-identity's DefaultAzureCredential (here a stand-in module,
+    as the package would be on an Azure VM), reaches the endpoint, and the API version is
+    CJM_LLM_AZURE_API_VERSION."""
+    import sys
+    import types
+
+    from generator.llm.interface import ChatRequest, Message
+    from tests.generator.llm.test_contract import PERSONA
+    from tests.helpers.llm.providers import Reply, loopback
+
+    scopes: list[str] = []
+    identity = types.ModuleType("azure.identity")
+
+    class DefaultAzureCredential:  # what azure-identity offers, in miniature
+        pass
+
+    def get_bearer_token_provider(credential: Any, scope: str) -> Any:
+        assert isinstance(credential, DefaultAzureCredential)
+        scopes.append(scope)
+        return lambda: "token-of-the-managed-identity"
+
+    identity.DefaultAzureCredential = DefaultAzureCredential  # type: ignore[attr-defined]
+    identity.get_bearer_token_provider = get_bearer_token_provider  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "azure.identity", identity)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("AZURE_OPENAI_API_KEY", raising=False)
+    from generator.drafting.parts import PersonasPart
+
+    request = ChatRequest("personas", (Message("system", "Answer in Thai."),), PersonasPart, 64, 5)
+    with loopback("openai", [Reply(PERSONA)]) as endpoint:
+        model = build(
+            llm_provider="azure_openai:gpt-4o-mini",
+            llm_base_url=endpoint.origin,
+            llm_azure_api_version="2024-10-21",
+            llm_provider_options={"azure_ad_token_provider": "azure-identity"},
+        )
+        assert model.complete(request).text == PERSONA
+    assert scopes == ["https://cognitiveservices.azure.com/.default"]
+    assert endpoint.headers[0]["authorization"] == "Bearer token-of-the-managed-identity"
+    assert "api-version=2024-10-21" in endpoint.paths[0]
+    assert "/deployments/gpt-4o-mini/chat/completions" in endpoint.paths[0]
+    with pytest.raises(LLMConfigError, match="takes 'azure-identity'"):
+        build(
+            llm_provider="azure_openai:gpt-4o-mini",
+            llm_base_url=endpoint.origin,
+            llm_provider_options={"azure_ad_token_provider": "my-function"},
+        )

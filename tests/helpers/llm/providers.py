@@ -218,6 +218,8 @@ class Endpoint:
     provider: str
     replies: list[Reply]
     received: list[dict[str, Any]] = field(default_factory=list)
+    headers: list[dict[str, str]] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
     origin: str = ""
 
 
@@ -230,6 +232,8 @@ def loopback(provider: str, replies: list[Reply]) -> Iterator[Endpoint]:
         def do_POST(self) -> None:  # noqa: N802 - http.server's naming
             body = json.loads(self.rfile.read(int(self.headers["content-length"])))
             endpoint.received.append(body)
+            endpoint.headers.append({k.lower(): v for k, v in self.headers.items()})
+            endpoint.paths.append(self.path)
             reply = endpoint.replies.pop(0) if endpoint.replies else Reply(status=500)
             if reply.delay:
                 time.sleep(reply.delay)
