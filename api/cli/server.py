@@ -22,7 +22,8 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
 ) -> None:
-    """Serve the HTTP API (OpenAPI docs at /docs)."""
+    """Serve the HTTP API (OpenAPI docs at /docs), the review page (/review) and MCP for
+    assistants (/mcp, with the API's keys)."""
     import uvicorn
 
     from api.http.app import create_app
