@@ -38,6 +38,7 @@ from generator.llm.errors import (
     retry_after,
 )
 from generator.llm.interface import ChatReply, ChatRequest, Usage
+from generator.llm.structured import json_mode_hint
 from generator.llm.traced import traced_call
 from knowledge.platform.settings import Settings
 
@@ -45,9 +46,6 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
     from langchain_core.messages import AIMessage, BaseMessage
 
-JSON_MODE_HINT = (
-    "Answer with one JSON object, nothing else, that validates against this JSON schema:\n"
-)
 INSTALL = "pip install 'cjm[langchain]'"
 # Fields a chat model may read its output-token limit from, in the order they are tried.
 LIMIT_FIELDS = ("max_tokens", "num_predict", "max_output_tokens", "max_new_tokens")
@@ -334,9 +332,9 @@ def _messages(request: ChatRequest, method: str) -> list[BaseMessage]:
     kinds = {"system": SystemMessage, "user": HumanMessage, "assistant": AIMessage}
     out: list[BaseMessage] = [kinds[m.role](content=m.content) for m in request.messages]
     if method == "json_mode":
-        schema = json.dumps(to_strict_json_schema(request.output), ensure_ascii=False)
+        hint = json_mode_hint(to_strict_json_schema(request.output))
         first = out[0]
-        out[0] = type(first)(content=f"{first.content}\n\n{JSON_MODE_HINT}{schema}")
+        out[0] = type(first)(content=f"{first.content}\n\n{hint}")
     return out
 
 

@@ -27,13 +27,11 @@ from generator.llm.errors import (
     retry_after,
 )
 from generator.llm.interface import ChatReply, ChatRequest, Usage
+from generator.llm.structured import json_mode_hint
 from generator.llm.traced import traced_call
 from knowledge.platform.settings import Settings
 
 BODY_IN_ERROR = 300
-JSON_MODE_HINT = (
-    "Answer with one JSON object, nothing else, that validates against this JSON schema:\n"
-)
 
 
 def endpoint_kind(base_url: str, azure: bool) -> str:
@@ -122,7 +120,7 @@ class OpenAIChatModel:
                 ],
                 "tool_choice": {"type": "function", "function": {"name": request.task}},
             }
-        hint = JSON_MODE_HINT + json.dumps(schema, ensure_ascii=False)
+        hint = json_mode_hint(schema)
         messages[0] = {**messages[0], "content": messages[0]["content"] + "\n\n" + hint}
         return messages, {"response_format": {"type": "json_object"}}
 

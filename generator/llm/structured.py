@@ -17,7 +17,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -72,6 +72,17 @@ class Asked:
     """Records of every part asked in one job (for the map's provenance)."""
 
     calls: list[ModelCall] = field(default_factory=list)
+
+
+JSON_MODE_HINT = (
+    "Answer with one JSON object, nothing else, that validates against this JSON schema:\n"
+)
+
+
+def json_mode_hint(schema: dict[str, Any]) -> str:
+    """What a system message adds for a model that only promises JSON (``json_mode``): the
+    schema the answer must fit, as every client sends it."""
+    return JSON_MODE_HINT + json.dumps(schema, ensure_ascii=False)
 
 
 def parse_json(raw: str, output: type[T]) -> tuple[T | None, list[str]]:
